@@ -1,0 +1,56 @@
+// The app factory every HTTP function uses: one Hono app with the middleware chain of
+// ARCHITECTURE §3 in order, our error shape for everything that goes wrong, and 404/405 answers
+// that keep that shape. Functions add routes; `toLambdaHandler` turns the app into the export.
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context as LambdaContext } from 'aws-lambda';
+import { Hono } from 'hono';
+import { handle, type LambdaEvent } from 'hono/aws-lambda';
+import { getConfig } from '../config.js';
+import { MethodNotAllowedError, NotFoundError } from '../errors.js';
+import { cors } from './cors.js';
+import { errorResponse } from './errors.js';
+import { allowedMethods } from './method-not-allowed.js';
+import { requestContext } from './request-context.js';
+import { securityHeaders } from './security-headers.js';
+import type { AppEnv } from './types.js';
+
+export type App = Hono<AppEnv>;
+
+export interface CreateAppOptions {
+  /** The function's name in serverless.yml; used in logs when no Lambda context is present. */
+  name: string;
+}
+
+export function createApp(options: CreateAppOptions): App {
+  const config = getConfig();
+  const app = new Hono<AppEnv>();
+
+  app.use(requestContext({ functionName: options.name }));
+  app.use(securityHeaders());
+  app.use(cors({ allowedOrigins: config.CORS_ALLOWED_ORIGINS }));
+
+  app.onError((error, c) => errorResponse(c, error));
+  app.notFound((c) => {
+    const allow = allowedMethods(app, c.req.path);
+    if (allow.length === 0) return errorResponse(c, new NotFoundError(`no route for ${c.req.path}`));
+    if (c.req.method === 'OPTIONS') {
+      c.header('Allow', allow.join(', '));
+      return c.body(null, 204);
+    }
+    return errorResponse(c, new MethodNotAllowedError(allow, `${c.req.method} is not allowed on ${c.req.path}`));
+  });
+  return app;
+}
+
+export type LambdaHttpHandler = (
+  event: APIGatewayProxyEventV2,
+  context: LambdaContext,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** The Lambda entry point for an app (API Gateway HTTP API, payload 2.0). */
+export function toLambdaHandler(app: App): LambdaHttpHandler {
+  const handler = handle(app);
+  // Hono declares its own event type (`body: string | null` where @types/aws-lambda has
+  // `string | undefined`); the runtime shapes are the same payload 2.0 event.
+  return (event, context) =>
+    handler(event as unknown as LambdaEvent, context) as Promise<APIGatewayProxyStructuredResultV2>;
+}

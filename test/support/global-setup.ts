@@ -1,0 +1,33 @@
+// Runs once per `vitest run`: every real service the suite talks to must answer, or the whole run
+// fails with a message that says how to start it. No suite is ever skipped for a missing service.
+import { connect } from 'node:net';
+import { services } from './services.js';
+
+const HOW_TO_START = 'run `npm run services` (infra/local/ensure-services.sh) to install and start it';
+
+function reachable(url: string, timeoutMs = 2000): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port), timeout: timeoutMs });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
+}
+
+export async function setup(): Promise<void> {
+  const checks = [
+    ['Redis', services.redisUrl],
+    ['PostgreSQL', services.postgresUrl],
+    ['Prometheus Pushgateway', services.pushgatewayUrl],
+  ] as const;
+  const missing: string[] = [];
+  for (const [name, url] of checks) {
+    if (!(await reachable(url))) missing.push(`${name} is not reachable at ${new URL(url).host}`);
+  }
+  if (missing.length > 0) throw new Error(`${missing.join('; ')}: ${HOW_TO_START}.`);
+}

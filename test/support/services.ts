@@ -1,0 +1,7 @@
+// Where the real services of the test machine live. Overridable so a developer can point the
+// suite at other instances; the defaults are what infra/local/ensure-services.sh starts.
+export const services = {
+  redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  postgresUrl: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+  pushgatewayUrl: process.env.TEST_PUSHGATEWAY_URL ?? 'http://127.0.0.1:9091',
+} as const;
