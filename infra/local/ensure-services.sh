@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Makes sure the real services the test suite talks to are up (see test/support/services.ts):
+# Redis on 127.0.0.1:6379, PostgreSQL on 127.0.0.1:5432 with database `test`, a Prometheus
+# Pushgateway on 127.0.0.1:9091, plus `promtool`. Starts what is installed but stopped, installs
+# what is missing when it can (root on Debian), otherwise says exactly what to do. Idempotent and
+# quick when everything already runs, so `npm test` can call it every time.
+#
+# Usage: ensure-services.sh [redis] [postgres] [pushgateway] [promtool]   (default: all four)
+set -euo pipefail
+
+ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)"
+DATA_DIR="$ROOT/.data"
+HOST=127.0.0.1
+REDIS_PORT=6379
+PG_PORT=5432
+PUSHGATEWAY_PORT=9091
+WAIT_SECONDS=15
+POLICY_RC=/usr/sbin/policy-rc.d
+
+# Debian package that provides each service (promtool ships in `prometheus`).
+declare -A PACKAGE=([redis]=redis-server [postgres]=postgresql [pushgateway]=prometheus-pushgateway [promtool]=prometheus)
+
+die() {
+  printf 'ensure-services: %s\n' "$*" >&2
+  exit 1
+}
+
+port_open() {
+  # bash's /dev/tcp needs no extra tool; a closed local port is refused at once.
+  (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null
+}
+
+redis_up() {
+  if command -v redis-cli >/dev/null; then
+    [[ "$(redis-cli -h "$HOST" -p "$REDIS_PORT" ping 2>/dev/null)" == PONG ]]
+  else
+    port_open "$REDIS_PORT"
+  fi
+}
+
+postgres_up() {
+  # An open port is not enough: during startup PostgreSQL listens but refuses queries.
+  if command -v pg_isready >/dev/null; then
+    pg_isready -q -h "$HOST" -p "$PG_PORT"
+  else
+    port_open "$PG_PORT"
+  fi
+}
+
+pushgateway_up() { port_open "$PUSHGATEWAY_PORT"; }
+
+promtool_up() { command -v promtool >/dev/null; }
+
+installed() {
+  case "$1" in
+    redis) command -v redis-server >/dev/null ;;
+    postgres) command -v pg_ctlcluster >/dev/null && [[ -n "$(ls -A /etc/postgresql 2>/dev/null)" ]] ;;
+    pushgateway) command -v prometheus-pushgateway >/dev/null ;;
+    promtool) command -v promtool >/dev/null ;;
+  esac
+}
+
+install_packages() {
+  [[ -f /etc/debian_version && "$(id -u)" -eq 0 ]] ||
+    die "missing: $*. Install them (\`sudo apt-get install -y $*\` on Debian/Ubuntu; promtool ships in prometheus) or rerun this script as root, which installs them."
+  # Keep the packages' own init scripts from starting services: in a container without an init
+  # system that start fails and aborts the install. We start each service ourselves below.
+  if [[ ! -e "$POLICY_RC" ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$POLICY_RC"
+    chmod +x "$POLICY_RC"
+    trap 'rm -f "$POLICY_RC"' EXIT
+  fi
+  apt-get update -qq
+  # Nothing the suite needs comes from Recommends; skipping them keeps the install small.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Called only right after we installed PostgreSQL ourselves, never on an existing setup: a fresh
+# Debian cluster wants a password over TCP, while this throw-away test database uses trust auth.
+trust_local_connections() {
+  local hba
+  hba="/etc/postgresql/$(pg_version)/main/pg_hba.conf"
+  printf '%s\n' 'local all all trust' 'host all all 127.0.0.1/32 trust' 'host all all ::1/128 trust' >"$hba"
+  # Only if a package script already started it; otherwise the start below reads the new file.
+  if postgres_up; then pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main reload; fi
+}
+
+pg_version() {
+  # The newest installed major version, should an upgrade have left an older one behind.
+  ls /etc/postgresql | sort -V | tail -n 1
+}
+
+start() {
+  case "$1" in
+    redis)
+      mkdir -p /var/lib/redis /var/log/redis &&
+        redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --save "" --appendonly no \
+          --dir /var/lib/redis --logfile /var/log/redis/ci.log >/dev/null
+      ;;
+    postgres)
+      pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main start
+      ;;
+    pushgateway)
+      mkdir -p "$DATA_DIR" || return
+      # Detached in its own session, output to a file: it must outlive this script and must not
+      # hold the caller's stdout open (npm and CI would wait on it forever).
+      setsid nohup prometheus-pushgateway --web.listen-address="$HOST:$PUSHGATEWAY_PORT" \
+        --persistence.file="$DATA_DIR/pushgateway.data" --web.enable-admin-api \
+        >>"$DATA_DIR/pushgateway.log" 2>&1 </dev/null &
+      PUSHGATEWAY_PID=$!
+      ;;
+  esac
+}
+
+how_to_start() {
+  case "$1" in
+    redis) echo "redis-server --daemonize yes --bind 127.0.0.1 --port $REDIS_PORT --save ''" ;;
+    postgres) echo "sudo pg_ctlcluster --skip-systemctl-redirect $(pg_version) main start" ;;
+    pushgateway) echo "prometheus-pushgateway --web.listen-address=$HOST:$PUSHGATEWAY_PORT &" ;;
+  esac
+}
+
+wait_until_up() {
+  local deadline=$((SECONDS + WAIT_SECONDS))
+  until "${1}_up"; do
+    if [[ "$1" == pushgateway ]] && ! kill -0 "$PUSHGATEWAY_PID" 2>/dev/null; then
+      die "pushgateway exited at once; see $DATA_DIR/pushgateway.log"
+    fi
+    ((SECONDS < deadline)) || die "$1 did not answer within ${WAIT_SECONDS}s; start it with: $(how_to_start "$1")"
+    sleep 0.2
+  done
+}
+
+ensure_test_database() {
+  local query="select 1 from pg_database where datname='test'" found
+  # A server in a container may come without a local client; the suite then reports the database.
+  if ! command -v psql >/dev/null; then
+    CREATED_DB=", database test not checked (no psql)"
+    return
+  fi
+  found="$(psql -h "$HOST" -p "$PG_PORT" -U postgres -d postgres -tAc "$query")" ||
+    die "PostgreSQL refuses user postgres on $HOST:$PG_PORT; allow it with 'host all all 127.0.0.1/32 trust' in pg_hba.conf."
+  if [[ "$found" != 1 ]]; then
+    psql -q -h "$HOST" -p "$PG_PORT" -U postgres -d postgres -c 'create database test'
+    CREATED_DB=", created database test"
+  fi
+}
+
+main() {
+  local wanted=("$@") missing=() service
+  ((${#wanted[@]})) || wanted=(redis postgres pushgateway promtool)
+  for service in "${wanted[@]}"; do
+    [[ -n "${PACKAGE[$service]:-}" ]] || die "unknown service '$service' (known: redis postgres pushgateway promtool)"
+  done
+
+  # Install everything missing in one apt run, so `apt-get update` happens at most once.
+  for service in "${wanted[@]}"; do
+    if ! "${service}_up" && ! installed "$service"; then missing+=("${PACKAGE[$service]}"); fi
+  done
+  # An `if`, not `||`: bash ignores `set -e` inside a function called from an `||` list.
+  if ((${#missing[@]})); then install_packages "${missing[@]}"; fi
+
+  for service in "${wanted[@]}"; do
+    local status="ok (already running)" fresh=""
+    CREATED_DB=""
+    if [[ " ${missing[*]} " == *" ${PACKAGE[$service]} "* ]]; then fresh="installed, "; fi
+    if [[ "$service" == postgres && -n "$fresh" ]]; then trust_local_connections; fi
+    if [[ "$service" == promtool ]]; then
+      status="ok"
+    elif ! "${service}_up"; then
+      start "$service" || die "could not start $service; start it with: $(how_to_start "$service")"
+      wait_until_up "$service"
+      status="started"
+      if [[ "$service" == pushgateway ]]; then status+=" (pid $PUSHGATEWAY_PID)"; fi
+    fi
+    if [[ "$service" == postgres ]]; then ensure_test_database; fi
+    echo "$service: $fresh$status$CREATED_DB"
+  done
+}
+
+main "$@"
