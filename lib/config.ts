@@ -39,7 +39,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_type':
       return `must be a ${issue.expected}`;
     case 'invalid_format':
-      return `must be a valid ${issue.format}`;
+      // A `regex` check reports format "regex": say what to match, not "must be a valid regex".
+      return issue.format === 'regex' && issue.pattern !== undefined
+        ? `must match ${issue.pattern}`
+        : `must be a valid ${issue.format}`;
     case 'too_small':
       return `must be at least ${String(issue.minimum)}`;
     case 'too_big':

@@ -1,0 +1,96 @@
+// What a newcomer gets from `npm start`: the real entry point, in its own process, serving the
+// real serverless.yml. The port is chosen by the OS (PORT=0) and read from the start-up log.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../infra/local/settings.js';
+
+describe('npm start', () => {
+  let child: ChildProcess;
+  let url = '';
+  const lines: Record<string, unknown>[] = [];
+
+  beforeAll(async () => {
+    child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
+      cwd: repoRoot,
+      env: { ...process.env, PORT: '0', CORS_ALLOWED_ORIGINS: 'https://app.example' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    reader.on('line', (line) => {
+      try {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        // not a log line
+      }
+    });
+    const deadline = Date.now() + 15_000;
+    while (url === '' && Date.now() < deadline) {
+      const ready = lines.find((line) => typeof line.url === 'string');
+      if (ready) url = ready.url as string;
+      else await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (url === '') throw new Error('npm start did not report its URL within 15 s');
+  });
+
+  afterAll(async () => {
+    child.kill('SIGTERM');
+    if (child.exitCode === null) await once(child, 'exit');
+  });
+
+  it('logs the routes and schedules it serves', () => {
+    const routes = lines.find((line) => line.message === 'routes');
+    expect(routes?.routes).toEqual(['ANY /health/live', '$default']);
+    expect(lines.some((line) => line.message === 'schedules')).toBe(true);
+  });
+
+  it('serves GET /health/live with the liveness body, correlation id and security headers', async () => {
+    // Act
+    const response = await fetch(`${url}/health/live`, { headers: { 'x-correlation-id': 'e2e-123' } });
+    const body = (await response.json()) as Record<string, unknown>;
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(Object.keys(body).sort()).toEqual(['status', 'timestamp', 'uptime_seconds', 'version']);
+    expect(body.status).toBe('healthy');
+    expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(typeof body.uptime_seconds).toBe('number');
+    expect(response.headers.get('x-correlation-id')).toBe('e2e-123');
+    expect(response.headers.get('strict-transport-security')).toContain('max-age=');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
+
+  it('answers an unknown path with our JSON 404 through the $default function', async () => {
+    const response = await fetch(`${url}/v1/nothing-here`);
+    const body = (await response.json()) as { error: { code: string; requestId: string } };
+
+    expect(response.status).toBe(404);
+    expect(body.error.code).toBe('not_found');
+    expect(body.error.requestId).toBe(response.headers.get('x-correlation-id'));
+  });
+
+  it('answers a wrong method with JSON 405 and Allow', async () => {
+    const response = await fetch(`${url}/health/live`, { method: 'DELETE' });
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
+  });
+
+  it('answers CORS from the functions only, for allowed origins only', async () => {
+    const allowed = await fetch(`${url}/health/live`, { headers: { origin: 'https://app.example' } });
+    const other = await fetch(`${url}/health/live`, { headers: { origin: 'https://evil.example' } });
+    const preflight = await fetch(`${url}/v1/anything`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' },
+    });
+
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+  });
+});

@@ -1,0 +1,127 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { getConfig, loadConfig, resetConfig } from '../../../lib/config.js';
+import { ConfigError } from '../../../lib/errors.js';
+
+/** Runs `loadConfig` expecting it to fail, and returns the error. */
+function configErrorOf(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('loadConfig did not throw');
+}
+
+describe('loadConfig', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    // Act
+    const config = loadConfig({});
+
+    // Assess
+    expect(config).toEqual({ STAGE: 'local', APP_VERSION: '0.0.0-dev', LOG_LEVEL: 'info', CORS_ALLOWED_ORIGINS: [] });
+  });
+
+  it('treats empty strings as unset, so defaults apply', () => {
+    // Act
+    const config = loadConfig({ STAGE: '', APP_VERSION: '', LOG_LEVEL: '', CORS_ALLOWED_ORIGINS: '' });
+
+    // Assess
+    expect(config).toEqual({ STAGE: 'local', APP_VERSION: '0.0.0-dev', LOG_LEVEL: 'info', CORS_ALLOWED_ORIGINS: [] });
+  });
+
+  it('takes valid values as given', () => {
+    // Act
+    const config = loadConfig({ STAGE: 'prod-eu-1', APP_VERSION: '1.2.3', LOG_LEVEL: 'debug' });
+
+    // Assess
+    expect(config.STAGE).toBe('prod-eu-1');
+    expect(config.APP_VERSION).toBe('1.2.3');
+    expect(config.LOG_LEVEL).toBe('debug');
+  });
+
+  it('parses the CORS list, trimming entries and dropping empty ones', () => {
+    // Act
+    const config = loadConfig({ CORS_ALLOWED_ORIGINS: ' https://a.example ,, https://b.example ,  ,' });
+
+    // Assess
+    expect(config.CORS_ALLOWED_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
+  });
+
+  it('ignores variables it does not know', () => {
+    // Act
+    const config = loadConfig({ UNRELATED: 'x', PATH: '/usr/bin' });
+
+    // Assess
+    expect(config).not.toHaveProperty('UNRELATED');
+  });
+
+  it('rejects an unknown log level with a ConfigError naming LOG_LEVEL but not the value', () => {
+    // Act
+    const error = configErrorOf({ LOG_LEVEL: 'loud' });
+
+    // Assess
+    expect(error.name).toBe('ConfigError');
+    expect(error.code).toBe('config_invalid');
+    expect(error.message).toContain('LOG_LEVEL');
+    expect(error.message).toContain('debug, info, warn, error');
+    expect(error.message).not.toContain('loud');
+  });
+
+  it('rejects a stage with spaces and capitals, naming STAGE and its pattern but not the value', () => {
+    // Act
+    const error = configErrorOf({ STAGE: 'Bad Stage' });
+
+    // Assess
+    expect(error.message).toContain('STAGE');
+    expect(error.message).not.toContain('Bad Stage');
+    expect(error.message).toContain('STAGE must match /^[a-z0-9-]+$/');
+  });
+
+  it('names every wrong variable in one error', () => {
+    // Act
+    const error = configErrorOf({ STAGE: 'Bad Stage', LOG_LEVEL: 'loud', APP_VERSION: '1.0.0' });
+
+    // Assess
+    expect(error.message).toMatch(/^invalid configuration: /);
+    expect(error.message).toContain('STAGE');
+    expect(error.message).toContain('LOG_LEVEL');
+    expect(error.message).not.toContain('APP_VERSION');
+  });
+
+  it('never echoes a secret-looking value that fails validation', () => {
+    // Act
+    const error = configErrorOf({ LOG_LEVEL: 'sk_live_0123456789abcdef' });
+
+    // Assess
+    expect(error.message).not.toContain('sk_live_0123456789abcdef');
+  });
+});
+
+describe('getConfig', () => {
+  const saved = process.env.LOG_LEVEL;
+
+  afterEach(() => {
+    if (saved === undefined) delete process.env.LOG_LEVEL;
+    else process.env.LOG_LEVEL = saved;
+    resetConfig();
+  });
+
+  it('caches the configuration until resetConfig is called', () => {
+    // Prepare
+    process.env.LOG_LEVEL = 'warn';
+    resetConfig();
+    const first = getConfig();
+    process.env.LOG_LEVEL = 'error';
+
+    // Act
+    const cached = getConfig();
+    resetConfig();
+    const fresh = getConfig();
+
+    // Assess
+    expect(first.LOG_LEVEL).toBe('warn');
+    expect(cached).toBe(first);
+    expect(fresh.LOG_LEVEL).toBe('error');
+  });
+});
