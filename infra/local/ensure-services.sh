@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Makes sure the real services the test suite talks to are up (see test/support/services.ts):
 # Redis on 127.0.0.1:6379, PostgreSQL on 127.0.0.1:5432 with database `test`, a Prometheus
-# Pushgateway on 127.0.0.1:9091, plus `promtool`. Starts what is installed but stopped, installs
+# Pushgateway on 127.0.0.1:9091, plus the tools `promtool` and `unzip` (package test). Starts what is installed but stopped, installs
 # what is missing when it can (root on Debian), otherwise says exactly what to do. Idempotent and
 # quick when everything already runs, so `npm test` can call it every time.
 #
-# Usage: ensure-services.sh [redis] [postgres] [pushgateway] [promtool]   (default: all four)
+# Usage: ensure-services.sh [redis] [postgres] [pushgateway] [promtool] [unzip]   (default: all)
 set -euo pipefail
 
 ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -18,7 +18,7 @@ WAIT_SECONDS=15
 POLICY_RC=/usr/sbin/policy-rc.d
 
 # Debian package that provides each service (promtool ships in `prometheus`).
-declare -A PACKAGE=([redis]=redis-server [postgres]=postgresql [pushgateway]=prometheus-pushgateway [promtool]=prometheus)
+declare -A PACKAGE=([redis]=redis-server [postgres]=postgresql [pushgateway]=prometheus-pushgateway [promtool]=prometheus [unzip]=unzip)
 
 die() {
   printf 'ensure-services: %s\n' "$*" >&2
@@ -51,12 +51,15 @@ pushgateway_up() { port_open "$PUSHGATEWAY_PORT"; }
 
 promtool_up() { command -v promtool >/dev/null; }
 
+unzip_up() { command -v unzip >/dev/null; }
+
 installed() {
   case "$1" in
     redis) command -v redis-server >/dev/null ;;
     postgres) command -v pg_ctlcluster >/dev/null && [[ -n "$(ls -A /etc/postgresql 2>/dev/null)" ]] ;;
     pushgateway) command -v prometheus-pushgateway >/dev/null ;;
     promtool) command -v promtool >/dev/null ;;
+    unzip) command -v unzip >/dev/null ;;
   esac
 }
 
@@ -148,9 +151,9 @@ ensure_test_database() {
 
 main() {
   local wanted=("$@") missing=() service
-  ((${#wanted[@]})) || wanted=(redis postgres pushgateway promtool)
+  ((${#wanted[@]})) || wanted=(redis postgres pushgateway promtool unzip)
   for service in "${wanted[@]}"; do
-    [[ -n "${PACKAGE[$service]:-}" ]] || die "unknown service '$service' (known: redis postgres pushgateway promtool)"
+    [[ -n "${PACKAGE[$service]:-}" ]] || die "unknown service '$service' (known: redis postgres pushgateway promtool unzip)"
   done
 
   # Install everything missing in one apt run, so `apt-get update` happens at most once.
@@ -165,7 +168,7 @@ main() {
     CREATED_DB=""
     if [[ " ${missing[*]} " == *" ${PACKAGE[$service]} "* ]]; then fresh="installed, "; fi
     if [[ "$service" == postgres && -n "$fresh" ]]; then trust_local_connections; fi
-    if [[ "$service" == promtool ]]; then
+    if [[ "$service" == promtool || "$service" == unzip ]]; then
       status="ok"
     elif ! "${service}_up"; then
       start "$service" || die "could not start $service; start it with: $(how_to_start "$service")"
