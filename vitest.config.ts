@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Quiet by default: tests that read log lines set the level they need.
+    env: { LOG_LEVEL: 'warn' },
   },
 });

@@ -42,6 +42,15 @@ function compareRank(a: number[], b: number[]): number {
   return 0;
 }
 
+/** API Gateway passes a malformed escape (`%zz`) through undecoded rather than failing. */
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
 function matchSegments(segments: Segment[], parts: string[]): Record<string, string> | undefined {
   const params: Record<string, string> = {};
   for (let i = 0; i < segments.length; i += 1) {
@@ -55,7 +64,7 @@ function matchSegments(segments: Segment[], parts: string[]): Record<string, str
     const part = parts[i];
     if (part === undefined) return undefined;
     if (segment.kind === 'exact' && segment.text !== part) return undefined;
-    if (segment.kind === 'param') params[segment.name] = decodeURIComponent(part);
+    if (segment.kind === 'param') params[segment.name] = safeDecode(part);
   }
   return segments.length === parts.length ? params : undefined;
 }

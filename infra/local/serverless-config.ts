@@ -61,7 +61,11 @@ const CLOUDFORMATION_TAGS: Tags = ['Ref', 'GetAtt', 'Sub', 'Join', 'If', 'Equals
     })),
 );
 
-const VARIABLE = /\$\{([^{}]+)\}/;
+/**
+ * A variable starts with a lower-case source (`sls:`, `self:`, `file(…)`, …), as in the framework;
+ * `${AWS::Region}` and the like belong to CloudFormation (`!Sub`) and are left alone.
+ */
+const VARIABLE = /\$\{([a-z][^{}]*)\}/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -127,7 +131,8 @@ class Resolver {
       const match = VARIABLE.exec(current);
       if (match === null) break;
       const value = this.lookup(match[1] ?? '', trail);
-      current = match[0] === current ? value : current.replace(match[0], String(value));
+      // A function replacer: a resolved value is data, so `$&` or `$1` in it must not be expanded.
+      current = match[0] === current ? value : current.replace(match[0], () => String(value));
     }
     return current;
   }

@@ -7,8 +7,10 @@ const REDACTED = '[REDACTED]';
 /** Keys whose value is never logged (case-insensitive, `-`/`_` ignored). */
 const SENSITIVE_KEY = /^(authorization|proxyauthorization|xapikey|apikey|cookie|setcookie|password|passwd|secret|secrets|token|accesstoken|refreshtoken|clientsecret|databaseurl|connectionstring|privatekey)$/;
 
-const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
-const URL_CREDENTIALS = /\/\/([^/\s:@]+):([^/\s@]+)@/g;
+const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
+/** `password=…`, `token: …` and the like inside free text (e.g. a driver's error message). */
+const INLINE_ASSIGNMENT = /\b(password|passwd|pwd|secret|token|api[_-]?key)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&"']+)/gi;
+const URL_CREDENTIALS = /\/\/([^/\s:@]*):([^/\s@]+)@/g;
 
 /** Secret values registered at run time (e.g. loaded from Secrets Manager); masked in any string. */
 const secretValues = new Set<string>();
@@ -28,7 +30,10 @@ export function isSensitiveKey(key: string): boolean {
 }
 
 export function redactString(text: string): string {
-  let out = text.replace(BEARER, `$1 ${REDACTED}`).replace(URL_CREDENTIALS, `//$1:${REDACTED}@`);
+  let out = text
+    .replace(BEARER, `$1 ${REDACTED}`)
+    .replace(URL_CREDENTIALS, `//$1:${REDACTED}@`)
+    .replace(INLINE_ASSIGNMENT, `$1$2${REDACTED}`);
   for (const secret of secretValues) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }

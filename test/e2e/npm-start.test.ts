@@ -14,7 +14,7 @@ describe('npm start', () => {
   beforeAll(async () => {
     child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, PORT: '0', CORS_ALLOWED_ORIGINS: 'https://app.example' },
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', CORS_ALLOWED_ORIGINS: 'https://app.example' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });

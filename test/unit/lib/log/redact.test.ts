@@ -85,13 +85,28 @@ describe('redaction inside strings', () => {
     expect(out).toBe('sent Bearer [REDACTED] to upstream; then Basic [REDACTED]');
   });
 
-  it('masks the password in URL credentials', () => {
+  it('masks the password in URL credentials, keeping user and host', () => {
     // Act
-    const out = redactString('connecting to postgres://u:pw@h/db and redis://:s3cr3t@cache:6379');
+    const out = redactString('connecting to postgres://u:pw@h/db');
 
     // Assess
-    expect(out).toBe('connecting to postgres://u:[REDACTED]@h/db and redis://:s3cr3t@cache:6379'.replace(':s3cr3t@', ':s3cr3t@'));
-    expect(out).not.toContain(':pw@');
+    expect(out).toBe('connecting to postgres://u:[REDACTED]@h/db');
+  });
+
+  it('masks the password in URL credentials with an empty user name', () => {
+    // Act
+    const out = redactString('redis://:s3cr3t@cache:6379/0');
+
+    // Assess
+    expect(out).toBe('redis://:[REDACTED]@cache:6379/0');
+  });
+
+  it('leaves URLs without credentials alone', () => {
+    // Act
+    const out = redactString('GET https://api.example.com:443/v1/signals?a=b');
+
+    // Assess
+    expect(out).toBe('GET https://api.example.com:443/v1/signals?a=b');
   });
 
   it('masks registered secret values wherever they appear', () => {
@@ -126,5 +141,20 @@ describe('redaction inside strings', () => {
 
     // Assess
     expect(out).toBe('forget-me-please');
+  });
+});
+
+describe('redaction inside free text', () => {
+  it('masks password=… and token: … assignments in a message', () => {
+    const out = redactString('connect failed: password=hunter2 host=db token: "abc def" apikey=k1');
+
+    expect(out).not.toContain('hunter2');
+    expect(out).not.toContain('abc def');
+    expect(out).not.toContain('k1');
+    expect(out).toContain('host=db');
+  });
+
+  it('masks a lower-case bearer token', () => {
+    expect(redactString('authorization: bearer abc.def')).not.toContain('abc.def');
   });
 });

@@ -1,0 +1,145 @@
+// `npm run bench`: the performance budgets, each figure next to a baseline measured in the same
+// run. Timings only WARN (a 2-core box is noisy); the bundle size is deterministic and fails the
+// run (exit 1) when over budget.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadServiceSpec } from '../../infra/local/serverless-config.js';
+import { repoRoot, serverlessYmlPath } from '../../infra/local/settings.js';
+import { buildFunctionBundle, buildSourceBundle, OWN_CODE, packageShares, type Bundle } from './bundle.js';
+import { measureColdImport } from './cold-import.js';
+import { readServiceBuildOptions } from './esbuild-options.js';
+import { baselineEntrySource, collectLibraryImports, ownSourceFiles } from './library-imports.js';
+import { measureLocalRuntime } from './local-runtime.js';
+import { measureMiddleware } from './middleware.js';
+import { measureStart } from './npm-start.js';
+import { diff, formatTable, kb, ms, ratio, us, type Row } from './report.js';
+
+const BUNDLE_BUDGET_BYTES = 300 * 1024;
+/** Our code may make a cold import this much slower than its libraries alone. */
+const COLD_IMPORT_MAX_RATIO = 1.2;
+const COLD_IMPORT_RUNS = 15;
+const MIDDLEWARE_BUDGET_US = 50;
+const START_RUNS = 3;
+const START_TARGET_MS = 1_000;
+const LOCAL_REQUEST_BUDGET_US = 1_000;
+
+interface FunctionBundles {
+  name: string;
+  bundle: Bundle;
+  /** The same options over an entry importing only the libraries the function uses. */
+  baseline: Bundle;
+}
+
+async function buildBundles(outDir: string): Promise<FunctionBundles[]> {
+  const service = readServiceBuildOptions(serverlessYmlPath);
+  const spec = loadServiceSpec({ path: serverlessYmlPath });
+  const built: FunctionBundles[] = [];
+  for (const fn of spec.functions) {
+    const bundle = await buildFunctionBundle(fn, service, repoRoot, outDir);
+    const imports = await collectLibraryImports(ownSourceFiles(bundle.metafile, repoRoot));
+    const baseline = await buildSourceBundle(`baseline-${fn.name}`, baselineEntrySource(imports), service, repoRoot, outDir);
+    built.push({ name: fn.name, bundle, baseline });
+  }
+  return built;
+}
+
+function bundleRow({ name, bundle, baseline }: FunctionBundles): Row {
+  const shares = packageShares(bundle, repoRoot);
+  const top = shares.filter((share) => share.name !== OWN_CODE).slice(0, 5);
+  const own = shares.find((share) => share.name === OWN_CODE)?.bytes ?? 0;
+  console.log(`  ${name}: ${String(bundle.bytes)} bytes; own code ${kb(own)}; top packages: ${top.map((s) => `${s.name} ${kb(s.bytes)}`).join(', ')}`);
+  return {
+    name: `bundle size: ${name}`,
+    value: kb(bundle.bytes),
+    baseline: `${kb(baseline.bytes)} (libs only)`,
+    comparison: `${ratio(bundle.bytes, baseline.bytes)} (${diff(bundle.bytes, baseline.bytes, kb)})`,
+    budget: `≤ ${kb(BUNDLE_BUDGET_BYTES)} (${(bundle.bytes / BUNDLE_BUDGET_BYTES).toFixed(2)} of it)`,
+    status: bundle.bytes <= BUNDLE_BUDGET_BYTES ? 'PASS' : 'FAIL',
+  };
+}
+
+async function coldImportRow({ name, bundle, baseline }: FunctionBundles): Promise<Row> {
+  const result = await measureColdImport(bundle.file, baseline.file, COLD_IMPORT_RUNS);
+  const over = result.functionMs / result.baselineMs;
+  console.log(`  ${name}: ${ms(result.functionMs)} vs libraries alone ${ms(result.baselineMs)} (median of ${String(COLD_IMPORT_RUNS)})`);
+  return {
+    name: `cold import: ${name}`,
+    value: ms(result.functionMs),
+    baseline: `${ms(result.baselineMs)} (libs only)`,
+    comparison: `${ratio(result.functionMs, result.baselineMs)} (${diff(result.functionMs, result.baselineMs, ms)})`,
+    budget: `ratio ≤ ${COLD_IMPORT_MAX_RATIO.toFixed(1)}`,
+    status: over <= COLD_IMPORT_MAX_RATIO ? 'PASS' : 'WARN',
+  };
+}
+
+async function middlewareRow(): Promise<Row> {
+  const result = await measureMiddleware();
+  const delta = result.realUs - result.baselineUs;
+  return {
+    name: 'warm request: middleware chain',
+    value: us(result.realUs),
+    baseline: `${us(result.baselineUs)} (bare Hono)`,
+    comparison: `${diff(result.realUs, result.baselineUs, us)} (${ratio(result.realUs, result.baselineUs)})`,
+    budget: `+≤ ${us(MIDDLEWARE_BUDGET_US)}`,
+    status: delta <= MIDDLEWARE_BUDGET_US ? 'PASS' : 'WARN',
+  };
+}
+
+async function startRow(): Promise<Row> {
+  const result = await measureStart(START_RUNS);
+  console.log(`  the runtime reports ready_ms ${String(result.reportedReadyMs)} after its own imports`);
+  return {
+    name: 'npm start: ready',
+    value: ms(result.readyMs),
+    baseline: `${ms(result.baselineMs)} (tsx -e 0)`,
+    comparison: `${diff(result.readyMs, result.baselineMs, ms)} (${ratio(result.readyMs, result.baselineMs)})`,
+    budget: `≈ ${ms(START_TARGET_MS)}`,
+    status: result.readyMs <= START_TARGET_MS ? 'PASS' : 'WARN',
+  };
+}
+
+async function localRequestRow(): Promise<Row> {
+  const result = await measureLocalRuntime();
+  const delta = result.runtimeUs - result.baselineUs;
+  return {
+    name: 'local request: runtime',
+    value: us(result.runtimeUs),
+    baseline: `${us(result.baselineUs)} (bare http)`,
+    comparison: `${diff(result.runtimeUs, result.baselineUs, us)} (${ratio(result.runtimeUs, result.baselineUs)})`,
+    budget: `+< ${us(LOCAL_REQUEST_BUDGET_US)}`,
+    status: delta < LOCAL_REQUEST_BUDGET_US ? 'PASS' : 'WARN',
+  };
+}
+
+const started = performance.now();
+const outDir = await mkdtemp(join(tmpdir(), 'signal-harvester-bench-'));
+const rows: Row[] = [];
+try {
+  console.log('bundle size (serverless.yml custom.esbuild options; baseline = the same libraries without our code):');
+  const bundles = await buildBundles(outDir);
+  rows.push(...bundles.map(bundleRow));
+
+  console.log(`cold import in a fresh node process (our code should add little: ratio ≤ ${COLD_IMPORT_MAX_RATIO.toFixed(1)}):`);
+  for (const built of bundles) rows.push(await coldImportRow(built));
+
+  console.log('warm request through the middleware chain (2,000 warm-up + 20,000 calls each, logs to /dev/null)…');
+  rows.push(await middlewareRow());
+
+  console.log(`npm start readiness (median of ${String(START_RUNS)})…`);
+  rows.push(await startRow());
+
+  console.log('local runtime request overhead (2,000 keep-alive GETs each)…');
+  rows.push(await localRequestRow());
+} finally {
+  await rm(outDir, { recursive: true, force: true });
+}
+
+console.log(`\n${formatTable(rows)}\n`);
+const failed = rows.filter((row) => row.status === 'FAIL');
+const warned = rows.filter((row) => row.status === 'WARN');
+console.log(
+  `${String(rows.length - failed.length - warned.length)} pass, ${String(warned.length)} warn, ${String(failed.length)} fail ` +
+    `in ${((performance.now() - started) / 1000).toFixed(1)} s. WARN is informative (timings are noisy); FAIL (bundle size) exits 1.`,
+);
+if (failed.length > 0) process.exitCode = 1;
