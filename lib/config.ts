@@ -3,6 +3,7 @@
 // names every wrong variable. Later layers (secrets) merge into this object; nothing else reads env.
 import * as z from 'zod/mini';
 import { ConfigError } from './errors.js';
+import { describeIssue } from './validation/describe-issue.js';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
@@ -26,31 +27,29 @@ const schema = z.object({
   LOG_LEVEL: z._default(z.enum(LOG_LEVELS), 'info'),
   /** Origins allowed by CORS (exact match, e.g. `https://app.example.com`); empty = no CORS headers. */
   CORS_ALLOWED_ORIGINS: commaList,
+  /** Postgres (Neon pooled) connection string; unset = embedded PGlite under PGLITE_DIR (local only). */
+  DATABASE_URL: z.optional(z.string().check(z.regex(/^postgres(ql)?:\/\//))),
+  /**
+   * WebSocket proxy for the Neon driver as `host:port/path` (plain ws://). Unset in production (the
+   * driver talks to Neon directly); set it to reach a plain Postgres through infra/local/neon-bridge.
+   */
+  NEON_WS_PROXY: z.optional(z.string().check(z.minLength(1))),
+  /** Where the embedded PGlite database lives when DATABASE_URL is unset. */
+  PGLITE_DIR: z._default(z.string().check(z.minLength(1)), '.data/pglite'),
+  /** Connections per container (Neon Pool `max`): 1,000 containers × this must fit the pooler. */
+  DB_POOL_MAX: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10)), 2),
+  /** Server-side statement timeout for every query, in milliseconds. */
+  DB_STATEMENT_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(100)), 5000),
+  /** Bootstrap admin API key (≥ 32 characters); lets the first real keys be created. */
+  ADMIN_API_KEY: z.optional(z.string().check(z.minLength(32))),
+  /** How long a container trusts a looked-up API key (revocation takes effect within this). */
+  API_KEY_CACHE_TTL_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(300_000)), 30_000),
+  /** Largest request body accepted, in bytes (413 above). */
+  MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.minimum(1024), z.maximum(6 * 1024 * 1024)), 65_536),
 });
 
 export type Config = z.output<typeof schema>;
 export type LogLevel = Config['LOG_LEVEL'];
-
-/** Words for each zod issue code, so the message says what the variable must look like. */
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_value':
-      return `must be one of ${issue.values.map(String).join(', ')}`;
-    case 'invalid_type':
-      return `must be a ${issue.expected}`;
-    case 'invalid_format':
-      // A `regex` check reports format "regex": say what to match, not "must be a valid regex".
-      return issue.format === 'regex' && issue.pattern !== undefined
-        ? `must match ${issue.pattern}`
-        : `must be a valid ${issue.format}`;
-    case 'too_small':
-      return `must be at least ${String(issue.minimum)}`;
-    case 'too_big':
-      return `must be at most ${String(issue.maximum)}`;
-    default:
-      return 'is invalid';
-  }
-}
 
 /**
  * Parses configuration from an environment. Empty strings count as unset, so serverless.yml can

@@ -1,6 +1,7 @@
 // Runs once per `vitest run`: every real service the suite talks to must answer, or the whole run
 // fails with a message that says how to start it. No suite is ever skipped for a missing service.
 import { connect } from 'node:net';
+import { preparePgliteSnapshot } from './pglite-snapshot.js';
 import { services } from './services.js';
 
 const HOW_TO_START = 'run `npm run services` (infra/local/ensure-services.sh) to install and start it';
@@ -30,4 +31,5 @@ export async function setup(): Promise<void> {
     if (!(await reachable(url))) missing.push(`${name} is not reachable at ${new URL(url).host}`);
   }
   if (missing.length > 0) throw new Error(`${missing.join('; ')}: ${HOW_TO_START}.`);
+  await preparePgliteSnapshot();
 }

@@ -1,0 +1,46 @@
+// This container's database, created on first use and reused across warm invocations: Neon when
+// DATABASE_URL is set, embedded PGlite otherwise (refused inside Lambda, where it would be lost).
+import { getConfig } from '../config.js';
+import { ConfigError } from '../errors.js';
+import type { Db } from './types.js';
+
+let pending: Promise<Db> | undefined;
+
+async function open(): Promise<Db> {
+  const config = getConfig();
+  if (config.DATABASE_URL !== undefined) {
+    const { createNeonDb } = await import('./neon.js');
+    return createNeonDb({
+      connectionString: config.DATABASE_URL,
+      max: config.DB_POOL_MAX,
+      statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+      wsProxy: config.NEON_WS_PROXY,
+    });
+  }
+  if (config.STAGE !== 'local') {
+    throw new ConfigError(`DATABASE_URL is required on stage ${config.STAGE}: the embedded database is for local runs only`);
+  }
+  const { createPgliteDb } = await import('./pglite.js');
+  return createPgliteDb({ dataDir: config.PGLITE_DIR });
+}
+
+/** The shared database of this container. */
+export function getDb(): Promise<Db> {
+  pending ??= open().catch((error: unknown) => {
+    pending = undefined; // let the next request try again
+    throw error;
+  });
+  return pending;
+}
+
+/** Installs a database (tests, the local runtime) in place of the configured one. */
+export function setDb(db: Db): void {
+  pending = Promise.resolve(db);
+}
+
+/** Closes and forgets the shared database (tests, shutdown). */
+export async function resetDb(): Promise<void> {
+  const current = pending;
+  pending = undefined;
+  if (current) await (await current).close();
+}
