@@ -6,6 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { resetDb } from '../../lib/db/client.js';
+import { openAndMigrate } from '../../lib/db/prepare-local.js';
 import { log } from '../../lib/log/index.js';
 import { buildHttpEvent, writeHttpResult } from './api-gateway-event.js';
 import { createLambdaContext } from './lambda-context.js';
@@ -38,6 +40,8 @@ export interface LocalRuntimeOptions {
   schedules?: boolean;
   /** Environment used for `${env:…}` and merged under process.env (default process.env). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Open the database and apply migrations before serving (default true). */
+  database?: boolean;
 }
 
 export interface ScheduleInfo {
@@ -182,6 +186,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const env = options.env ?? process.env;
   const spec = loadServiceSpec({ path: options.configPath, stage: options.stage ?? 'local', env });
   applyEnvironment(spec.environment);
+  // One database for every function in this process (PGlite when DATABASE_URL is unset).
+  if (options.database !== false) {
+    const { db, result } = await openAndMigrate();
+    runtimeLog.info('database ready', { driver: db.driver, applied: result.applied });
+  }
   const functions = await loadFunctions(spec);
 
   const table = new RouteTable<LoadedFunction>();
@@ -242,6 +251,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       timers.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (options.database !== false) await resetDb();
     },
   };
 }

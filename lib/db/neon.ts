@@ -20,7 +20,8 @@ export interface NeonOptions {
 const TERMINATED = /Connection terminated|connection error|not queryable|ECONNRESET|socket hang up|WebSocket was closed/i;
 
 function isRead(statement: Sql): boolean {
-  return /^\s*(select|with\s[\s\S]*\)\s*select)\b/i.test(statement.text);
+  // Only a plain SELECT is safe to repeat; a WITH may hide a write (INSERT … RETURNING).
+  return /^\s*select\b/i.test(statement.text);
 }
 
 async function configureSockets(wsProxy: string | undefined): Promise<void> {

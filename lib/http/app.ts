@@ -4,10 +4,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context as LambdaContext } from 'aws-lambda';
 import { Hono } from 'hono';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
+import type { ApiKeyLookup } from '../auth/key-store.js';
 import { getConfig } from '../config.js';
 import { MethodNotAllowedError, NotFoundError } from '../errors.js';
 import { cors } from './cors.js';
 import { errorResponse } from './errors.js';
+import { authenticate } from './auth.js';
 import { allowedMethods } from './method-not-allowed.js';
 import { requestContext } from './request-context.js';
 import { securityHeaders } from './security-headers.js';
@@ -18,6 +20,11 @@ export type App = Hono<AppEnv>;
 export interface CreateAppOptions {
   /** The function's name in serverless.yml; used in logs when no Lambda context is present. */
   name: string;
+  /**
+   * The API-key store, for functions that authenticate callers (ARCHITECTURE §3 step 5). Called
+   * only when a request presents a key, so anonymous requests never touch the database.
+   */
+  keys?: () => ApiKeyLookup | Promise<ApiKeyLookup>;
 }
 
 export function createApp(options: CreateAppOptions): App {
@@ -27,6 +34,7 @@ export function createApp(options: CreateAppOptions): App {
   app.use(requestContext({ functionName: options.name }));
   app.use(securityHeaders());
   app.use(cors({ allowedOrigins: config.CORS_ALLOWED_ORIGINS }));
+  if (options.keys !== undefined) app.use(authenticate({ lookup: options.keys }));
 
   app.onError((error, c) => errorResponse(c, error));
   app.notFound((c) => {

@@ -26,7 +26,7 @@ describe('the local runtime over HTTP', () => {
   let runtime: LocalRuntime;
 
   beforeAll(async () => {
-    runtime = await startLocalRuntime({ configPath, port: 0, schedules: false });
+    runtime = await startLocalRuntime({ configPath, port: 0, schedules: false, database: false });
   });
 
   afterAll(async () => {

@@ -2,6 +2,7 @@
 // real serverless.yml. The port is chosen by the OS (PORT=0) and read from the start-up log.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../infra/local/settings.js';
@@ -14,7 +15,14 @@ describe('npm start', () => {
   beforeAll(async () => {
     child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', CORS_ALLOWED_ORIGINS: 'https://app.example' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        CORS_ALLOWED_ORIGINS: 'https://app.example',
+        // Its own embedded database: never the developer's .data/pglite (PGlite has no lock).
+        PGLITE_DIR: join(repoRoot, '.data/test/pglite-npm-start'),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });
@@ -25,14 +33,15 @@ describe('npm start', () => {
         // not a log line
       }
     });
-    const deadline = Date.now() + 15_000;
+    // A new embedded database takes seconds to initialise on the first run; later runs reuse it.
+    const deadline = Date.now() + 60_000;
     while (url === '' && Date.now() < deadline) {
       const ready = lines.find((line) => typeof line.url === 'string');
       if (ready) url = ready.url as string;
       else await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    if (url === '') throw new Error('npm start did not report its URL within 15 s');
-  });
+    if (url === '') throw new Error('npm start did not report its URL within 60 s');
+  }, 70_000);
 
   afterAll(async () => {
     child.kill('SIGTERM');
@@ -41,7 +50,8 @@ describe('npm start', () => {
 
   it('logs the routes and schedules it serves', () => {
     const routes = lines.find((line) => line.message === 'routes');
-    expect(routes?.routes).toEqual(['ANY /health/live', '$default']);
+    expect(routes?.routes).toEqual(expect.arrayContaining(['ANY /health/live', 'ANY /v1/signals', 'ANY /v1/signals/{id}', '$default']));
+    expect((routes?.routes as string[]).at(-1)).toBe('$default');
     expect(lines.some((line) => line.message === 'schedules')).toBe(true);
   });
 

@@ -16,7 +16,7 @@ describe('the local runtime schedules', () => {
   beforeEach(async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: START });
     ticks.length = 0;
-    runtime = await startLocalRuntime({ configPath, port: 0 });
+    runtime = await startLocalRuntime({ configPath, port: 0, database: false });
   });
 
   afterEach(async () => {

@@ -209,7 +209,14 @@ describe('loadServiceSpec', () => {
 
       // Assess
       const { APP_VERSION, ...rest } = spec.environment;
-      expect(rest).toEqual({ STAGE: 'prod', LOG_LEVEL: 'info', CORS_ALLOWED_ORIGINS: '' });
+      expect(rest).toEqual({
+        STAGE: 'prod',
+        LOG_LEVEL: 'info',
+        CORS_ALLOWED_ORIGINS: '',
+        DATABASE_URL: '',
+        ADMIN_API_KEY: '',
+        DB_POOL_MAX: '2',
+      });
       expect(APP_VERSION).toMatch(/^\d+\.\d+\.\d+/);
     });
   });

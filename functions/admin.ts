@@ -1,0 +1,9 @@
+// API-key administration (admin tier): create (the key is shown once), list, revoke.
+import { mountAdminApi } from '../lib/api/admin-api.js';
+import { defaultKeyStore } from '../lib/auth/default-store.js';
+import { createApp, toLambdaHandler } from '../lib/http/app.js';
+
+const app = createApp({ name: 'admin', keys: defaultKeyStore });
+mountAdminApi(app);
+
+export const handler = toLambdaHandler(app);

@@ -1,0 +1,19 @@
+// The OpenAPI document of the whole API, generated from the same route specs that validate
+// requests. Built once per container, on first request.
+import { getConfig } from '../config.js';
+import { buildOpenApi } from '../http/openapi.js';
+import type { RouteSpec } from '../http/route-spec.js';
+import { adminRoutes } from './admin-routes.js';
+import { signalsRoutes } from './signals-routes.js';
+import { openApiRoute } from './openapi-route.js';
+
+let document: object | undefined;
+
+export function openApiDocument(): object {
+  document ??= buildOpenApi([...signalsRoutes, ...adminRoutes, openApiRoute] as readonly RouteSpec[], {
+    title: 'Signal Harvester API',
+    version: getConfig().APP_VERSION,
+    description: 'Harvested signals, scored and searchable. Errors share one shape: see components.schemas.Error.',
+  });
+  return document;
+}

@@ -1,0 +1,95 @@
+// Handlers of the signals API: parse (done by the route specs), one repository call, map to JSON.
+import { getDb } from '../db/client.js';
+import {
+  archiveSignal,
+  getSignal,
+  listDiscoveries,
+  listSignals,
+  signalStats,
+  updateSignal,
+  type SignalCursor,
+} from '../db/signals-repo.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import type { App } from '../http/app.js';
+import { route } from '../http/route.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { toSignalJson } from './signal-json.js';
+import {
+  archiveSignalRoute,
+  getSignalRoute,
+  listDiscoveriesRoute,
+  listSignalsRoute,
+  signalStatsRoute,
+  updateSignalRoute,
+} from './signals-routes.js';
+
+const DISCOVERY_ORDERING = 'discovery_score:desc';
+
+function nextCursor(ordering: string, next: SignalCursor | undefined): string | null {
+  return next === undefined ? null : encodeCursor({ ordering, value: next.value, id: next.id });
+}
+
+function notFound(id: string): NotFoundError {
+  return new NotFoundError(`no signal with id ${id}`);
+}
+
+export function mountSignalsApi(app: App): void {
+  route(app, listSignalsRoute, async (c, { query }) => {
+    const ordering = `${query.sort}:${query.order}`;
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ordering);
+    const page = await listSignals(await getDb(), {
+      source: query.source,
+      kind: query.kind,
+      category: query.category,
+      status: query.status,
+      minScore: query.min_score,
+      since: query.since === undefined ? undefined : new Date(query.since),
+      until: query.until === undefined ? undefined : new Date(query.until),
+      q: query.q,
+      tags: query.tag,
+      sort: query.sort,
+      order: query.order,
+      limit: query.limit,
+      after,
+    });
+    return c.json({ items: page.items.map(toSignalJson), next_cursor: nextCursor(ordering, page.next) });
+  });
+
+  route(app, signalStatsRoute, async (c) => {
+    const stats = await signalStats(await getDb());
+    return c.json({
+      total: stats.total,
+      by_source: stats.bySource,
+      by_category: stats.byCategory,
+      by_status: stats.byStatus,
+      score: stats.score,
+    });
+  });
+
+  route(app, getSignalRoute, async (c, { params }) => {
+    const signal = await getSignal(await getDb(), params.id);
+    if (signal === undefined) throw notFound(params.id);
+    return c.json(toSignalJson(signal));
+  });
+
+  route(app, updateSignalRoute, async (c, { params, body }) => {
+    if (body === undefined || (body.status === undefined && body.tags === undefined)) {
+      throw new ValidationError('nothing to change', { details: [{ location: 'body', field: '', message: 'must set status or tags' }] });
+    }
+    const signal = await updateSignal(await getDb(), params.id, { status: body.status, tags: body.tags });
+    if (signal === undefined) throw notFound(params.id);
+    return c.json(toSignalJson(signal));
+  });
+
+  route(app, archiveSignalRoute, async (c, { params }) => {
+    const signal = await archiveSignal(await getDb(), params.id);
+    if (signal === undefined) throw notFound(params.id);
+    return c.json(toSignalJson(signal));
+  });
+
+  route(app, listDiscoveriesRoute, async (c, { query }) => {
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, DISCOVERY_ORDERING);
+    const page = await listDiscoveries(await getDb(), { minScore: query.min_score, limit: query.limit, after });
+    return c.json({ items: page.items.map(toSignalJson), next_cursor: nextCursor(DISCOVERY_ORDERING, page.next) });
+  });
+}

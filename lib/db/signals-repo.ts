@@ -1,0 +1,107 @@
+// The signals repository: keyset-paged listings, one signal by id, the few edits the API allows,
+// and corpus statistics. Ids arrive from URLs; a malformed one is "not found", never a SQL error.
+import { isSignalId } from './ids.js';
+import {
+  SIGNAL_SORTS,
+  type ListDiscoveriesOptions,
+  type ListSignalsOptions,
+  type Signal,
+  type SignalPage,
+  type SignalPatch,
+  type SignalStats,
+} from './signal-model.js';
+import {
+  afterCursor,
+  DIRECTIONS,
+  DISCOVERY_COLUMN,
+  DISCOVERY_CONDITIONS,
+  filterConditions,
+  keysetPage,
+  SIGNAL_COLUMNS,
+  SIGNAL_STATS,
+  SORT_COLUMNS,
+  type KeysetColumn,
+} from './signals-queries.js';
+import { join, sql, type Sql } from './sql.js';
+import type { Queryable } from './types.js';
+
+export * from './signal-model.js';
+export { upsertSignals, UPSERT_BATCH_SIZE } from './signals-upsert.js';
+
+/** Largest page a caller may ask for; the API allows less. */
+export const MAX_PAGE_SIZE = 1000;
+
+type PageRow = Signal & { cursorValue: number | string };
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new RangeError(`page limit must be an integer from 1 to ${String(MAX_PAGE_SIZE)}, got ${String(limit)}`);
+  }
+}
+
+type PageOptions = Pick<ListSignalsOptions, 'order' | 'limit' | 'after'>;
+
+async function keysetQuery(db: Queryable, keyset: KeysetColumn, options: PageOptions, conditions: Sql[]): Promise<SignalPage> {
+  checkLimit(options.limit);
+  if (!Object.hasOwn(DIRECTIONS, options.order)) throw new RangeError(`unknown sort order ${String(options.order)}`);
+  const all = options.after === undefined ? conditions : [...conditions, afterCursor(keyset, options.order, options.after)];
+  const rows = await db.query<PageRow>(keysetPage(keyset, options.order, all, options.limit));
+  const items = rows.slice(0, options.limit).map(({ cursorValue: _cursorValue, ...signal }) => signal);
+  const last = rows.length > options.limit ? rows[options.limit - 1] : undefined;
+  return { items, next: last === undefined ? undefined : { value: last.cursorValue, id: last.id } };
+}
+
+/**
+ * One page of signals matching the filter, ordered by `sort` then id (the tie-breaker), in one
+ * direction. Keyset paging: pass the previous page's `next` as `after`; pages neither repeat nor
+ * skip rows however many share a sort value.
+ */
+export async function listSignals(db: Queryable, options: ListSignalsOptions): Promise<SignalPage> {
+  if (!(SIGNAL_SORTS as readonly string[]).includes(options.sort)) throw new RangeError(`unknown sort ${String(options.sort)}`);
+  return keysetQuery(db, SORT_COLUMNS[options.sort], options, filterConditions(options));
+}
+
+/** Artifacts by discovery score, highest first, archived ones left out; keyset-paged like listSignals. */
+export async function listDiscoveries(db: Queryable, options: ListDiscoveriesOptions): Promise<SignalPage> {
+  const conditions = [...DISCOVERY_CONDITIONS];
+  if (options.minScore !== undefined) conditions.push(sql`discovery_score >= ${options.minScore}::double precision`);
+  return keysetQuery(db, DISCOVERY_COLUMN, { order: 'desc', limit: options.limit, after: options.after }, conditions);
+}
+
+export async function getSignal(db: Queryable, id: string): Promise<Signal | undefined> {
+  if (!isSignalId(id)) return undefined;
+  const rows = await db.query<Signal>(sql`SELECT ${SIGNAL_COLUMNS} FROM signals WHERE id = ${id}::bigint`);
+  return rows[0];
+}
+
+/** Applies the given fields and bumps updated_at; an empty patch changes nothing. Undefined when there is no such signal. */
+export async function updateSignal(db: Queryable, id: string, patch: SignalPatch): Promise<Signal | undefined> {
+  if (!isSignalId(id)) return undefined;
+  const assignments: Sql[] = [];
+  if (patch.status !== undefined) assignments.push(sql`status = ${patch.status}`);
+  if (patch.tags !== undefined) assignments.push(sql`tags = ${patch.tags}::text[]`);
+  if (assignments.length === 0) return getSignal(db, id);
+  assignments.push(sql`updated_at = now()`);
+  const rows = await db.query<Signal>(sql`UPDATE signals SET ${join(assignments, ', ')} WHERE id = ${id}::bigint RETURNING ${SIGNAL_COLUMNS}`);
+  return rows[0];
+}
+
+/** Sets status 'archived'. Archiving twice is harmless: updated_at keeps the first time. */
+export async function archiveSignal(db: Queryable, id: string): Promise<Signal | undefined> {
+  if (!isSignalId(id)) return undefined;
+  const rows = await db.query<Signal>(sql`
+    UPDATE signals
+    SET status = 'archived', updated_at = CASE WHEN status = 'archived' THEN updated_at ELSE now() END
+    WHERE id = ${id}::bigint
+    RETURNING ${SIGNAL_COLUMNS}`);
+  return rows[0];
+}
+
+export async function signalStats(db: Queryable): Promise<SignalStats> {
+  const rows = await db.query<Omit<SignalStats, 'score'> & SignalStats['score']>(SIGNAL_STATS);
+  // An aggregate without GROUP BY always returns exactly one row.
+  const [row] = rows;
+  if (row === undefined) throw new Error('the statistics query returned no row');
+  const { total, bySource, byCategory, byStatus, p50, p90, p99 } = row;
+  return { total, bySource, byCategory, byStatus, score: { p50, p90, p99 } };
+}
