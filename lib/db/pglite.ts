@@ -2,6 +2,7 @@
 // in-process and persisted under a directory. Imported lazily (and left out of Lambda bundles):
 // it is megabytes of WASM that production never needs.
 import type { PGlite } from '@electric-sql/pglite';
+import { lockDirectory } from './dir-lock.js';
 import type { Sql } from './sql.js';
 import type { Db, Queryable, Session } from './types.js';
 
@@ -18,7 +19,7 @@ async function runOn<Row>(target: Pick<PGlite, 'query'>, statement: Sql): Promis
 }
 
 /** Wraps an open PGlite instance (one connection: a session is the database itself). */
-export function wrapPglite(pglite: PGlite): Db {
+export function wrapPglite(pglite: PGlite, onClose: () => void = () => undefined): Db {
   return {
     driver: 'pglite',
     query: (statement) => runOn(pglite, statement),
@@ -30,15 +31,24 @@ export function wrapPglite(pglite: PGlite): Db {
           await pglite.exec(script);
         },
       } satisfies Session),
-    close: () => pglite.close(),
+    close: async () => {
+      await pglite.close();
+      onClose();
+    },
   };
 }
 
 export async function createPgliteDb(options: PgliteOptions): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const pglite = new PGlite(options.dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
-  await pglite.waitReady;
-  return wrapPglite(pglite);
+  const release = options.dataDir.startsWith('memory://') ? () => undefined : lockDirectory(options.dataDir);
+  try {
+    const pglite = new PGlite(options.dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+    await pglite.waitReady;
+    return wrapPglite(pglite, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 export type { Sql };

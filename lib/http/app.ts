@@ -59,6 +59,11 @@ export function toLambdaHandler(app: App): LambdaHttpHandler {
   const handler = handle(app);
   // Hono declares its own event type (`body: string | null` where @types/aws-lambda has
   // `string | undefined`); the runtime shapes are the same payload 2.0 event.
-  return (event, context) =>
-    handler(event as unknown as LambdaEvent, context) as Promise<APIGatewayProxyStructuredResultV2>;
+  return (event, context) => {
+    // A GET or HEAD with a body cannot become a fetch Request (the adapter would answer a plain
+    // "Invalid request"); the body means nothing there, so it is dropped, as proxies commonly do.
+    const method = event.requestContext.http.method;
+    const request = (method === 'GET' || method === 'HEAD') && event.body !== undefined ? { ...event, body: undefined, isBase64Encoded: false } : event;
+    return handler(request as unknown as LambdaEvent, context) as Promise<APIGatewayProxyStructuredResultV2>;
+  };
 }

@@ -14,3 +14,11 @@ export async function interleave(rounds: number, steps: readonly (() => Promise<
     for (const step of order) await step();
   }
 }
+
+/** The nearest-rank percentile (`p` from 0 to 100): the smallest sample with p% of them at or below it. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new Error('percentile of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1] ?? 0;
+}

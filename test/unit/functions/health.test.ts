@@ -70,3 +70,22 @@ describe('the health function', () => {
     expect(result.headers?.['x-correlation-id']).toBe(event.requestContext.requestId);
   });
 });
+
+describe('a GET that carries a body', () => {
+  it('is answered as a plain GET instead of failing in the adapter', async () => {
+    const event = buildHttpEvent({
+      method: 'GET',
+      url: '/health/live',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from('{"x":1}'),
+      sourceIp: '127.0.0.1',
+      routeKey: 'ANY /health/live',
+      pathParameters: {},
+      domainName: 'localhost',
+    });
+
+    const result = await handler(event, createLambdaContext({ functionName: 'health', timeoutSeconds: 5, memorySize: 256, region: 'us-east-1' }));
+
+    expect(result.statusCode).toBe(200);
+  });
+});
