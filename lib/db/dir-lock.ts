@@ -24,7 +24,7 @@ export function lockDirectory(dir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(path, 'utf8'));
       if (owner === process.pid || (Number.isInteger(owner) && owner > 0 && alive(owner))) {
-        throw new Error(`the embedded database ${dir} is in use by process ${owner} (another npm start?); stop it or set PGLITE_DIR`);
+        throw new Error(`the embedded database ${dir} is in use by process ${owner} (another npm start?); stop it or set PGLITE_DIR`, { cause: error });
       }
       rmSync(path, { force: true }); // stale: its process is gone
     }

@@ -14,6 +14,7 @@ import { measureLocalRuntime } from './local-runtime.js';
 import { measureMiddleware } from './middleware.js';
 import { measureStart } from './npm-start.js';
 import { diff, formatTable, kb, ms, ratio, us, type Row } from './report.js';
+import { measureSignalsList, type SignalsListResult } from './signals-list.js';
 
 const BUNDLE_BUDGET_BYTES = 300 * 1024;
 /** Our code may make a cold import this much slower than its libraries alone. */
@@ -23,6 +24,11 @@ const MIDDLEWARE_BUDGET_US = 50;
 const START_RUNS = 3;
 const START_TARGET_MS = 1_000;
 const LOCAL_REQUEST_BUDGET_US = 1_000;
+/** The signals list through the handler may take this much longer than its bare statement. */
+const SIGNALS_LIST_MAX_RATIO = 1.5;
+const SIGNALS_LIST_P95_BUDGET_MS = 20;
+/** `BENCH_SKIP_DB=1` leaves out the measures that need Postgres (and ~20 s of seeding). */
+const SKIP_DB = process.env.BENCH_SKIP_DB === '1';
 
 interface FunctionBundles {
   name: string;
@@ -112,6 +118,37 @@ async function localRequestRow(): Promise<Row> {
   };
 }
 
+function signalsListRows(result: SignalsListResult): Row[] {
+  console.log(
+    `  ${String(result.signals)} signals seeded in ${ms(result.seedMs)}; ${String(result.samples)} samples per side, ` +
+      `half on the first page, half on page ${String(result.deepPage)} (by next_cursor)`,
+  );
+  for (const plan of result.plans) {
+    const index = plan.scoreIndexNode === undefined ? 'signals_score_idx NOT used' : plan.scoreIndexNode;
+    console.log(`  EXPLAIN (ANALYZE, BUFFERS) ${plan.page}: ${plan.topNode} <- ${index}; ${plan.executionTime}`);
+  }
+  const p95Within = result.handler.p95Ms < SIGNALS_LIST_P95_BUDGET_MS;
+  const withinRatio = (value: number, baseline: number): boolean => value / baseline <= SIGNALS_LIST_MAX_RATIO;
+  return [
+    {
+      name: `signals list p50 (${String(result.signals / 1000)}k rows)`,
+      value: ms(result.handler.p50Ms),
+      baseline: `${ms(result.direct.p50Ms)} (same SQL)`,
+      comparison: `${ratio(result.handler.p50Ms, result.direct.p50Ms)} (${diff(result.handler.p50Ms, result.direct.p50Ms, ms)})`,
+      budget: `ratio ≤ ${SIGNALS_LIST_MAX_RATIO.toFixed(1)}`,
+      status: withinRatio(result.handler.p50Ms, result.direct.p50Ms) ? 'PASS' : 'WARN',
+    },
+    {
+      name: 'signals list p95',
+      value: ms(result.handler.p95Ms),
+      baseline: `${ms(result.direct.p95Ms)} (same SQL)`,
+      comparison: `${ratio(result.handler.p95Ms, result.direct.p95Ms)} (${diff(result.handler.p95Ms, result.direct.p95Ms, ms)})`,
+      budget: `ratio ≤ ${SIGNALS_LIST_MAX_RATIO.toFixed(1)}, < ${ms(SIGNALS_LIST_P95_BUDGET_MS)}`,
+      status: withinRatio(result.handler.p95Ms, result.direct.p95Ms) && p95Within ? 'PASS' : 'WARN',
+    },
+  ];
+}
+
 const started = performance.now();
 const outDir = await mkdtemp(join(tmpdir(), 'signal-harvester-bench-'));
 const rows: Row[] = [];
@@ -131,6 +168,16 @@ try {
 
   console.log('local runtime request overhead (2,000 keep-alive GETs each)…');
   rows.push(await localRequestRow());
+
+  if (SKIP_DB) {
+    console.log('signals list on real Postgres: skipped (BENCH_SKIP_DB=1)');
+  } else {
+    console.log(
+      'signals list on real Postgres (GET /v1/signals?sort=score&limit=50 through the handler vs the same SQL on the same pool; ' +
+        'needs Postgres on 127.0.0.1:5432, `npm run services`, or BENCH_SKIP_DB=1 to skip)…',
+    );
+    rows.push(...signalsListRows(await measureSignalsList()));
+  }
 } finally {
   await rm(outDir, { recursive: true, force: true });
 }

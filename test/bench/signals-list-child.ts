@@ -68,8 +68,6 @@ interface PageJson {
   next_cursor: string | null;
 }
 
-type Handler = (event: APIGatewayProxyEventV2, context: ReturnType<typeof benchLambdaContext>) => Promise<{ statusCode?: number; body?: string }>;
-
 function listUrl(cursor: string | undefined): string {
   const query = `sort=score&limit=${String(LIMIT)}`;
   return cursor === undefined ? `${PATH}?${query}` : `${PATH}?${query}&cursor=${encodeURIComponent(cursor)}`;
@@ -100,7 +98,7 @@ async function explain(db: Db, page: string, statement: Sql): Promise<QueryPlan>
 async function measure(db: Db, seedMs: number): Promise<SignalsListResult> {
   setDb(db);
   // Imported after setDb, as a container would be warm with its database already open.
-  const { handler } = (await import('../../functions/signals.js')) as { handler: Handler };
+  const { handler } = await import('../../functions/signals.js');
   const context = benchLambdaContext('signals');
 
   // The deep page: follow next_cursor from the first page, through the handler as a client would.
