@@ -44,6 +44,16 @@ const schema = z.object({
   ADMIN_API_KEY: z.optional(z.string().check(z.minLength(32))),
   /** How long a container trusts a looked-up API key (revocation takes effect within this). */
   API_KEY_CACHE_TTL_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(300_000)), 30_000),
+  /** Upstash REST endpoint for rate limits; unset = in-memory limiter per container (local only). */
+  UPSTASH_REDIS_REST_URL: z.optional(z.url()),
+  /** Upstash REST token (Bearer). */
+  UPSTASH_REDIS_REST_TOKEN: z.optional(z.string().check(z.minLength(1))),
+  /** Tokens per minute (= bucket capacity) of each tier; admin is unlimited. */
+  RATE_LIMIT_ANONYMOUS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 100),
+  RATE_LIMIT_API_KEY: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 1000),
+  RATE_LIMIT_PREMIUM: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 5000),
+  /** Time budget of one Redis decision; past it the limiter decides from memory (fallback). */
+  RATE_LIMIT_REDIS_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(5000)), 50),
   /** Largest request body accepted, in bytes (413 above). */
   MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.minimum(1024), z.maximum(6 * 1024 * 1024)), 65_536),
 });
