@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { resetDb } from '../../lib/db/client.js';
+import { resetDb, setDb } from '../../lib/db/client.js';
 import { openAndMigrate } from '../../lib/db/prepare-local.js';
 import { log } from '../../lib/log/index.js';
 import { buildHttpEvent, writeHttpResult } from './api-gateway-event.js';
@@ -186,10 +186,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const env = options.env ?? process.env;
   const spec = loadServiceSpec({ path: options.configPath, stage: options.stage ?? 'local', env });
   applyEnvironment(spec.environment);
-  // One database for every function in this process (PGlite when DATABASE_URL is unset).
+  // One database for every function in this process (PGlite when DATABASE_URL is unset). It opens
+  // and migrates while the functions load and the server starts listening; requests that need it
+  // wait for it. A failure is logged and fails those requests, as a broken database would.
+  let database: Promise<unknown> = Promise.resolve();
   if (options.database !== false) {
-    const { db, result } = await openAndMigrate();
-    runtimeLog.info('database ready', { driver: db.driver, applied: result.applied });
+    const opening = openAndMigrate().then(({ db, result }) => {
+      runtimeLog.info('database ready', { driver: db.driver, applied: result.applied });
+      return db;
+    });
+    opening.catch((error: unknown) => runtimeLog.error('database failed to open', { error: error as Error }));
+    setDb(opening);
+    database = opening.catch(() => undefined);
   }
   const functions = await loadFunctions(spec);
 
@@ -251,7 +259,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       timers.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (options.database !== false) await resetDb();
+      if (options.database !== false) {
+        await database;
+        await resetDb();
+      }
     },
   };
 }

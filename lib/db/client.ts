@@ -33,8 +33,12 @@ export function getDb(): Promise<Db> {
   return pending;
 }
 
-/** Installs a database (tests, the local runtime) in place of the configured one. */
-export function setDb(db: Db): void {
+/**
+ * Installs a database (tests, the local runtime) in place of the configured one. A promise is
+ * accepted so the local runtime can serve while the embedded database is still opening: requests
+ * that need it wait for it, the others (health, 404s) do not.
+ */
+export function setDb(db: Db | Promise<Db>): void {
   pending = Promise.resolve(db);
 }
 
