@@ -9,7 +9,9 @@ import { getConfig } from '../config.js';
 import { MethodNotAllowedError, NotFoundError } from '../errors.js';
 import { cors } from './cors.js';
 import { errorResponse } from './errors.js';
+import type { RateLimiter } from '../ratelimit/limiter.js';
 import { authenticate } from './auth.js';
+import { rateLimit } from './rate-limit.js';
 import { allowedMethods } from './method-not-allowed.js';
 import { requestContext } from './request-context.js';
 import { securityHeaders } from './security-headers.js';
@@ -25,6 +27,8 @@ export interface CreateAppOptions {
    * only when a request presents a key, so anonymous requests never touch the database.
    */
   keys?: () => ApiKeyLookup | Promise<ApiKeyLookup>;
+  /** The rate limiter (ARCHITECTURE §3 step 6); functions that serve clients pass the default. */
+  limiter?: () => RateLimiter;
 }
 
 export function createApp(options: CreateAppOptions): App {
@@ -35,6 +39,7 @@ export function createApp(options: CreateAppOptions): App {
   app.use(securityHeaders());
   app.use(cors({ allowedOrigins: config.CORS_ALLOWED_ORIGINS }));
   if (options.keys !== undefined) app.use(authenticate({ lookup: options.keys }));
+  if (options.limiter !== undefined) app.use(rateLimit({ limiter: options.limiter }));
 
   app.onError((error, c) => errorResponse(c, error));
   app.notFound((c) => {

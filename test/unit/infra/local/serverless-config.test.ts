@@ -216,6 +216,11 @@ describe('loadServiceSpec', () => {
         DATABASE_URL: '',
         ADMIN_API_KEY: '',
         DB_POOL_MAX: '2',
+        UPSTASH_REDIS_REST_URL: '',
+        UPSTASH_REDIS_REST_TOKEN: '',
+        RATE_LIMIT_ANONYMOUS: '100',
+        RATE_LIMIT_API_KEY: '1000',
+        RATE_LIMIT_PREMIUM: '5000',
       });
       expect(APP_VERSION).toMatch(/^\d+\.\d+\.\d+/);
     });
