@@ -23,8 +23,9 @@ export default tseslint.config(
     },
   },
   {
-    // Config files of tools must default-export; they are not product code.
-    files: ['eslint.config.js', 'vitest.config.ts'],
+    // Config files of tools must default-export, and declarations describe CommonJS modules'
+    // default exports as they are; neither is product code.
+    files: ['eslint.config.js', 'vitest.config.ts', '**/*.d.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

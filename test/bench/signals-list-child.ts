@@ -4,6 +4,7 @@
 // the machine's Postgres, reached through the real Neon driver and the local WebSocket bridge.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { decodeCursor } from '../../lib/api/cursor.js';
+import { resetConfig } from '../../lib/config.js';
 import { setDb } from '../../lib/db/client.js';
 import type { ListSignalsOptions } from '../../lib/db/signals-repo.js';
 import { afterCursor, filterConditions, keysetPage, SORT_COLUMNS } from '../../lib/db/signals-queries.js';
@@ -97,6 +98,10 @@ async function explain(db: Db, page: string, statement: Sql): Promise<QueryPlan>
 
 async function measure(db: Db, seedMs: number): Promise<SignalsListResult> {
   setDb(db);
+  // Thousands of anonymous requests from one address: lift the anonymous limit so the limiter
+  // (memory store, as locally) decides every request without refusing any.
+  process.env.RATE_LIMIT_ANONYMOUS = '100000000';
+  resetConfig();
   // Imported after setDb, as a container would be warm with its database already open.
   const { handler } = await import('../../functions/signals.js');
   const context = benchLambdaContext('signals');
