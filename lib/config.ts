@@ -54,6 +54,10 @@ const schema = z.object({
   RATE_LIMIT_PREMIUM: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 5000),
   /** Time budget of one Redis decision; past it the limiter decides from memory (fallback). */
   RATE_LIMIT_REDIS_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(5000)), 50),
+  /** Set by the Lambda runtime: the function's memory size in MB (the readiness memory check). */
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z.optional(z.coerce.number().check(z.int(), z.minimum(128))),
+  /** How long a readiness result is reused by this container, ms (a probe storm is not a DB storm). */
+  HEALTH_CACHE_TTL_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(60_000)), 3000),
   /** Largest request body accepted, in bytes (413 above). */
   MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.minimum(1024), z.maximum(6 * 1024 * 1024)), 65_536),
 });

@@ -55,6 +55,7 @@ export async function createNeonDb(options: NeonOptions): Promise<Db> {
   // An 'error' on an idle client is emitted by the pool; unhandled, it would kill the process.
   pool.on('error', (error: Error) => log.warn('postgres pool connection error', { error, reason: 'pool_error' }));
 
+  let closing: Promise<void> | undefined;
   const db: Db = {
     driver: 'neon',
     async query<Row>(statement: Sql): Promise<Row[]> {
@@ -96,7 +97,8 @@ export async function createNeonDb(options: NeonOptions): Promise<Db> {
         client.release();
       }
     },
-    close: () => pool.end(),
+    // Idempotent: shutdown paths (tests, the local runtime) may close the same database twice.
+    close: () => (closing ??= pool.end()),
   };
   return db;
 }

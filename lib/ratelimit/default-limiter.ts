@@ -1,7 +1,7 @@
 // This container's limiter, built once from config: Redis (Upstash REST) when configured, with the
 // memory store as its fallback; memory alone otherwise (local runs).
 import { getConfig } from '../config.js';
-import { createUpstashRest } from '../redis/upstash-rest.js';
+import { defaultUpstash, resetDefaultUpstash } from '../redis/client.js';
 import { RateLimiter } from './limiter.js';
 import { RedisStore } from './redis-store.js';
 
@@ -10,10 +10,9 @@ let limiter: RateLimiter | undefined;
 export function defaultLimiter(): RateLimiter {
   if (limiter === undefined) {
     const config = getConfig();
-    const url = config.UPSTASH_REDIS_REST_URL;
-    const token = config.UPSTASH_REDIS_REST_TOKEN;
+    const redis = defaultUpstash();
     limiter = new RateLimiter({
-      store: url !== undefined && token !== undefined ? new RedisStore({ runner: createUpstashRest({ url, token }) }) : undefined,
+      store: redis === undefined ? undefined : new RedisStore({ runner: redis }),
       limits: { anonymous: config.RATE_LIMIT_ANONYMOUS, api_key: config.RATE_LIMIT_API_KEY, premium: config.RATE_LIMIT_PREMIUM },
       timeoutMs: config.RATE_LIMIT_REDIS_TIMEOUT_MS,
     });
@@ -24,4 +23,5 @@ export function defaultLimiter(): RateLimiter {
 /** Forgets the limiter (tests that change config). */
 export function resetDefaultLimiter(): void {
   limiter = undefined;
+  resetDefaultUpstash();
 }

@@ -1,0 +1,71 @@
+// The readiness checks of the seed, for Lambda: database, Redis (never worse than degraded: the
+// limiter falls back), /tmp space, memory against the function's configured size.
+import { statfs } from 'node:fs/promises';
+import { totalmem } from 'node:os';
+import { getConfig } from '../config.js';
+import { getDb } from '../db/client.js';
+import { sql } from '../db/sql.js';
+import { defaultLimiter } from '../ratelimit/default-limiter.js';
+import { defaultUpstash } from '../redis/client.js';
+import type { HealthCheck, HealthStatus } from './types.js';
+
+export const databaseCheck: HealthCheck = {
+  name: 'database',
+  timeoutMs: 2000,
+  onTimeout: 'unhealthy',
+  async run() {
+    const started = performance.now();
+    const db = await getDb();
+    await db.query(sql`SELECT 1`);
+    const ms = performance.now() - started;
+    return ms > 1000
+      ? { status: 'degraded', message: `database answered slowly (${Math.round(ms)} ms)` }
+      : { status: 'healthy', message: `database is healthy (${db.driver})` };
+  },
+};
+
+export const redisCheck: HealthCheck = {
+  name: 'redis',
+  timeoutMs: 1000,
+  // Redis down is never unhealthy: the limiter decides from memory meanwhile.
+  onTimeout: 'degraded',
+  async run(signal) {
+    const redis = defaultUpstash();
+    if (redis === undefined) return { status: 'healthy', message: 'no Redis configured: in-memory rate limiting' };
+    const limiter = defaultLimiter().status();
+    await redis.ping(signal);
+    if (limiter.degraded) return { status: 'degraded', message: 'Redis answers again; the limiter is still on its memory fallback' };
+    return { status: 'healthy', message: 'Redis is healthy' };
+  },
+};
+
+function byShare(freeShare: number, degradedBelow: number, unhealthyBelow: number): HealthStatus {
+  if (freeShare < unhealthyBelow) return 'unhealthy';
+  return freeShare < degradedBelow ? 'degraded' : 'healthy';
+}
+
+export const tmpSpaceCheck: HealthCheck = {
+  name: 'tmp_space',
+  timeoutMs: 500,
+  onTimeout: 'degraded',
+  async run() {
+    const stats = await statfs('/tmp');
+    const free = stats.bavail / stats.blocks;
+    return { status: byShare(free, 0.1, 0.05), message: `${Math.round(free * 100)}% of /tmp free` };
+  },
+};
+
+export const memoryCheck: HealthCheck = {
+  name: 'memory',
+  timeoutMs: 100,
+  onTimeout: 'degraded',
+  run() {
+    const configured = getConfig().AWS_LAMBDA_FUNCTION_MEMORY_SIZE;
+    const limit = configured === undefined ? totalmem() : configured * 1024 * 1024;
+    const used = process.memoryUsage().rss / limit;
+    const status: HealthStatus = used > 0.95 ? 'unhealthy' : used > 0.85 ? 'degraded' : 'healthy';
+    return Promise.resolve({ status, message: `${Math.round(used * 100)}% of the memory limit in use` });
+  },
+};
+
+export const readinessChecks: readonly HealthCheck[] = [databaseCheck, redisCheck, tmpSpaceCheck, memoryCheck];
