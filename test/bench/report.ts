@@ -39,6 +39,11 @@ export function us(value: number): string {
   return `${value.toFixed(1)} µs`;
 }
 
+/** Operations per second, e.g. `3.27 M/s`. */
+export function perSecond(value: number): string {
+  return value >= 1e6 ? `${(value / 1e6).toFixed(2)} M/s` : `${(value / 1e3).toFixed(1)} k/s`;
+}
+
 export function ratio(value: number, baseline: number): string {
   return `×${(value / baseline).toFixed(2)}`;
 }

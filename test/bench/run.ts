@@ -13,7 +13,14 @@ import { baselineEntrySource, collectLibraryImports, ownSourceFiles } from './li
 import { measureLocalRuntime } from './local-runtime.js';
 import { measureMiddleware } from './middleware.js';
 import { measureStart } from './npm-start.js';
-import { diff, formatTable, kb, ms, ratio, us, type Row } from './report.js';
+import {
+  measureMemoryDecisions,
+  measureRateLimitMiddleware,
+  measureRedisDecisions,
+  type MemoryDecisionsResult,
+  type RedisDecisionsResult,
+} from './rate-limit.js';
+import { diff, formatTable, kb, ms, perSecond, ratio, us, type Row } from './report.js';
 import { measureSignalsList, type SignalsListResult } from './signals-list.js';
 
 const BUNDLE_BUDGET_BYTES = 300 * 1024;
@@ -27,8 +34,15 @@ const LOCAL_REQUEST_BUDGET_US = 1_000;
 /** The signals list through the handler may take this much longer than its bare statement. */
 const SIGNALS_LIST_MAX_RATIO = 1.5;
 const SIGNALS_LIST_P95_BUDGET_MS = 20;
+/** Our Redis decision may take this long relative to @upstash/ratelimit's on the same bridge. */
+const RATE_LIMIT_REDIS_MAX_RATIO = 1.0;
+/** Our memory store must decide at least this many times as fast as rate-limiter-flexible's. */
+const RATE_LIMIT_MEMORY_MIN_RATIO = 1.0;
+const RATE_LIMIT_MIDDLEWARE_BUDGET_US = 20;
 /** `BENCH_SKIP_DB=1` leaves out the measures that need Postgres (and ~20 s of seeding). */
 const SKIP_DB = process.env.BENCH_SKIP_DB === '1';
+/** `BENCH_SKIP_REDIS=1` leaves out the measures that need Redis. */
+const SKIP_REDIS = process.env.BENCH_SKIP_REDIS === '1';
 
 interface FunctionBundles {
   name: string;
@@ -118,6 +132,79 @@ async function localRequestRow(): Promise<Row> {
   };
 }
 
+function memoryRateLimitRows(result: MemoryDecisionsResult): Row[] {
+  const { roomy, tight } = result;
+  console.log(
+    `  ${result.keys.toLocaleString('en-US')} keys in turn, ${result.decisions.toLocaleString('en-US')} decisions per side, all allowed; ` +
+      `at 100/min (${(tight.deniedShare * 100).toFixed(0)}% refused; rate-limiter-flexible rejects each refusal): ` +
+      `take ${perSecond(tight.oursTake)}, takeSync ${perSecond(tight.oursTakeSync)}, ` +
+      `rate-limiter-flexible ${perSecond(tight.theirs)} (${ratio(tight.oursTake, tight.theirs)})`,
+  );
+  const row = (name: string, value: number): Row => ({
+    name: `rate limit, memory: ${name}`,
+    value: perSecond(value),
+    baseline: `${perSecond(roomy.theirs)} (rate-limiter-flexible)`,
+    comparison: ratio(value, roomy.theirs),
+    budget: `ratio ≥ ${RATE_LIMIT_MEMORY_MIN_RATIO.toFixed(1)}`,
+    status: value / roomy.theirs >= RATE_LIMIT_MEMORY_MIN_RATIO ? 'PASS' : 'WARN',
+  });
+  return [row('await take()', roomy.oursTake), row('takeSync()', roomy.oursTakeSync)];
+}
+
+async function rateLimitMiddlewareRow(): Promise<Row> {
+  const result = await measureRateLimitMiddleware();
+  const delta = result.limitedUs - result.baselineUs;
+  return {
+    name: 'warm request: rate-limit middleware',
+    value: us(result.limitedUs),
+    baseline: `${us(result.baselineUs)} (no limiter)`,
+    comparison: `${diff(result.limitedUs, result.baselineUs, us)} (${ratio(result.limitedUs, result.baselineUs)})`,
+    budget: `+≤ ${us(RATE_LIMIT_MIDDLEWARE_BUDGET_US)}`,
+    status: delta <= RATE_LIMIT_MIDDLEWARE_BUDGET_US ? 'PASS' : 'WARN',
+  };
+}
+
+/** A count per decision, e.g. `1` or `0.05`. */
+function perDecision(value: number): string {
+  return String(Number(value.toFixed(2)));
+}
+
+function redisRateLimitRows(result: RedisDecisionsResult): Row[] {
+  const { ours, theirs, limiter, oursCachedDenial: cached, theirsDenial } = result;
+  console.log(
+    `  ${String(result.samples)} sequential decisions per side, interleaved, each on a fresh identifier (all allowed); ` +
+      `RateLimiter.check over the same store: p50 ${us(limiter.p50Us)}, ${perDecision(limiter.httpCallsPerDecision)} HTTP call`,
+  );
+  console.log(
+    `  refused bucket, ${String(cached.checks)} checks: ours from the denial cache p50 ${us(cached.p50Us)}, ` +
+      `${perDecision(cached.httpCallsPerDecision)} HTTP calls; @upstash/ratelimit (ephemeralCache off) p50 ${us(theirsDenial.p50Us)}, ` +
+      `${perDecision(theirsDenial.httpCallsPerDecision)} HTTP call`,
+  );
+  const callsAsBudgeted =
+    ours.httpCallsPerDecision === 1 &&
+    ours.fetchesPerDecision === 1 &&
+    cached.httpCallsPerDecision === 0 &&
+    cached.storeCallsPerDecision === 0;
+  return [
+    {
+      name: 'rate limit, Redis: decision p50',
+      value: us(ours.p50Us),
+      baseline: `${us(theirs.p50Us)} (@upstash/ratelimit)`,
+      comparison: `${ratio(ours.p50Us, theirs.p50Us)} (${diff(ours.p50Us, theirs.p50Us, us)})`,
+      budget: `ratio ≤ ${RATE_LIMIT_REDIS_MAX_RATIO.toFixed(1)}`,
+      status: ours.p50Us / theirs.p50Us <= RATE_LIMIT_REDIS_MAX_RATIO ? 'PASS' : 'WARN',
+    },
+    {
+      name: 'rate limit, Redis: HTTP calls',
+      value: `${perDecision(ours.httpCallsPerDecision)} allowed, ${perDecision(cached.httpCallsPerDecision)} denied`,
+      baseline: `${perDecision(theirs.httpCallsPerDecision)} allowed, ${perDecision(theirsDenial.httpCallsPerDecision)} denied (@upstash/ratelimit)`,
+      comparison: `${diff(ours.httpCallsPerDecision, theirs.httpCallsPerDecision, perDecision)}, ${diff(cached.httpCallsPerDecision, theirsDenial.httpCallsPerDecision, perDecision)}`,
+      budget: '1 allowed, 0 denied',
+      status: callsAsBudgeted ? 'PASS' : 'WARN',
+    },
+  ];
+}
+
 function signalsListRows(result: SignalsListResult): Row[] {
   console.log(
     `  ${String(result.signals)} signals seeded in ${ms(result.seedMs)}; ${String(result.samples)} samples per side, ` +
@@ -168,6 +255,22 @@ try {
 
   console.log('local runtime request overhead (2,000 keep-alive GETs each)…');
   rows.push(await localRequestRow());
+
+  console.log('rate limiting, memory store: decisions per second vs rate-limiter-flexible (1,000 keys in turn)…');
+  rows.push(...memoryRateLimitRows(await measureMemoryDecisions()));
+
+  console.log('warm request with and without the rate-limit middleware (memory store; 2,000 warm-up + 20,000 calls each, logs to /dev/null)…');
+  rows.push(await rateLimitMiddlewareRow());
+
+  if (SKIP_REDIS) {
+    console.log('rate limiting on real Redis: skipped (BENCH_SKIP_REDIS=1)');
+  } else {
+    console.log(
+      'rate limiting through the Upstash bridge to real Redis (ours vs @upstash/ratelimit; ' +
+        'needs Redis on 127.0.0.1:6379, `npm run services`, or BENCH_SKIP_REDIS=1 to skip)…',
+    );
+    rows.push(...redisRateLimitRows(await measureRedisDecisions()));
+  }
 
   if (SKIP_DB) {
     console.log('signals list on real Postgres: skipped (BENCH_SKIP_DB=1)');
