@@ -193,13 +193,17 @@ describe('loadServiceSpec', () => {
   describe('the real serverless.yml', () => {
     const path = fileURLToPath(new URL('../../../../serverless.yml', import.meta.url));
 
-    it('routes ANY /health/live to health and $default to fallback', () => {
+    it('routes the three probes to health and $default to fallback', () => {
       // Act
       const spec = loadServiceSpec({ path });
 
       // Assess
       expect(spec.service).toBe('signal-harvester');
-      expect(functionNamed(spec, 'health').routes).toEqual([{ method: 'ANY', path: '/health/live' }]);
+      expect(functionNamed(spec, 'health').routes).toEqual([
+        { method: 'ANY', path: '/health/live' },
+        { method: 'ANY', path: '/health/ready' },
+        { method: 'ANY', path: '/health/startup' },
+      ]);
       expect(functionNamed(spec, 'fallback').routes).toEqual([{ method: 'ANY', path: '$default' }]);
     });
 
