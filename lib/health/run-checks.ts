@@ -17,7 +17,9 @@ async function runOne(check: HealthCheck): Promise<ComponentHealth> {
   try {
     outcome = await Promise.race([check.run(controller.signal), timeout]);
   } catch (error) {
-    log.warn('health check failed', { component: check.name, error: error as Error });
+    // Drivers sometimes reject with event objects rather than Errors; keep their message.
+    const reason = error instanceof Error ? error : new Error(String((error as { message?: unknown } | null)?.message ?? error));
+    log.warn('health check failed', { component: check.name, error: reason });
     outcome = { status: check.onTimeout, message: `${check.name} check failed` };
   } finally {
     clearTimeout(timer);
