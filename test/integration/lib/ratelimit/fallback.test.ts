@@ -25,6 +25,7 @@ import { RedisStore } from '../../../../lib/ratelimit/redis-store.js';
 import { TOKEN_BUCKET_SCRIPT } from '../../../../lib/ratelimit/token-bucket.lua.js';
 import { createUpstashRest } from '../../../../lib/redis/upstash-rest.js';
 import { services } from '../../../support/services.js';
+import { captureLogLines } from '../../../support/capture-log.js';
 
 const prefix = `test:ratelimit-fallback:${randomUUID()}:`;
 const token = randomUUID();
@@ -97,24 +98,8 @@ async function fallbacks(): Promise<number> {
   return (await rateLimitFallbacks.get()).values[0]?.value ?? 0;
 }
 
-/** Warnings the logger writes from now on, parsed. */
-function captureWarnings(): () => Record<string, unknown>[] {
-  const chunks: string[] = [];
-  const collect = (chunk: string | Uint8Array): boolean => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
-  // Warnings go to stderr.
-  vi.spyOn(process.stdout, 'write').mockImplementation(collect);
-  vi.spyOn(process.stderr, 'write').mockImplementation(collect);
-  return () =>
-    chunks
-      .join('')
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .filter((line) => line.level === 'WARN');
-}
+/** Warnings the logger writes from now on, parsed (they go to stderr). */
+const captureWarnings = (): (() => Record<string, unknown>[]) => captureLogLines('WARN');
 
 async function scanAll(match: string): Promise<string[]> {
   const keys: string[] = [];

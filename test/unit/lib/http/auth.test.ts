@@ -7,6 +7,7 @@ import { authenticate, requireTier, type AuthenticateOptions } from '../../../..
 import type { ErrorBody } from '../../../../lib/http/errors.js';
 import { clearSecretValues, resetLog } from '../../../../lib/log/index.js';
 import { MemoryKeyStore } from '../../../support/memory-key-store.js';
+import { captureOutput } from '../../../support/capture-log.js';
 
 /** Not in our key format on purpose: the bootstrap key is whatever the operator configured. */
 const ADMIN_KEY = 'bootstrap-admin-key-0123456789abcdef';
@@ -55,18 +56,6 @@ async function whoami(response: Response): Promise<Whoami> {
 
 async function errorOf(response: Response): Promise<ErrorBody['error']> {
   return ((await response.json()) as ErrorBody).error;
-}
-
-/** Collects everything written to stdout and stderr (where the logger writes). */
-function captureOutput(): () => string {
-  const chunks: string[] = [];
-  const collect = (chunk: string | Uint8Array): boolean => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(collect);
-  vi.spyOn(process.stderr, 'write').mockImplementation(collect);
-  return () => chunks.join('');
 }
 
 const ENV_NAMES = ['ADMIN_API_KEY', 'API_KEY_CACHE_TTL_MS', 'LOG_LEVEL', 'CORS_ALLOWED_ORIGINS'] as const;

@@ -7,6 +7,7 @@ import { bucketKey } from '../../../../lib/ratelimit/bucket-key.js';
 import { RateLimiter, RateLimitStoreTimeoutError, type RateLimiterOptions } from '../../../../lib/ratelimit/limiter.js';
 import { MemoryStore } from '../../../../lib/ratelimit/memory-store.js';
 import type { BucketSpec, StoreDecision, TokenStore } from '../../../../lib/ratelimit/types.js';
+import { captureLogLines } from '../../../support/capture-log.js';
 
 /** A clock the test moves by hand. */
 function manualClock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
@@ -53,28 +54,13 @@ class FakeRedis implements TokenStore {
   }
 }
 
+const captureWarnings = (): (() => Record<string, unknown>[]) => captureLogLines('WARN');
+
 async function counterValue(counter: { get(): Promise<{ values: { value: number; labels: object }[] }> }, labels: object = {}): Promise<number> {
   const { values } = await counter.get();
   return values.find((entry) => JSON.stringify(entry.labels) === JSON.stringify(labels))?.value ?? 0;
 }
 
-/** Warnings (and errors) written by the logger, parsed. */
-function captureWarnings(): () => Record<string, unknown>[] {
-  const chunks: string[] = [];
-  const collect = (chunk: string | Uint8Array): boolean => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(collect);
-  vi.spyOn(process.stderr, 'write').mockImplementation(collect);
-  return () =>
-    chunks
-      .join('')
-      .split('\n')
-      .filter((line) => line.length > 0)
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .filter((line) => line.level === 'WARN');
-}
 
 function activeTimers(): number {
   return process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
