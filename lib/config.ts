@@ -60,6 +60,17 @@ const schema = z.object({
   HEALTH_CACHE_TTL_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(60_000)), 3000),
   /** Largest request body accepted, in bytes (413 above). */
   MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.minimum(1024), z.maximum(6 * 1024 * 1024)), 65_536),
+  /**
+   * Prometheus Pushgateway that every container pushes its registry to (lib/metrics/pushgateway.ts);
+   * unset = nothing is pushed (locally, `GET /metrics` serves the process's registry instead).
+   */
+  PUSHGATEWAY_URL: z.optional(z.url({ protocol: /^https?$/ })),
+  /** An HTTP function pushes when its last push is older than this, ms; 0 = after every invocation. */
+  METRICS_PUSH_INTERVAL_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3_600_000)), 10_000),
+  /** Time budget of one push, ms (capped further by the Lambda's remaining time). */
+  METRICS_PUSH_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10_000)), 300),
+  /** The janitor deletes Pushgateway groups of this service not pushed to for this long, ms. */
+  PUSHGATEWAY_GROUP_TTL_MS: z._default(z.coerce.number().check(z.int(), z.minimum(1000)), 1_800_000),
 });
 
 export type Config = z.output<typeof schema>;

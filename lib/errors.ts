@@ -116,3 +116,18 @@ export class ConfigError extends AppError {
     this.name = 'ConfigError';
   }
 }
+
+/**
+ * The Pushgateway refused or failed a request (a push, a listing, a delete). Metrics are advisory:
+ * the flusher counts and logs it, never lets it reach a client.
+ */
+export class PushgatewayError extends AppError {
+  /** The Pushgateway's HTTP status; undefined when it gave no answer. */
+  readonly upstreamStatus: number | undefined;
+
+  constructor(message: string, upstreamStatus?: number, options?: AppErrorOptions) {
+    super(502, 'pushgateway_error', message, options);
+    this.name = 'PushgatewayError';
+    this.upstreamStatus = upstreamStatus;
+  }
+}

@@ -1,7 +1,9 @@
 // This container's database, created on first use and reused across warm invocations: Neon when
 // DATABASE_URL is set, embedded PGlite otherwise (refused inside Lambda, where it would be lost).
+// Every Db handed out is instrumented (db_query_duration_seconds, db_queries_total).
 import { getConfig } from '../config.js';
 import { ConfigError } from '../errors.js';
+import { instrumentDb } from './instrumented.js';
 import type { Db } from './types.js';
 
 let pending: Promise<Db> | undefined;
@@ -26,7 +28,7 @@ async function open(): Promise<Db> {
 
 /** The shared database of this container. */
 export function getDb(): Promise<Db> {
-  pending ??= open().catch((error: unknown) => {
+  pending ??= open().then(instrumentDb, (error: unknown) => {
     pending = undefined; // let the next request try again
     throw error;
   });
@@ -39,7 +41,10 @@ export function getDb(): Promise<Db> {
  * that need it wait for it, the others (health, 404s) do not.
  */
 export function setDb(db: Db | Promise<Db>): void {
-  pending = Promise.resolve(db);
+  const installed = Promise.resolve(db).then(instrumentDb);
+  // A database that fails to open fails the requests that await it; unawaited, it must not crash.
+  installed.catch(() => undefined);
+  pending = installed;
 }
 
 /** Closes and forgets the shared database (tests, shutdown). */

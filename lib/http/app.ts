@@ -1,18 +1,21 @@
 // The app factory every HTTP function uses: one Hono app with the middleware chain of
 // ARCHITECTURE §3 in order, our error shape for everything that goes wrong, and 404/405 answers
-// that keep that shape. Functions add routes; `toLambdaHandler` turns the app into the export.
+// that keep that shape. Functions add routes; `toLambdaHandler` turns the app into the export and
+// flushes the container's metrics (step 8) before each invocation returns.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context as LambdaContext } from 'aws-lambda';
 import { Hono } from 'hono';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import type { ApiKeyLookup } from '../auth/key-store.js';
 import { getConfig } from '../config.js';
 import { MethodNotAllowedError, NotFoundError } from '../errors.js';
+import { maybeFlush } from '../metrics/pushgateway.js';
 import { cors } from './cors.js';
 import { errorResponse } from './errors.js';
 import type { RateLimiter } from '../ratelimit/limiter.js';
 import { authenticate } from './auth.js';
 import { rateLimit } from './rate-limit.js';
 import { allowedMethods } from './method-not-allowed.js';
+import { metrics } from './metrics.js';
 import { requestContext } from './request-context.js';
 import { securityHeaders } from './security-headers.js';
 import type { AppEnv } from './types.js';
@@ -20,7 +23,10 @@ import type { AppEnv } from './types.js';
 export type App = Hono<AppEnv>;
 
 export interface CreateAppOptions {
-  /** The function's name in serverless.yml; used in logs when no Lambda context is present. */
+  /**
+   * The function's name in serverless.yml: the `function` label of its pushed metrics, and the
+   * name in logs when no Lambda context is present.
+   */
   name: string;
   /**
    * The API-key store, for functions that authenticate callers (ARCHITECTURE §3 step 5). Called
@@ -31,13 +37,18 @@ export interface CreateAppOptions {
   limiter?: () => RateLimiter;
 }
 
+/** Each app's serverless.yml function name, for `toLambdaHandler`'s metrics flush. */
+const functionNames = new WeakMap<App, string>();
+
 export function createApp(options: CreateAppOptions): App {
   const config = getConfig();
   const app = new Hono<AppEnv>();
+  functionNames.set(app, options.name);
 
   app.use(requestContext({ functionName: options.name }));
   app.use(securityHeaders());
   app.use(cors({ allowedOrigins: config.CORS_ALLOWED_ORIGINS }));
+  app.use(metrics());
   if (options.keys !== undefined) app.use(authenticate({ lookup: options.keys }));
   if (options.limiter !== undefined) app.use(rateLimit({ limiter: options.limiter }));
 
@@ -59,16 +70,30 @@ export type LambdaHttpHandler = (
   context: LambdaContext,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** The Lambda entry point for an app (API Gateway HTTP API, payload 2.0). */
+/** Time left in a Lambda invocation; unbounded when the context has no clock (tests). */
+function remainingMs(context: LambdaContext | undefined): number | undefined {
+  return typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
+}
+
+/**
+ * The Lambda entry point for an app (API Gateway HTTP API, payload 2.0). After the app has answered,
+ * the container's metrics are pushed when due (lib/metrics/pushgateway.ts): awaited, because a
+ * frozen Lambda does no background work, and bounded in time, because the client is waiting.
+ */
 export function toLambdaHandler(app: App): LambdaHttpHandler {
   const handler = handle(app);
+  const functionName = functionNames.get(app) ?? 'unknown';
   // Hono declares its own event type (`body: string | null` where @types/aws-lambda has
   // `string | undefined`); the runtime shapes are the same payload 2.0 event.
-  return (event, context) => {
+  return async (event, context) => {
     // A GET or HEAD with a body cannot become a fetch Request (the adapter would answer a plain
     // "Invalid request"); the body means nothing there, so it is dropped, as proxies commonly do.
     const method = event.requestContext.http.method;
     const request = (method === 'GET' || method === 'HEAD') && event.body !== undefined ? { ...event, body: undefined, isBase64Encoded: false } : event;
-    return handler(request as unknown as LambdaEvent, context) as Promise<APIGatewayProxyStructuredResultV2>;
+    try {
+      return (await handler(request as unknown as LambdaEvent, context)) as APIGatewayProxyStructuredResultV2;
+    } finally {
+      await maybeFlush({ functionName, remainingMs: remainingMs(context) });
+    }
   };
 }

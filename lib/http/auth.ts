@@ -10,6 +10,7 @@ import { TtlCache } from '../cache/ttl-cache.js';
 import { getConfig } from '../config.js';
 import { BadRequestError, ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '../errors.js';
 import { registerSecretValue, type Log } from '../log/index.js';
+import { cacheHits, cacheMisses } from '../metrics/cache-metrics.js';
 import type { AppEnv, Caller } from './types.js';
 
 /** Unknown keys are remembered for at most this long, so a key created a moment ago works soon. */
@@ -21,6 +22,9 @@ const CACHE_ENTRIES = 1_000;
 
 /** `Bearer <token>`, scheme case-insensitive (RFC 7235); the token may be empty or malformed here. */
 const BEARER = /^Bearer(?:\s+(.*))?$/is;
+
+/** The `cache` label of the key caches' hit and miss counters. */
+const API_KEY_CACHE = { cache: 'api_key' } as const;
 
 const ANONYMOUS: Caller = { tier: 'anonymous', keyId: undefined };
 const BOOTSTRAP: Caller = { tier: 'admin', keyId: 'bootstrap' };
@@ -78,11 +82,17 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ap
   const unknown = new TtlCache<string, true>({ ttlMs: Math.min(ttlMs, NEGATIVE_TTL_MS), maxEntries: CACHE_ENTRIES, now });
   const touched = new TtlCache<string, true>({ ttlMs: TOUCH_INTERVAL_MS, maxEntries: CACHE_ENTRIES, now });
 
-  /** The stored key for a hash, from the cache when fresh. Store failures fail closed (503). */
+  /**
+   * The stored key for a hash, from the cache when fresh (a hit either way: known or known unknown;
+   * a miss is a store look-up). Store failures fail closed (503).
+   */
   async function find(hash: string, prefix: string, requestLog: Log): Promise<StoredKey | undefined> {
     const cached = known.get(hash);
-    if (cached !== undefined) return cached;
-    if (unknown.get(hash) !== undefined) return undefined;
+    if (cached !== undefined || unknown.get(hash) !== undefined) {
+      cacheHits.inc(API_KEY_CACHE);
+      return cached;
+    }
+    cacheMisses.inc(API_KEY_CACHE);
     let found: StoredKey | undefined;
     try {
       found = await (await options.lookup()).findByHash(hash);

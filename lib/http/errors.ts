@@ -1,10 +1,12 @@
 // The one mapping from thrown errors to responses. Every error leaves in the same JSON shape:
 // {"error":{"code","message","details?","requestId"}}. Client errors (< 500) expose their message;
-// server errors say only a fixed phrase, and their cause goes to the log, never to the client.
+// server errors say only a fixed phrase, and their cause goes to the log (and errors_total), never
+// to the client.
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, MethodNotAllowedError, RateLimitedError, type ErrorDetails } from '../errors.js';
+import { errorsTotal } from '../metrics/error-metrics.js';
 import type { AppEnv } from './types.js';
 
 export interface ErrorBody {
@@ -44,6 +46,8 @@ export function errorResponse(c: Context<AppEnv>, thrown: unknown): Response {
   const requestId = c.get('requestId') ?? 'unknown';
   if (error.status >= 500) {
     (c.get('log') ?? undefined)?.error('request failed', { error: thrown instanceof Error ? thrown : error });
+    // A 500 is a failure we did not expect; other 5xx (503) are a dependency we know to be down.
+    errorsTotal.inc({ type: error.code, severity: error.status === 500 ? 'critical' : 'error' });
   }
   const details = error.expose ? error.details : undefined;
   const body: ErrorBody = {

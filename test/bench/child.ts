@@ -7,6 +7,8 @@ import { repoRoot } from '../../infra/local/settings.js';
 export interface ChildOptions {
   /** Kill the child and fail after this long. */
   timeoutMs: number;
+  /** Extra environment for the child, over the parent's. */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** `script` is resolved next to this file (e.g. `middleware-child.ts`). */
@@ -17,7 +19,7 @@ export function runChild<T>(script: string, options: ChildOptions): Promise<T> {
   const child = fork(path, [], {
     cwd: repoRoot,
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, LOG_LEVEL: 'info' },
+    env: { ...process.env, ...options.env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise<T>((resolve, reject) => {

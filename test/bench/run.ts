@@ -11,6 +11,7 @@ import { measureColdImport } from './cold-import.js';
 import { readServiceBuildOptions } from './esbuild-options.js';
 import { baselineEntrySource, collectLibraryImports, ownSourceFiles } from './library-imports.js';
 import { measureLocalRuntime } from './local-runtime.js';
+import { measureMetrics } from './metrics.js';
 import { measureMiddleware } from './middleware.js';
 import { measureStart } from './npm-start.js';
 import {
@@ -39,6 +40,8 @@ const RATE_LIMIT_REDIS_MAX_RATIO = 1.0;
 /** Our memory store must decide at least this many times as fast as rate-limiter-flexible's. */
 const RATE_LIMIT_MEMORY_MIN_RATIO = 1.0;
 const RATE_LIMIT_MIDDLEWARE_BUDGET_US = 20;
+/** Metrics (middleware + interval pushing) may add this much to a warm request (issue 5). */
+const METRICS_BUDGET_US = 30;
 /** `BENCH_SKIP_DB=1` leaves out the measures that need Postgres (and ~20 s of seeding). */
 const SKIP_DB = process.env.BENCH_SKIP_DB === '1';
 /** `BENCH_SKIP_REDIS=1` leaves out the measures that need Redis. */
@@ -164,6 +167,33 @@ async function rateLimitMiddlewareRow(): Promise<Row> {
   };
 }
 
+async function metricsRows(): Promise<Row[]> {
+  const result = await measureMetrics();
+  const delta = result.measuredUs - result.baselineUs;
+  console.log(
+    `  ${String(result.pushesDuringCalls)} pushes fell due during the measured calls (every 10 s); ` +
+      `one push of ${String(result.seriesPushed)} series: p50 ${ms(result.pushP50Ms)}, p95 ${ms(result.pushP95Ms)}`,
+  );
+  return [
+    {
+      name: 'warm request: metrics + interval push',
+      value: us(result.measuredUs),
+      baseline: `${us(result.baselineUs)} (no metrics)`,
+      comparison: `${diff(result.measuredUs, result.baselineUs, us)} (${ratio(result.measuredUs, result.baselineUs)})`,
+      budget: `+≤ ${us(METRICS_BUDGET_US)}`,
+      status: delta <= METRICS_BUDGET_US ? 'PASS' : 'WARN',
+    },
+    {
+      name: 'metrics push on loopback p50',
+      value: ms(result.pushP50Ms),
+      baseline: `p95 ${ms(result.pushP95Ms)}`,
+      comparison: `${String(result.seriesPushed)} series`,
+      budget: '< 300 ms (push budget)',
+      status: result.pushP95Ms < 300 ? 'PASS' : 'WARN',
+    },
+  ];
+}
+
 /** A count per decision, e.g. `1` or `0.05`. */
 function perDecision(value: number): string {
   return String(Number(value.toFixed(2)));
@@ -249,6 +279,9 @@ try {
 
   console.log('warm request through the middleware chain (2,000 warm-up + 20,000 calls each, logs to /dev/null)…');
   rows.push(await middlewareRow());
+
+  console.log('warm request with and without metrics (middleware + flush every 10 s to the real Pushgateway; 2,000 warm-up + 20,000 calls each)…');
+  rows.push(...(await metricsRows()));
 
   console.log(`npm start readiness (median of ${String(START_RUNS)})…`);
   rows.push(await startRow());

@@ -168,4 +168,23 @@ describe('the signals API through the local runtime', () => {
       ['/openapi.json', '/v1/admin/keys', '/v1/admin/keys/{id}', '/v1/discoveries', '/v1/signals', '/v1/signals/stats', '/v1/signals/{id}'].sort(),
     );
   });
+  it("serves GET /metrics to an admin with every function's requests and queries, by route template", async () => {
+    // Prepare: one process, one registry: the signals function's traffic shows in the metrics function
+    await call('/v1/signals/123456789');
+    await call('/v1/signals/123456790');
+
+    // Act
+    const anonymous = await call('/metrics');
+    const response = await call('/metrics', { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+
+    // Assess
+    expect(anonymous.status).toBe(401);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toMatch(/http_requests_total\{method="GET",endpoint="\/v1\/signals\/:id",status="404"\} [2-9]/);
+    expect(text).not.toContain('/v1/signals/123456789');
+    expect(text).toMatch(/db_queries_total\{operation="select",table="signals",status="ok"\} [1-9]/);
+    expect(text).toContain('http_requests_total{method="GET",endpoint="/metrics",status="401"} 1');
+  });
 });

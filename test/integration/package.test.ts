@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceSpec } from '../../infra/local/serverless-config.js';
@@ -91,9 +91,11 @@ describe('npm run package', () => {
         .split('\n')
         .map((line) => line.trim().split(/\s+/).slice(3).join(' '))
         .filter((name) => name.includes('/') || name.endsWith('.mjs'));
-      expect(files, fn.name).toContain(`functions/${fn.name}.mjs`);
+      // `functions/<name>.mjs` or `scheduled/<name>.mjs`: the handler's own path, bundled.
+      const entry = relative(repoRoot, fn.file).replace(/\.ts$/, '.mjs');
+      expect(files, fn.name).toContain(entry);
       expect(files.some((name) => name.startsWith('node_modules/')), fn.name).toBe(false);
-      const { stdout: bundle } = await run('unzip', ['-p', zip, `functions/${fn.name}.mjs`], { maxBuffer: 16 * 1024 * 1024 });
+      const { stdout: bundle } = await run('unzip', ['-p', zip, entry], { maxBuffer: 16 * 1024 * 1024 });
       expect(bundle.length, `${fn.name} bundle bytes`).toBeLessThanOrEqual(300 * 1024);
       expect(bundle).toContain('createRequire');
     }

@@ -29,6 +29,9 @@ const DEFAULTS = {
   RATE_LIMIT_PREMIUM: 5000,
   RATE_LIMIT_REDIS_TIMEOUT_MS: 50,
   HEALTH_CACHE_TTL_MS: 3000,
+  METRICS_PUSH_INTERVAL_MS: 10_000,
+  METRICS_PUSH_TIMEOUT_MS: 300,
+  PUSHGATEWAY_GROUP_TTL_MS: 1_800_000,
 };
 
 describe('loadConfig', () => {
@@ -64,6 +67,31 @@ describe('loadConfig', () => {
 
     // Assess
     expect(config.CORS_ALLOWED_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
+  });
+
+  it('reads the metrics push settings, where an interval of 0 means every invocation', () => {
+    // Act
+    const config = loadConfig({
+      PUSHGATEWAY_URL: 'http://127.0.0.1:9091',
+      METRICS_PUSH_INTERVAL_MS: '0',
+      METRICS_PUSH_TIMEOUT_MS: '150',
+      PUSHGATEWAY_GROUP_TTL_MS: '60000',
+    });
+
+    // Assess
+    expect(config.PUSHGATEWAY_URL).toBe('http://127.0.0.1:9091');
+    expect(config.METRICS_PUSH_INTERVAL_MS).toBe(0);
+    expect(config.METRICS_PUSH_TIMEOUT_MS).toBe(150);
+    expect(config.PUSHGATEWAY_GROUP_TTL_MS).toBe(60_000);
+  });
+
+  it('rejects a Pushgateway address that is not a URL and a push timeout of 0, naming both', () => {
+    // Act
+    const error = configErrorOf({ PUSHGATEWAY_URL: 'pushgateway:9091/x y', METRICS_PUSH_TIMEOUT_MS: '0' });
+
+    // Assess
+    expect(error.message).toContain('PUSHGATEWAY_URL');
+    expect(error.message).toContain('METRICS_PUSH_TIMEOUT_MS');
   });
 
   it('ignores variables it does not know', () => {

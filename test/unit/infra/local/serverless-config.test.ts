@@ -225,6 +225,8 @@ describe('loadServiceSpec', () => {
         RATE_LIMIT_ANONYMOUS: '100',
         RATE_LIMIT_API_KEY: '1000',
         RATE_LIMIT_PREMIUM: '5000',
+        PUSHGATEWAY_URL: '',
+        METRICS_PUSH_INTERVAL_MS: '10000',
       });
       expect(APP_VERSION).toMatch(/^\d+\.\d+\.\d+/);
     });

@@ -6,7 +6,10 @@ import { createApp, type App } from '../../../../lib/http/app.js';
 import { authenticate, requireTier, type AuthenticateOptions } from '../../../../lib/http/auth.js';
 import type { ErrorBody } from '../../../../lib/http/errors.js';
 import { clearSecretValues, resetLog } from '../../../../lib/log/index.js';
+import { cacheHits, cacheMisses } from '../../../../lib/metrics/cache-metrics.js';
+import { registry } from '../../../../lib/metrics/registry.js';
 import { MemoryKeyStore } from '../../../support/memory-key-store.js';
+import { valueOf } from '../../../support/metric-values.js';
 import { captureOutput } from '../../../support/capture-log.js';
 
 /** Not in our key format on purpose: the bootstrap key is whatever the operator configured. */
@@ -293,6 +296,25 @@ describe('auth middleware', () => {
       // Assess
       expect(statuses).toEqual([200, 200, 200, 200, 200]);
       expect(store.calls.findByHash).toBe(1);
+    });
+
+    it('counts answers from the cache as hits and store look-ups as misses, known or unknown keys alike', async () => {
+      // Prepare
+      registry.resetMetrics();
+      const store = new MemoryKeyStore();
+      const { key } = store.add();
+      const unknownKey = `shk_${'Y'.repeat(43)}`;
+      const app = buildApp(store);
+
+      // Act
+      for (let i = 0; i < 3; i++) await get(app, '/whoami', { 'X-API-Key': key });
+      for (let i = 0; i < 2; i++) await get(app, '/whoami', { 'X-API-Key': unknownKey });
+      await get(app, '/whoami');
+
+      // Assess
+      expect(await valueOf(cacheMisses, { cache: 'api_key' })).toBe(2);
+      expect(await valueOf(cacheHits, { cache: 'api_key' })).toBe(3);
+      expect(store.calls.findByHash).toBe(2);
     });
 
     it('refuses a revoked key once the TTL has passed, and not before', async () => {
