@@ -1,18 +1,19 @@
-// Structured JSON logs: one object per line, built on Powertools Logger (the Lambda field's own,
-// ~23 KB bundled) with our line shape and redaction. Request-scoped keys (function name,
-// correlation id, cold start) ride on a cheap child wrapper rather than on the shared logger, so
-// the local runtime can serve many functions from one process without mixing their keys.
-import { Logger } from '@aws-lambda-powertools/logger';
-import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
-import { getConfig } from '../config.js';
-import { JsonLineFormatter } from './formatter.js';
+// Structured JSON logs: one object per line — time, level, message, service, then the request's
+// keys (function name, correlation id, cold start) and the call's own fields — written straight to
+// stdout (debug, info) or stderr (warn, error), which Lambda forwards as-is.
+//
+// Written here rather than on Powertools Logger, which we used first: measured on the access-log
+// line, Powertools took 25.8 µs a line against 4.4 µs for this shape (it reads the environment,
+// merges attribute stores and formats through a Console on every call) and added ~20 KB to every
+// bundle, with the signals function at 99 % of its 300 KB budget. We used none of its extras.
+import { getConfig, type LogLevel } from '../config.js';
+import { describeError } from './describe-error.js';
 import { redactReplacer } from './redact.js';
 
 export { registerSecretValue, clearSecretValues } from './redact.js';
-export type { LogAttributes };
 
-/** Attributes of one log call: plain data, or an Error under any key. */
-export type LogFields = LogAttributes;
+/** Fields of one log call: plain JSON-able data; an Error under any key is logged without stack. */
+export type LogFields = Record<string, unknown>;
 
 export interface Log {
   debug(message: string, fields?: LogFields): void;
@@ -23,35 +24,53 @@ export interface Log {
   child(keys: LogFields): Log;
 }
 
-let base: Logger | undefined;
+const RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3 };
+const LABEL: Readonly<Record<LogLevel, string>> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' };
+const SERVICE = 'signal-harvester';
 
-function baseLogger(): Logger {
-  base ??= new Logger({
-    serviceName: 'signal-harvester',
-    logLevel: getConfig().LOG_LEVEL,
-    logFormatter: new JsonLineFormatter(),
-    jsonReplacerFn: redactReplacer,
-  });
-  return base;
+let threshold: number | undefined;
+
+function enabled(level: LogLevel): boolean {
+  threshold ??= RANK[getConfig().LOG_LEVEL];
+  return RANK[level] >= threshold;
+}
+
+/** Redaction, then errors as name/message/code/cause (never a stack). */
+function replacer(key: string, value: unknown): unknown {
+  const redacted = redactReplacer(key, value);
+  return redacted instanceof Error ? describeError(redacted) : redacted;
+}
+
+function write(level: LogLevel, message: string, keys: LogFields, fields: LogFields | undefined): void {
+  if (!enabled(level)) return;
+  const line = { time: new Date().toISOString(), level: LABEL[level], message, service: SERVICE, ...keys, ...fields };
+  let text: string;
+  try {
+    text = JSON.stringify(line, replacer);
+  } catch {
+    // A circular or otherwise unserialisable field must not lose the line itself.
+    text = JSON.stringify({ time: line.time, level: line.level, message, service: SERVICE, ...keys, log_error: 'fields could not be serialised' }, replacer);
+  }
+  (level === 'warn' || level === 'error' ? process.stderr : process.stdout).write(`${text}\n`);
 }
 
 class KeyedLog implements Log {
   constructor(private readonly keys: LogFields) {}
 
   debug(message: string, fields?: LogFields): void {
-    baseLogger().debug(message, fields ? { ...this.keys, ...fields } : this.keys);
+    write('debug', message, this.keys, fields);
   }
 
   info(message: string, fields?: LogFields): void {
-    baseLogger().info(message, fields ? { ...this.keys, ...fields } : this.keys);
+    write('info', message, this.keys, fields);
   }
 
   warn(message: string, fields?: LogFields): void {
-    baseLogger().warn(message, fields ? { ...this.keys, ...fields } : this.keys);
+    write('warn', message, this.keys, fields);
   }
 
   error(message: string, fields?: LogFields): void {
-    baseLogger().error(message, fields ? { ...this.keys, ...fields } : this.keys);
+    write('error', message, this.keys, fields);
   }
 
   child(keys: LogFields): Log {
@@ -62,7 +81,7 @@ class KeyedLog implements Log {
 /** The process-wide logger; call `.child()` to add request keys. */
 export const log: Log = new KeyedLog({});
 
-/** Drops the shared logger so the next line re-reads LOG_LEVEL (tests). */
+/** Re-reads LOG_LEVEL on the next line (tests). */
 export function resetLog(): void {
-  base = undefined;
+  threshold = undefined;
 }

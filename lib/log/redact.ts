@@ -29,11 +29,16 @@ export function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEY.test(key.toLowerCase().replace(/[-_]/g, ''));
 }
 
+/** Every pattern above needs one of these; one test spares most strings three replacements. */
+const MAY_HOLD_CREDENTIALS = /bearer|basic|@|password|passwd|pwd|secret|token|api[_-]?key/i;
+
 export function redactString(text: string): string {
-  let out = text
-    .replace(BEARER, `$1 ${REDACTED}`)
-    .replace(URL_CREDENTIALS, `//$1:${REDACTED}@`)
-    .replace(INLINE_ASSIGNMENT, `$1$2${REDACTED}`);
+  let out = MAY_HOLD_CREDENTIALS.test(text)
+    ? text
+        .replace(BEARER, `$1 ${REDACTED}`)
+        .replace(URL_CREDENTIALS, `//$1:${REDACTED}@`)
+        .replace(INLINE_ASSIGNMENT, `$1$2${REDACTED}`)
+    : text;
   for (const secret of secretValues) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
