@@ -71,6 +71,17 @@ const schema = z.object({
   METRICS_PUSH_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10_000)), 300),
   /** The janitor deletes Pushgateway groups of this service not pushed to for this long, ms. */
   PUSHGATEWAY_GROUP_TTL_MS: z._default(z.coerce.number().check(z.int(), z.minimum(1000)), 1_800_000),
+  /**
+   * Name or ARN of the Secrets Manager secret (a JSON object of strings) whose keys override this
+   * configuration (lib/secrets.ts); unset = no secret is read and the SDK is never loaded.
+   */
+  SECRETS_ID: z.optional(z.string().check(z.minLength(1))),
+  /** How long a container trusts the loaded secret, ms; a rotation propagates within this. */
+  SECRETS_TTL_MS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(86_400_000)), 300_000),
+  /** Secrets Manager endpoint override (tests, local fakes); unset = the region's AWS endpoint. */
+  SECRETS_ENDPOINT: z.optional(z.url({ protocol: /^https?$/ })),
+  /** Set by the Lambda runtime: the region the Secrets Manager client talks to. */
+  AWS_REGION: z.optional(z.string().check(z.minLength(1))),
 });
 
 export type Config = z.output<typeof schema>;
@@ -92,14 +103,32 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
 }
 
 let cached: Config | undefined;
+/** Values layered over process.env (the Secrets Manager secret); see `applyOverrides`. */
+let overrides: Readonly<Record<string, string>> = {};
 
-/** This container's configuration, parsed from process.env on first use. */
+/** This container's configuration, parsed from process.env (plus any overrides) on first use. */
 export function getConfig(): Config {
-  cached ??= loadConfig(process.env);
+  cached ??= loadConfig({ ...process.env, ...overrides });
   return cached;
 }
 
-/** Forgets the cached configuration (tests, and the local runtime after changing env). */
+/**
+ * Layers `values` over process.env and replaces the cached configuration (lib/secrets.ts calls it
+ * with the secret's keys). Validated before anything changes: an invalid value throws ConfigError
+ * and the previous configuration stays in force. Replaces earlier overrides; `{}` removes them.
+ * Clients already built from the old configuration (database pool, Redis client) keep it.
+ */
+export function applyOverrides(values: Readonly<Record<string, string>>): Config {
+  const next = loadConfig({ ...process.env, ...values });
+  overrides = { ...values };
+  cached = next;
+  return next;
+}
+
+/**
+ * Forgets the cached configuration (tests, and the local runtime after changing env); it is parsed
+ * again on next use, overrides still applied (`applyOverrides({})` removes those).
+ */
 export function resetConfig(): void {
   cached = undefined;
 }

@@ -131,3 +131,14 @@ export class PushgatewayError extends AppError {
     this.upstreamStatus = upstreamStatus;
   }
 }
+
+/**
+ * The Secrets Manager secret could not be loaded (or held invalid configuration) and no earlier
+ * value exists to fall back on. The function cannot run without its configuration: 503.
+ */
+export class SecretsError extends AppError {
+  constructor(message: string, options?: AppErrorOptions) {
+    super(503, 'secrets_unavailable', message, options);
+    this.name = 'SecretsError';
+  }
+}

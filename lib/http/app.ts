@@ -9,6 +9,7 @@ import type { ApiKeyLookup } from '../auth/key-store.js';
 import { getConfig } from '../config.js';
 import { MethodNotAllowedError, NotFoundError } from '../errors.js';
 import { maybeFlush } from '../metrics/pushgateway.js';
+import { ensureSecrets } from '../secrets.js';
 import { cors } from './cors.js';
 import { errorResponse } from './errors.js';
 import type { RateLimiter } from '../ratelimit/limiter.js';
@@ -40,6 +41,12 @@ export interface CreateAppOptions {
 /** Each app's serverless.yml function name, for `toLambdaHandler`'s metrics flush. */
 const functionNames = new WeakMap<App, string>();
 
+/**
+ * Events whose invocation could not load its secrets (and has no earlier value): the app answers
+ * them with that error, through the whole chain (correlation id, headers, metrics), never a route.
+ */
+const secretsFailures = new WeakMap<object, unknown>();
+
 export function createApp(options: CreateAppOptions): App {
   const config = getConfig();
   const app = new Hono<AppEnv>();
@@ -49,6 +56,11 @@ export function createApp(options: CreateAppOptions): App {
   app.use(securityHeaders());
   app.use(cors({ allowedOrigins: config.CORS_ALLOWED_ORIGINS }));
   app.use(metrics());
+  app.use(async function secretsGate(c, next) {
+    const event: object | undefined = c.env?.event;
+    if (event !== undefined && secretsFailures.has(event)) throw secretsFailures.get(event);
+    await next();
+  });
   if (options.keys !== undefined) app.use(authenticate({ lookup: options.keys }));
   if (options.limiter !== undefined) app.use(rateLimit({ limiter: options.limiter }));
 
@@ -76,7 +88,9 @@ function remainingMs(context: LambdaContext | undefined): number | undefined {
 }
 
 /**
- * The Lambda entry point for an app (API Gateway HTTP API, payload 2.0). After the app has answered,
+ * The Lambda entry point for an app (API Gateway HTTP API, payload 2.0). Before the app sees the
+ * request, the Secrets Manager secret is merged into the configuration when due (lib/secrets.ts; a
+ * timestamp check when fresh), so clients built lazily from config see its values. After the app has answered,
  * the container's metrics are pushed when due (lib/metrics/pushgateway.ts): awaited, because a
  * frozen Lambda does no background work, and bounded in time, because the client is waiting.
  */
@@ -90,6 +104,11 @@ export function toLambdaHandler(app: App): LambdaHttpHandler {
     // "Invalid request"); the body means nothing there, so it is dropped, as proxies commonly do.
     const method = event.requestContext.http.method;
     const request = (method === 'GET' || method === 'HEAD') && event.body !== undefined ? { ...event, body: undefined, isBase64Encoded: false } : event;
+    try {
+      await ensureSecrets();
+    } catch (error) {
+      secretsFailures.set(request, error);
+    }
     try {
       return (await handler(request as unknown as LambdaEvent, context)) as APIGatewayProxyStructuredResultV2;
     } finally {

@@ -72,10 +72,21 @@ function asError(thrown: unknown): Error {
 
 export function authenticate(options: AuthenticateOptions): MiddlewareHandler<AppEnv> {
   const ttlMs = options.ttlMs ?? getConfig().API_KEY_CACHE_TTL_MS;
-  const adminKey = options.adminKey ?? getConfig().ADMIN_API_KEY;
-  const adminHash = adminKey === undefined ? undefined : hashApiKey(adminKey);
-  // Unlike issued keys, the bootstrap key is a known value: mask it in any log line, whatever logs it.
-  if (adminKey !== undefined) registerSecretValue(adminKey);
+  // The bootstrap key is read per request (a rotation through lib/secrets.ts applies at once) and
+  // hashed again only when it changes.
+  let adminKey: string | undefined;
+  let adminHash: string | undefined;
+  function currentAdminHash(): string | undefined {
+    const key = options.adminKey ?? getConfig().ADMIN_API_KEY;
+    if (key !== adminKey) {
+      adminKey = key;
+      adminHash = key === undefined ? undefined : hashApiKey(key);
+      // Unlike issued keys, the bootstrap key is a known value: mask it in any log line, whatever logs it.
+      if (key !== undefined) registerSecretValue(key);
+    }
+    return adminHash;
+  }
+  currentAdminHash();
   const now = options.now ?? Date.now;
   // Known and unknown keys are cached apart, so a flood of random keys cannot evict the real ones.
   const known = new TtlCache<string, StoredKey>({ ttlMs, maxEntries: CACHE_ENTRIES, now });
@@ -135,7 +146,8 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ap
     }
     const requestLog = c.get('log');
     const hash = hashApiKey(key);
-    if (adminHash !== undefined && safeEqualHex(hash, adminHash)) {
+    const bootstrapHash = currentAdminHash();
+    if (bootstrapHash !== undefined && safeEqualHex(hash, bootstrapHash)) {
       requestLog.info('bootstrap admin key used', { key_id: BOOTSTRAP.keyId });
       c.set('caller', BOOTSTRAP);
       c.set('log', requestLog.child({ key_id: BOOTSTRAP.keyId }));

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { getConfig, loadConfig, resetConfig } from '../../../lib/config.js';
+import { applyOverrides, getConfig, loadConfig, resetConfig } from '../../../lib/config.js';
 import { ConfigError } from '../../../lib/errors.js';
 
 /** Runs `loadConfig` expecting it to fail, and returns the error. */
@@ -32,6 +32,7 @@ const DEFAULTS = {
   METRICS_PUSH_INTERVAL_MS: 10_000,
   METRICS_PUSH_TIMEOUT_MS: 300,
   PUSHGATEWAY_GROUP_TTL_MS: 1_800_000,
+  SECRETS_TTL_MS: 300_000,
 };
 
 describe('loadConfig', () => {
@@ -92,6 +93,19 @@ describe('loadConfig', () => {
     // Assess
     expect(error.message).toContain('PUSHGATEWAY_URL');
     expect(error.message).toContain('METRICS_PUSH_TIMEOUT_MS');
+  });
+
+  it('reads the secrets settings, rejecting an endpoint that is not an http(s) URL', () => {
+    // Act
+    const config = loadConfig({ SECRETS_ID: 'signal-harvester/dev', SECRETS_TTL_MS: '1000', SECRETS_ENDPOINT: 'http://127.0.0.1:4566', AWS_REGION: 'eu-west-1' });
+    const error = configErrorOf({ SECRETS_ENDPOINT: 'ftp://example.com' });
+
+    // Assess
+    expect(config.SECRETS_ID).toBe('signal-harvester/dev');
+    expect(config.SECRETS_TTL_MS).toBe(1000);
+    expect(config.SECRETS_ENDPOINT).toBe('http://127.0.0.1:4566');
+    expect(config.AWS_REGION).toBe('eu-west-1');
+    expect(error.message).toContain('SECRETS_ENDPOINT');
   });
 
   it('ignores variables it does not know', () => {
@@ -169,5 +183,48 @@ describe('getConfig', () => {
     expect(first.LOG_LEVEL).toBe('warn');
     expect(cached).toBe(first);
     expect(fresh.LOG_LEVEL).toBe('error');
+  });
+});
+
+describe('applyOverrides', () => {
+  const saved = process.env.LOG_LEVEL;
+
+  afterEach(() => {
+    if (saved === undefined) delete process.env.LOG_LEVEL;
+    else process.env.LOG_LEVEL = saved;
+    applyOverrides({});
+    resetConfig();
+  });
+
+  it('layers values over the environment and replaces the cached configuration', () => {
+    // Prepare
+    process.env.LOG_LEVEL = 'warn';
+    resetConfig();
+    const before = getConfig();
+
+    // Act
+    applyOverrides({ LOG_LEVEL: 'error' });
+    const after = getConfig();
+    resetConfig();
+    const reparsed = getConfig();
+
+    // Assess
+    expect(before.LOG_LEVEL).toBe('warn');
+    expect(after.LOG_LEVEL).toBe('error');
+    expect(reparsed.LOG_LEVEL).toBe('error');
+  });
+
+  it('keeps the previous configuration when an override is invalid', () => {
+    // Prepare
+    process.env.LOG_LEVEL = 'warn';
+    resetConfig();
+    const before = getConfig();
+
+    // Act
+    const apply = (): unknown => applyOverrides({ LOG_LEVEL: 'loud' });
+
+    // Assess
+    expect(apply).toThrow(ConfigError);
+    expect(getConfig()).toBe(before);
   });
 });

@@ -227,8 +227,17 @@ describe('loadServiceSpec', () => {
         RATE_LIMIT_PREMIUM: '5000',
         PUSHGATEWAY_URL: '',
         METRICS_PUSH_INTERVAL_MS: '10000',
+        SECRETS_ID: 'signal-harvester/prod',
       });
       expect(APP_VERSION).toMatch(/^\d+\.\d+\.\d+/);
+    });
+
+    it('reads no secret on the local stage, so `npm start` needs no AWS account', () => {
+      // Act
+      const spec = loadServiceSpec({ path });
+
+      // Assess
+      expect(spec.environment.SECRETS_ID).toBe('');
     });
   });
 });
