@@ -114,6 +114,12 @@ export async function ensureSecrets(): Promise<void> {
   await inflight;
 }
 
+/** Whether this container holds the secret's values: for the readiness check. */
+export function secretsState(): 'not_configured' | 'loaded' | 'not_loaded' {
+  if (getConfig().SECRETS_ID === undefined) return 'not_configured';
+  return loaded === undefined ? 'not_loaded' : 'loaded';
+}
+
 /** Forgets the cached secret, its overrides of the configuration and the client (tests). */
 export function clearSecrets(): void {
   loaded = undefined;

@@ -5,8 +5,10 @@ import { totalmem } from 'node:os';
 import { getConfig } from '../config.js';
 import { getDb } from '../db/client.js';
 import { sql } from '../db/sql.js';
+import { pushgatewayTarget } from '../metrics/pushgateway.js';
 import { defaultLimiter } from '../ratelimit/default-limiter.js';
 import { defaultUpstash } from '../redis/client.js';
+import { ensureSecrets, secretsState } from '../secrets.js';
 import type { HealthCheck, HealthStatus } from './types.js';
 
 export const databaseCheck: HealthCheck = {
@@ -68,4 +70,34 @@ export const memoryCheck: HealthCheck = {
   },
 };
 
-export const readinessChecks: readonly HealthCheck[] = [databaseCheck, redisCheck, tmpSpaceCheck, memoryCheck];
+export const secretsCheck: HealthCheck = {
+  name: 'secrets',
+  timeoutMs: 3000,
+  // Without its secret a container has no database URL or keys: it cannot serve.
+  onTimeout: 'unhealthy',
+  async run() {
+    const state = secretsState();
+    if (state === 'not_configured') return { status: 'healthy', message: 'no secret configured: environment only' };
+    if (state === 'not_loaded') await ensureSecrets();
+    return { status: 'healthy', message: 'secrets loaded' };
+  },
+};
+
+export const pushgatewayCheck: HealthCheck = {
+  name: 'pushgateway',
+  timeoutMs: 1000,
+  // Non-critical: metrics are lost for a while, requests are not.
+  onTimeout: 'degraded',
+  async run(signal) {
+    const url = getConfig().PUSHGATEWAY_URL;
+    if (url === undefined) return { status: 'healthy', message: 'metrics push disabled' };
+    const target = pushgatewayTarget(url);
+    const response = await fetch(`${target.base}/-/healthy`, { headers: target.headers, signal });
+    await response.body?.cancel();
+    return response.ok
+      ? { status: 'healthy', message: 'Pushgateway reachable' }
+      : { status: 'degraded', message: `Pushgateway answered ${String(response.status)}` };
+  },
+};
+
+export const readinessChecks: readonly HealthCheck[] = [databaseCheck, redisCheck, secretsCheck, pushgatewayCheck, tmpSpaceCheck, memoryCheck];

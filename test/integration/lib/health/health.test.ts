@@ -17,6 +17,7 @@ import { resetReadinessCache } from '../../../../lib/health/ready.js';
 import { resetDefaultLimiter } from '../../../../lib/ratelimit/default-limiter.js';
 import { createPostgresDatabase, closeDatabases, type TestDatabase } from '../../../support/databases.js';
 import { neonBridgeDatabaseUrl } from '../../../support/neon.js';
+import { services } from '../../../support/services.js';
 
 interface Report {
   status: string;
@@ -80,7 +81,7 @@ describe('the health probes', () => {
 
     expect(status).toBe(200);
     expect(body.status).toBe('healthy');
-    expect(body.components.map((c) => c.name).sort()).toEqual(['database', 'memory', 'redis', 'tmp_space']);
+    expect(body.components.map((c) => c.name).sort()).toEqual(['database', 'memory', 'pushgateway', 'redis', 'secrets', 'tmp_space']);
     expect(component(body, 'redis')?.status).toBe('healthy');
     expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|localhost|health-test-token/);
   });
@@ -92,6 +93,22 @@ describe('the health probes', () => {
 
     expect(status).toBe(200);
     expect(component(body, 'schema')?.message).toContain(EXPECTED_SCHEMA_VERSION);
+  });
+
+  it('report an unreachable Pushgateway as degraded, a reachable one as healthy', async () => {
+    setDb(database.db);
+    process.env.PUSHGATEWAY_URL = services.pushgatewayUrl;
+    resetConfig();
+    const up = await probe('/health/ready');
+    resetReadinessCache();
+    process.env.PUSHGATEWAY_URL = `http://127.0.0.1:${String(await closedPort())}`;
+    resetConfig();
+
+    const down = await probe('/health/ready');
+
+    expect(component(up.body, 'pushgateway')?.status).toBe('healthy');
+    expect(down.status).toBe(200);
+    expect(component(down.body, 'pushgateway')?.status).toBe('degraded');
   });
 
   it('report Redis down as degraded, still 200', async () => {
