@@ -26,6 +26,7 @@ import { TOKEN_BUCKET_SCRIPT } from '../../../../lib/ratelimit/token-bucket.lua.
 import { createUpstashRest } from '../../../../lib/redis/upstash-rest.js';
 import { services } from '../../../support/services.js';
 import { captureLogLines } from '../../../support/capture-log.js';
+import { scanAll as scanKeys } from '../../../support/redis-scan.js';
 
 const prefix = `test:ratelimit-fallback:${randomUUID()}:`;
 const token = randomUUID();
@@ -101,16 +102,7 @@ async function fallbacks(): Promise<number> {
 /** Warnings the logger writes from now on, parsed (they go to stderr). */
 const captureWarnings = (): (() => Record<string, unknown>[]) => captureLogLines('WARN');
 
-async function scanAll(match: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await direct.scan(cursor, 'MATCH', match, 'COUNT', 1000);
-    keys.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  return keys;
-}
+const scanAll = (match: string): Promise<string[]> => scanKeys(direct, match);
 
 beforeAll(async () => {
   port = await freePort();

@@ -18,6 +18,7 @@ import type { BucketSpec, StoreDecision } from '../../../../lib/ratelimit/types.
 import { createUpstashRest, type ScriptRunner } from '../../../../lib/redis/upstash-rest.js';
 import { services } from '../../../support/services.js';
 import { upstashRedisRunner } from '../../../support/upstash-redis-runner.js';
+import { scanAll as scanKeys } from '../../../support/redis-scan.js';
 
 const prefix = `test:redis-store:${randomUUID()}:`;
 const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
@@ -341,13 +342,4 @@ describe('the Redis store', () => {
   });
 });
 
-async function scanAll(match: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await direct.scan(cursor, 'MATCH', match, 'COUNT', 1000);
-    keys.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  return keys;
-}
+const scanAll = (match: string): Promise<string[]> => scanKeys(direct, match);
