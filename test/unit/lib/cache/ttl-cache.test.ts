@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { TtlCache } from '../../../../lib/cache/ttl-cache.js';
-
-/** A clock the test moves by hand. */
-function manualClock(start = 1_000): { now: () => number; advance: (ms: number) => void } {
-  let time = start;
-  return {
-    now: () => time,
-    advance: (ms) => {
-      time += ms;
-    },
-  };
-}
+import { manualClock } from '../../../support/manual-clock.js';
 
 describe('TtlCache', () => {
   it('returns a stored value until its TTL has passed', () => {
     // Prepare
-    const clock = manualClock();
+    const clock = manualClock(1_000);
     const cache = new TtlCache<string, number>({ ttlMs: 100, now: clock.now });
     cache.set('a', 1);
 
@@ -44,7 +34,7 @@ describe('TtlCache', () => {
 
   it('honours a TTL given to set over the default', () => {
     // Prepare
-    const clock = manualClock();
+    const clock = manualClock(1_000);
     const cache = new TtlCache<string, string>({ ttlMs: 1_000, now: clock.now });
     cache.set('short', 'x', 10);
     cache.set('long', 'y');
@@ -71,7 +61,7 @@ describe('TtlCache', () => {
 
   it('restarts the TTL when a key is set again', () => {
     // Prepare
-    const clock = manualClock();
+    const clock = manualClock(1_000);
     const cache = new TtlCache<string, number>({ ttlMs: 100, now: clock.now });
     cache.set('a', 1);
     clock.advance(60);

@@ -11,20 +11,10 @@ import { registry } from '../../../../lib/metrics/registry.js';
 import { MemoryKeyStore } from '../../../support/memory-key-store.js';
 import { valueOf } from '../../../support/metric-values.js';
 import { captureOutput } from '../../../support/capture-log.js';
+import { manualClock } from '../../../support/manual-clock.js';
 
 /** Not in our key format on purpose: the bootstrap key is whatever the operator configured. */
 const ADMIN_KEY = 'bootstrap-admin-key-0123456789abcdef';
-
-/** A clock the test moves by hand. */
-function manualClock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
-  let time = start;
-  return {
-    now: () => time,
-    advance: (ms) => {
-      time += ms;
-    },
-  };
-}
 
 interface Whoami {
   tier: Tier;

@@ -16,19 +16,9 @@ import {
 import { registry } from '../../../../lib/metrics/registry.js';
 import { captureLogLines } from '../../../support/capture-log.js';
 import { valueOf } from '../../../support/metric-values.js';
+import { manualClock } from '../../../support/manual-clock.js';
 
 const URL_ = 'http://pushgateway.test:9091';
-
-/** A clock the test moves by hand. */
-function manualClock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
-  let time = start;
-  return {
-    now: () => time,
-    advance: (ms) => {
-      time += ms;
-    },
-  };
-}
 
 /** A strategy that records what it was asked to push, and behaves as `behaviour` says. */
 function recordingStrategy(behaviour: (signal: AbortSignal) => Promise<void> = () => Promise.resolve()): PushStrategy & { groupings: Grouping[] } {

@@ -8,17 +8,7 @@ import { RateLimiter, RateLimitStoreTimeoutError, type RateLimiterOptions } from
 import { MemoryStore } from '../../../../lib/ratelimit/memory-store.js';
 import type { BucketSpec, StoreDecision, TokenStore } from '../../../../lib/ratelimit/types.js';
 import { captureLogLines } from '../../../support/capture-log.js';
-
-/** A clock the test moves by hand. */
-function manualClock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
-  let time = start;
-  return {
-    now: () => time,
-    advance: (ms) => {
-      time += ms;
-    },
-  };
-}
+import { manualClock } from '../../../support/manual-clock.js';
 
 const LIMITS = { anonymous: 100, api_key: 1000, premium: 5000 } as const;
 

@@ -2,17 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemoryStore, RETRY_NEVER_MS } from '../../../../lib/ratelimit/memory-store.js';
 import type { BucketSpec } from '../../../../lib/ratelimit/types.js';
-
-/** A clock the test moves by hand. */
-function manualClock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
-  let time = start;
-  return {
-    now: () => time,
-    advance: (ms) => {
-      time += ms;
-    },
-  };
-}
+import { manualClock } from '../../../support/manual-clock.js';
 
 /** The anonymous tier: 100 a minute, so one token every 600 ms. */
 const PER_MINUTE_100: BucketSpec = { capacity: 100, refillPerSecond: 100 / 60 };
