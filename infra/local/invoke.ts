@@ -3,7 +3,8 @@
 // a scheduled function an EventBridge scheduled event.
 import { parseArgs } from 'node:util';
 import { buildHttpEvent } from './api-gateway-event.js';
-import { buildScheduledEvent, invokeFunction, loadFunctions } from './runtime.js';
+import { invokeFunction, loadFunctions } from './runtime.js';
+import { buildScheduledEvent } from './scheduled-event.js';
 import { loadServiceSpec } from './serverless-config.js';
 import { serverlessYmlPath } from './settings.js';
 
@@ -25,7 +26,7 @@ if (fn === undefined) throw new Error(`function ${name} failed to load`);
 
 function defaultEvent(): unknown {
   const route = fn?.spec.routes.find((r) => r.path !== '$default') ?? fn?.spec.routes[0];
-  if (route === undefined) return buildScheduledEvent(spec, fn as NonNullable<typeof fn>, new Date());
+  if (route === undefined) return buildScheduledEvent({ region: spec.region, functionName: (fn as NonNullable<typeof fn>).functionName });
   const path = route.path === '$default' ? '/' : route.path.replace(/\{[^}]+\}/g, 'example');
   const method = route.method === 'ANY' ? 'GET' : route.method;
   return buildHttpEvent({

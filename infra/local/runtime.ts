@@ -1,17 +1,17 @@
 // The local runtime: one Node process that serves every httpApi route of serverless.yml by calling
 // the function's real handler with a real API Gateway v2 event, and fires every schedule on time.
 // One process, so embedded stores (PGlite, in-memory limiter) are shared by all functions.
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import type { Context, ScheduledEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { resetDb, setDb } from '../../lib/db/client.js';
 import { openAndMigrate } from '../../lib/db/prepare-local.js';
 import { log } from '../../lib/log/index.js';
 import { buildHttpEvent, writeHttpResult } from './api-gateway-event.js';
 import { createLambdaContext } from './lambda-context.js';
 import { RouteTable } from './route-table.js';
+import { buildScheduledEvent } from './scheduled-event.js';
 import { parseSchedule } from './schedule.js';
 import { loadServiceSpec, type FunctionSpec, type ServiceSpec } from './serverless-config.js';
 
@@ -102,20 +102,6 @@ export async function invokeFunction(fn: LoadedFunction, spec: ServiceSpec, even
   }
 }
 
-export function buildScheduledEvent(spec: ServiceSpec, fn: LoadedFunction, now: Date): ScheduledEvent {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: '000000000000',
-    time: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: spec.region,
-    resources: [`arn:aws:events:${spec.region}:000000000000:rule/${fn.functionName}`],
-    detail: {},
-  };
-}
-
 function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -158,7 +144,7 @@ function startSchedules(spec: ServiceSpec, functions: Map<string, LoadedFunction
               return;
             }
             arm(next);
-            const event = schedule.input ?? buildScheduledEvent(spec, fn, next);
+            const event = schedule.input ?? buildScheduledEvent({ region: spec.region, functionName: fn.functionName }, next);
             const started = performance.now();
             invokeFunction(fn, spec, event).then(
               (result) =>

@@ -3,12 +3,13 @@
 // The sweep runs on a job name of its own (never the real one with a short TTL: other suites push
 // there in parallel); the scheduled handler runs on the real job with a TTL nothing of theirs reaches.
 import { randomUUID } from 'node:crypto';
-import type { Context, ScheduledEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLambdaContext } from '../../../../infra/local/lambda-context.js';
 import { sweepPushgateway } from '../../../../lib/metrics/janitor.js';
 import { groupingPath, type Grouping } from '../../../../lib/metrics/pushgateway.js';
 import { services } from '../../../support/services.js';
+import { buildScheduledEvent } from '../../../../infra/local/scheduled-event.js';
 
 interface ApiGroup {
   labels: Record<string, string>;
@@ -35,20 +36,6 @@ async function push(labels: Grouping): Promise<void> {
     body: '# TYPE signal_harvester_janitor_probe gauge\nsignal_harvester_janitor_probe 1\n',
   });
   expect(response.ok).toBe(true);
-}
-
-function scheduledEvent(): ScheduledEvent {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: '000000000000',
-    time: new Date().toISOString(),
-    region: 'us-east-1',
-    resources: [],
-    detail: {},
-  };
 }
 
 const ENV_NAMES = ['PUSHGATEWAY_URL', 'PUSHGATEWAY_GROUP_TTL_MS'] as const;
@@ -114,7 +101,7 @@ describe('the Pushgateway janitor', () => {
     const context: Context = createLambdaContext({ functionName: 'signal-harvester-test-janitor', timeoutSeconds: 60, memorySize: 1024, region: 'us-east-1' });
 
     // Act
-    const result = await handler(scheduledEvent(), context);
+    const result = await handler(buildScheduledEvent({ region: 'us-east-1', functionName: 'signal-harvester-test-janitor' }), context);
 
     // Assess
     expect(result.failed).toBe(0);
@@ -137,7 +124,7 @@ describe('the Pushgateway janitor', () => {
     const context = createLambdaContext({ functionName: 'signal-harvester-test-janitor', timeoutSeconds: 60, memorySize: 1024, region: 'us-east-1' });
 
     // Act
-    const result = await handler(scheduledEvent(), context);
+    const result = await handler(buildScheduledEvent({ region: 'us-east-1', functionName: 'signal-harvester-test-janitor' }), context);
 
     // Assess
     expect(result).toEqual({ deleted: [], kept: 0, failed: 0, skipped: 'no_pushgateway' });
