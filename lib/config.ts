@@ -6,6 +6,8 @@ import { ConfigError } from './errors.js';
 import { describeIssue } from './validation/describe-issue.js';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+/** The harvest's source adapters (lib/harvest/sources/), by name. */
+export const SOURCE_NAMES = ['hackernews', 'github', 'arxiv', 'reddit', 'x'] as const;
 
 /** A comma-separated list, trimmed, empty entries dropped. */
 const commaList = z.pipe(
@@ -82,6 +84,56 @@ const schema = z.object({
   SECRETS_ENDPOINT: z.optional(z.url({ protocol: /^https?$/ })),
   /** Set by the Lambda runtime: the region the Secrets Manager client talks to. */
   AWS_REGION: z.optional(z.string().check(z.minLength(1))),
+
+  // ── The harvest (scheduled/discover.ts, lib/harvest/) ─────────────────────────────────────────
+  /** Sources the discover job asks, by adapter name; `x` also needs X_BEARER_TOKEN. */
+  HARVEST_SOURCES: z._default(z.pipe(commaList, z.array(z.enum(SOURCE_NAMES))), [...SOURCE_NAMES]),
+  /** Sources fetched at once (the ancestor's `max_concurrent_sources`). */
+  MAX_CONCURRENT_SOURCES: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(20)), 5),
+  /** Time budget of one HTTP request to a source, ms (each of up to 3 attempts). */
+  SOURCE_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(100), z.maximum(60_000)), 10_000),
+  /** Pages fetched per source query and run at most; the cursor lets the next run continue. */
+  SOURCE_MAX_PAGES: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(50)), 3),
+  /** User-Agent sent to every source (Reddit asks for a descriptive one). */
+  HARVEST_USER_AGENT: z._default(z.string().check(z.minLength(1)), 'signal-harvester/0.1 (scheduled research digest; contact: ops)'),
+  /** Hacker News search (Algolia API) base URL and the queries run against `search_by_date`. */
+  HACKERNEWS_API_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://hn.algolia.com/api/v1'),
+  HACKERNEWS_QUERIES: z._default(commaList, ['llm', 'machine learning', 'open source model']),
+  /** GitHub REST base URL, repository search queries (`topic:llm`, `language:rust stars:>50`), optional token. */
+  GITHUB_API_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://api.github.com'),
+  GITHUB_QUERIES: z._default(commaList, ['topic:llm', 'topic:machine-learning']),
+  GITHUB_TOKEN: z.optional(z.string().check(z.minLength(1))),
+  /** arXiv API base URL and `search_query` expressions (`cat:cs.LG`, `all:diffusion`). */
+  ARXIV_API_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://export.arxiv.org'),
+  ARXIV_QUERIES: z._default(commaList, ['cat:cs.LG', 'cat:cs.AI', 'cat:cs.CL']),
+  /** Reddit base URL and the subreddits whose `/new.json` listing is read. */
+  REDDIT_API_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://www.reddit.com'),
+  REDDIT_SUBREDDITS: z._default(commaList, ['MachineLearning', 'LocalLLaMA']),
+  /** X API v2 base URL, recent-search queries and bearer token (no token = source disabled). */
+  X_API_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://api.x.com'),
+  X_QUERIES: z._default(commaList, ['llm -is:retweet lang:en']),
+  X_BEARER_TOKEN: z.optional(z.string().check(z.minLength(1))),
+  /** OpenAI-compatible chat-completions endpoint for optional LLM classification; unset = keywords only. */
+  LLM_API_URL: z.optional(z.url({ protocol: /^https?$/ })),
+  LLM_API_KEY: z.optional(z.string().check(z.minLength(1))),
+  LLM_MODEL: z._default(z.string().check(z.minLength(1)), 'gpt-4o-mini'),
+  /** LLM calls one run may make; past it the keyword classifier decides. */
+  LLM_BUDGET_PER_RUN: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 50),
+  LLM_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(100), z.maximum(60_000)), 8_000),
+  /** Slack incoming webhook for new important signals; unset = no notifications. */
+  SLACK_WEBHOOK_URL: z.optional(z.url({ protocol: /^https?$/ })),
+  /** A new post is notified at or above this salience, an artifact at or above this discovery score. */
+  NOTIFY_MIN_SALIENCE: z._default(z.coerce.number().check(z.minimum(0), z.maximum(100)), 70),
+  NOTIFY_MIN_DISCOVERY_SCORE: z._default(z.coerce.number().check(z.minimum(0), z.maximum(100)), 80),
+  /** Signals in one Slack message at most (the rest wait for the next run). */
+  NOTIFY_MAX_PER_RUN: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(50)), 20),
+  /**
+   * Lambda API endpoint override for `POST /v1/admin/jobs/{name}` (asynchronous invoke): the local
+   * runtime's own, or a test's fake. Unset = the region's AWS endpoint.
+   */
+  LAMBDA_ENDPOINT: z.optional(z.url({ protocol: /^https?$/ })),
+  /** Prefix of deployed function names (`<service>-<stage>-`), set by serverless.yml; the job invoke target. */
+  FUNCTION_NAME_PREFIX: z.optional(z.string().check(z.minLength(1))),
 });
 
 export type Config = z.output<typeof schema>;
