@@ -61,3 +61,12 @@ export const signalPageSchema = z.strictObject({
   items: z.array(signalSchema),
   next_cursor: z.nullable(z.string()),
 });
+
+/**
+ * A page's body from its signals' JSON texts (lib/db `listSignalsJson`, built by Postgres in the
+ * `toSignalJson` shape), without parsing them: the same document as `JSON.stringify({ items,
+ * next_cursor })` of the mapped signals.
+ */
+export function signalPageText(items: readonly string[], nextCursor: string | null): string {
+  return `{"items":[${items.join(',')}],"next_cursor":${JSON.stringify(nextCursor)}}`;
+}

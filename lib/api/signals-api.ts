@@ -3,8 +3,8 @@ import { getDb } from '../db/client.js';
 import {
   archiveSignal,
   getSignal,
-  listDiscoveries,
-  listSignals,
+  listDiscoveriesJson,
+  listSignalsJson,
   signalStats,
   updateSignal,
   type SignalCursor,
@@ -13,7 +13,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import type { App } from '../http/app.js';
 import { route } from '../http/route.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { toSignalJson } from './signal-json.js';
+import { signalPageText, toSignalJson } from './signal-json.js';
 import {
   archiveSignalRoute,
   getSignalRoute,
@@ -24,6 +24,8 @@ import {
 } from './signals-routes.js';
 
 const DISCOVERY_ORDERING = 'discovery_score:desc';
+/** What `c.json` sets; the list pages are JSON text already (see signalPageText). */
+const JSON_CONTENT = { 'content-type': 'application/json' } as const;
 
 function nextCursor(ordering: string, next: SignalCursor | undefined): string | null {
   return next === undefined ? null : encodeCursor({ ordering, value: next.value, id: next.id });
@@ -37,7 +39,7 @@ export function mountSignalsApi(app: App): void {
   route(app, listSignalsRoute, async (c, { query }) => {
     const ordering = `${query.sort}:${query.order}`;
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ordering);
-    const page = await listSignals(await getDb(), {
+    const page = await listSignalsJson(await getDb(), {
       source: query.source,
       kind: query.kind,
       category: query.category,
@@ -52,7 +54,7 @@ export function mountSignalsApi(app: App): void {
       limit: query.limit,
       after,
     });
-    return c.json({ items: page.items.map(toSignalJson), next_cursor: nextCursor(ordering, page.next) });
+    return c.body(signalPageText(page.items, nextCursor(ordering, page.next)), 200, JSON_CONTENT);
   });
 
   route(app, signalStatsRoute, async (c) => {
@@ -89,7 +91,7 @@ export function mountSignalsApi(app: App): void {
 
   route(app, listDiscoveriesRoute, async (c, { query }) => {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, DISCOVERY_ORDERING);
-    const page = await listDiscoveries(await getDb(), { minScore: query.min_score, limit: query.limit, after });
-    return c.json({ items: page.items.map(toSignalJson), next_cursor: nextCursor(DISCOVERY_ORDERING, page.next) });
+    const page = await listDiscoveriesJson(await getDb(), { minScore: query.min_score, limit: query.limit, after });
+    return c.body(signalPageText(page.items, nextCursor(DISCOVERY_ORDERING, page.next)), 200, JSON_CONTENT);
   });
 }

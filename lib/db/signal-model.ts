@@ -101,8 +101,9 @@ export interface ListDiscoveriesOptions {
   after?: SignalCursor;
 }
 
-export interface SignalPage {
-  items: Signal[];
+/** A page of `T`: Signals, or (the API's list endpoints) each signal's public JSON as text. */
+export interface SignalPage<T = Signal> {
+  items: T[];
   /** The cursor of the next page; undefined on the last one. */
   next: SignalCursor | undefined;
 }

@@ -18,6 +18,7 @@ import {
   filterConditions,
   keysetPage,
   SIGNAL_COLUMNS,
+  SIGNAL_JSON,
   SIGNAL_STATS,
   SORT_COLUMNS,
   type KeysetColumn,
@@ -74,15 +75,42 @@ function checkLimit(limit: number): void {
 
 type PageOptions = Pick<ListSignalsOptions, 'order' | 'limit' | 'after'>;
 
-async function keysetQuery(db: Queryable, keyset: KeysetColumn, options: PageOptions, conditions: Sql[]): Promise<SignalPage> {
+interface CursorColumns {
+  id: string;
+  cursorValue: number | string;
+}
+
+/** One keyset page with `projection` per row; `item` turns a row into what the page holds. */
+async function keysetQuery<Row extends CursorColumns, T>(
+  db: Queryable,
+  keyset: KeysetColumn,
+  options: PageOptions,
+  conditions: Sql[],
+  projection: Sql,
+  item: (row: Row) => T,
+): Promise<SignalPage<T>> {
   checkLimit(options.limit);
   if (!Object.hasOwn(DIRECTIONS, options.order)) throw new RangeError(`unknown sort order ${String(options.order)}`);
   const all = options.after === undefined ? conditions : [...conditions, afterCursor(keyset, options.order, options.after)];
-  const rows = await db.query<PageRow>(keysetPage(keyset, options.order, all, options.limit));
-  const items = rows.slice(0, options.limit).map(toSignal);
+  const rows = await db.query<Row>(keysetPage(keyset, options.order, all, options.limit, projection));
+  const items = rows.slice(0, options.limit).map(item);
   const last = rows.length > options.limit ? rows[options.limit - 1] : undefined;
   return { items, next: last === undefined ? undefined : { value: last.cursorValue, id: last.id } };
 }
+
+function listConditions(options: ListSignalsOptions): { keyset: KeysetColumn; conditions: Sql[] } {
+  if (!(SIGNAL_SORTS as readonly string[]).includes(options.sort)) throw new RangeError(`unknown sort ${String(options.sort)}`);
+  return { keyset: SORT_COLUMNS[options.sort], conditions: filterConditions(options) };
+}
+
+function discoveryConditions(options: ListDiscoveriesOptions): Sql[] {
+  const conditions = [...DISCOVERY_CONDITIONS];
+  if (options.minScore !== undefined) conditions.push(sql`discovery_score >= ${options.minScore}::double precision`);
+  return conditions;
+}
+
+type JsonRow = CursorColumns & { json: string };
+const jsonText = (row: JsonRow): string => row.json;
 
 /**
  * One page of signals matching the filter, ordered by `sort` then id (the tie-breaker), in one
@@ -90,15 +118,26 @@ async function keysetQuery(db: Queryable, keyset: KeysetColumn, options: PageOpt
  * skip rows however many share a sort value.
  */
 export async function listSignals(db: Queryable, options: ListSignalsOptions): Promise<SignalPage> {
-  if (!(SIGNAL_SORTS as readonly string[]).includes(options.sort)) throw new RangeError(`unknown sort ${String(options.sort)}`);
-  return keysetQuery(db, SORT_COLUMNS[options.sort], options, filterConditions(options));
+  const { keyset, conditions } = listConditions(options);
+  return keysetQuery<PageRow, Signal>(db, keyset, options, conditions, SIGNAL_COLUMNS, toSignal);
+}
+
+/** listSignals, each signal as its public JSON text (the API's `toSignalJson` shape), built by Postgres. */
+export async function listSignalsJson(db: Queryable, options: ListSignalsOptions): Promise<SignalPage<string>> {
+  const { keyset, conditions } = listConditions(options);
+  return keysetQuery<JsonRow, string>(db, keyset, options, conditions, SIGNAL_JSON, jsonText);
 }
 
 /** Artifacts by discovery score, highest first, archived ones left out; keyset-paged like listSignals. */
 export async function listDiscoveries(db: Queryable, options: ListDiscoveriesOptions): Promise<SignalPage> {
-  const conditions = [...DISCOVERY_CONDITIONS];
-  if (options.minScore !== undefined) conditions.push(sql`discovery_score >= ${options.minScore}::double precision`);
-  return keysetQuery(db, DISCOVERY_COLUMN, { order: 'desc', limit: options.limit, after: options.after }, conditions);
+  const page = { order: 'desc', limit: options.limit, after: options.after } as const;
+  return keysetQuery<PageRow, Signal>(db, DISCOVERY_COLUMN, page, discoveryConditions(options), SIGNAL_COLUMNS, toSignal);
+}
+
+/** listDiscoveries, each signal as its public JSON text. */
+export async function listDiscoveriesJson(db: Queryable, options: ListDiscoveriesOptions): Promise<SignalPage<string>> {
+  const page = { order: 'desc', limit: options.limit, after: options.after } as const;
+  return keysetQuery<JsonRow, string>(db, DISCOVERY_COLUMN, page, discoveryConditions(options), SIGNAL_JSON, jsonText);
 }
 
 export async function getSignal(db: Queryable, id: string): Promise<Signal | undefined> {

@@ -8,7 +8,9 @@ import {
   ARTIFACT_KINDS,
   getSignal,
   listDiscoveries,
+  listDiscoveriesJson,
   listSignals,
+  listSignalsJson,
   SIGNAL_SORTS,
   signalStats,
   updateSignal,
@@ -20,6 +22,7 @@ import {
   type SignalSort,
   type SortOrder,
 } from '../../../../lib/db/signals-repo.js';
+import { toSignalJson } from '../../../../lib/api/signal-json.js';
 import { sql } from '../../../../lib/db/sql.js';
 import type { Db } from '../../../../lib/db/types.js';
 import { closeDatabases, DRIVERS, type TestDatabase } from '../../../support/databases.js';
@@ -50,8 +53,8 @@ function ordered(signals: readonly Signal[], sort: SignalSort, order: SortOrder)
 }
 
 /** Follows `next` to the end, `limit` rows at a time. */
-async function allPages(list: (after: SignalCursor | undefined) => Promise<SignalPage>): Promise<SignalPage[]> {
-  const pages: SignalPage[] = [];
+async function allPages<T = Signal>(list: (after: SignalCursor | undefined) => Promise<SignalPage<T>>): Promise<Array<SignalPage<T>>> {
+  const pages: Array<SignalPage<T>> = [];
   let next: SignalCursor | undefined;
   do {
     const page = await list(next);
@@ -124,6 +127,36 @@ describe.each(DRIVERS)('the signals repository on $driver', ({ create }) => {
         const distinct = new Set(all.map((signal) => sortValue(signal, sort))).size;
         expect(distinct, sort).toBeLessThan(all.length / 2);
       }
+    });
+
+    it.each(SORT_CASES)('builds in SQL the same JSON as toSignalJson, page by page, sorted by $sort $order', async ({ sort, order }) => {
+      // Act: the JSON listing and the Signal listing of the same pages
+      const asJson = await allPages((after) => listSignalsJson(reads, { sort, order, limit: 97, after }));
+      const asSignals = await allPages((after) => listSignals(reads, { sort, order, limit: 97, after }));
+
+      // Assess: the same documents (parsed, so key order and spacing do not matter) and cursors
+      const parsed = asJson.flatMap((page) => page.items.map((text) => JSON.parse(text) as unknown));
+      expect(parsed).toEqual(asSignals.flatMap((page) => page.items.map(toSignalJson)));
+      expect(asJson.map((page) => page.next)).toEqual(asSignals.map((page) => page.next));
+    });
+
+    it('builds the JSON of notified signals, unicode text and discoveries like toSignalJson', async () => {
+      // Prepare: microsecond timestamps, a notified_at, text that JSON must escape
+      const tricky = { source: 'jsonshape', text: 'quote " backslash \\ newline \n tab \t emoji 🚀 ünïcode' };
+      await seedSignals(writes, 30, { overrides: () => tricky });
+      await writes.query(sql`UPDATE signals SET notified_at = now() WHERE source = 'jsonshape' AND id % 2 = 0`);
+
+      // Act
+      const json = await listSignalsJson(writes, { source: 'jsonshape', sort: 'fetched_at', order: 'asc', limit: 100 });
+      const signals = await listSignals(writes, { source: 'jsonshape', sort: 'fetched_at', order: 'asc', limit: 100 });
+      const discoveryJson = await listDiscoveriesJson(reads, { limit: 1000 });
+      const discoveries = await listDiscoveries(reads, { limit: 1000 });
+
+      // Assess
+      expect(signals.items.some((signal) => signal.notifiedAt !== null)).toBe(true);
+      expect(json.items.map((text) => JSON.parse(text) as unknown)).toEqual(signals.items.map(toSignalJson));
+      expect(discoveries.items.length).toBeGreaterThan(0);
+      expect(discoveryJson.items.map((text) => JSON.parse(text) as unknown)).toEqual(discoveries.items.map(toSignalJson));
     });
 
     it.each(SORT_CASES)('orders by $sort $order with id as the tie-breaker', async ({ sort, order }) => {
