@@ -37,6 +37,11 @@ export interface DedupeKeyed {
 
 export interface DedupeResult<T> {
   kept: T[];
+  /**
+   * For each kept item, the other sources' reports of its link that were dropped: scoring counts
+   * them as mentions (an artifact that HN and Reddit also point at is getting attention).
+   */
+  mentions: Map<T, number>;
   /** Items dropped because their (source, sourceId) came again later in the run. */
   repeated: number;
   /** Items dropped because another source (earlier in the run's order) reported the same link. */
@@ -52,18 +57,20 @@ export function dedupeItems<T extends DedupeKeyed>(items: readonly T[]): DedupeR
   for (const item of items) byId.set(`${item.source}\u0000${item.sourceId}`, item);
   const repeated = items.length - byId.size;
 
-  const urlOwner = new Map<string, string>();
+  const urlOwner = new Map<string, T>();
   const kept: T[] = [];
+  const mentions = new Map<T, number>();
   let sameUrl = 0;
   for (const item of byId.values()) {
     const url = canonicalUrl(item.url);
     const owner = urlOwner.get(url);
-    if (owner !== undefined && owner !== item.source) {
+    if (owner !== undefined && owner.source !== item.source) {
       sameUrl += 1;
+      mentions.set(owner, (mentions.get(owner) ?? 0) + 1);
       continue;
     }
-    urlOwner.set(url, item.source);
+    if (owner === undefined) urlOwner.set(url, item);
     kept.push(item);
   }
-  return { kept, repeated, sameUrl };
+  return { kept, mentions, repeated, sameUrl };
 }

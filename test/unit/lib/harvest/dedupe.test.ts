@@ -35,6 +35,8 @@ describe('dedupeItems', () => {
 
     expect(result.kept.map((kept) => kept.source)).toEqual(['github', 'reddit']);
     expect(result.sameUrl).toBe(1);
+    expect(result.mentions.get(result.kept[0]!)).toBe(1);
+    expect(result.mentions.get(result.kept[1]!)).toBeUndefined();
   });
 
   it('keeps two items of one source that share a link (two stories about one page)', () => {

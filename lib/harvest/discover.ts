@@ -1,0 +1,53 @@
+// The discover job's work: a harvest run wired from configuration (sources, classifier, Slack),
+// on this container's database, within the job's budget. scheduled/discover.ts runs it in runJob.
+import { getConfig } from '../config.js';
+import { getDb } from '../db/client.js';
+import type { JobContext, JobOutcome } from '../job.js';
+import { createClassifier } from './classify/index.js';
+import { runHarvest, type HarvestReport, type NotifyOptions } from './pipeline.js';
+import { createSources } from './sources/index.js';
+
+/** Test seams; production passes none. */
+export interface DiscoverOverrides {
+  /** For sources, the LLM and Slack. Default: the global fetch. */
+  fetch?: typeof fetch;
+  /** Clock, ms. Default `Date.now`. */
+  now?: () => number;
+}
+
+export async function discover(job: JobContext, overrides: DiscoverOverrides = {}): Promise<HarvestReport> {
+  const config = getConfig();
+  const sources = createSources(config, overrides.fetch === undefined ? {} : { fetch: overrides.fetch });
+  const notify: NotifyOptions | undefined =
+    config.SLACK_WEBHOOK_URL === undefined
+      ? undefined
+      : {
+          webhookUrl: config.SLACK_WEBHOOK_URL,
+          maxPerRun: config.NOTIFY_MAX_PER_RUN,
+          minSalience: config.NOTIFY_MIN_SALIENCE,
+          minDiscoveryScore: config.NOTIFY_MIN_DISCOVERY_SCORE,
+          fetch: overrides.fetch,
+        };
+  const report = await runHarvest({
+    db: await getDb(),
+    sources,
+    classifier: createClassifier(config, { signal: job.signal, fetch: overrides.fetch }),
+    concurrency: config.MAX_CONCURRENT_SOURCES,
+    signal: job.signal,
+    shouldStop: () => job.shouldStop(),
+    remainingMs: () => job.remainingMs(),
+    notify,
+    now: overrides.now,
+    fetch: overrides.fetch,
+  });
+  job.log.info('harvest finished', { fetched: report.fetched, inserted: report.inserted, updated: report.updated });
+  return report;
+}
+
+/** A run where every source failed stored nothing and says so: failed, not succeeded. */
+export function discoverOutcome(report: HarvestReport): JobOutcome {
+  const reports = Object.values(report.sources);
+  if (reports.length === 0) return { status: 'skipped', reason: 'no_sources' };
+  if (reports.every((source) => source.status === 'failed')) return { status: 'failed', reason: 'every source failed' };
+  return { status: 'succeeded' };
+}

@@ -1,0 +1,71 @@
+// The storing half of the pipeline: classify → score → upsert, a batch at a time, so memory holds
+// one batch whatever the size of the harvest (the items may come from a generator). A batch also
+// drops items whose link another source's stored signal already has: one signal per thing.
+import type { NewSignal, UpsertResult } from '../db/signal-model.js';
+import { urlOwners } from '../db/signal-urls-repo.js';
+import { UPSERT_BATCH_SIZE, upsertSignals } from '../db/signals-upsert.js';
+import type { Queryable } from '../db/types.js';
+import type { Classifier } from './classify/index.js';
+import { scoreItem, toNewSignal } from './score/index.js';
+import type { HarvestedItem } from './types.js';
+
+export interface IngestOptions {
+  classifier: Classifier;
+  /** The run's clock, ms: scores decay from it. */
+  nowMs: number;
+  /** Other sources' reports of an item's link in this run (from dedupeItems). */
+  mentions?: ReadonlyMap<HarvestedItem, number>;
+  /** Items per batch (one upsert statement each). Default UPSERT_BATCH_SIZE (500). */
+  batchSize?: number;
+}
+
+export interface IngestResult extends UpsertResult {
+  /** Items seen. */
+  items: number;
+  /** Items dropped because another source's stored signal has their link. */
+  knownElsewhere: number;
+  batches: number;
+}
+
+/** Classifies and scores one item into the row to store. */
+async function toRow(item: HarvestedItem, options: IngestOptions): Promise<NewSignal> {
+  const classification = await options.classifier.classify(item);
+  const score = scoreItem(item, classification, options.nowMs, { mentions: options.mentions?.get(item) ?? 0 });
+  return toNewSignal(item, classification, score);
+}
+
+async function storeBatch(db: Queryable, batch: readonly HarvestedItem[], options: IngestOptions, result: IngestResult): Promise<void> {
+  const owners = await urlOwners(db, batch.map((item) => item.url));
+  const fresh = batch.filter((item) => {
+    const sources = owners.get(item.url);
+    return sources === undefined || sources.has(item.source);
+  });
+  result.knownElsewhere += batch.length - fresh.length;
+  // All at once: the LLM classifier bounds its own requests in flight (and keywords are synchronous).
+  const rows = await Promise.all(fresh.map((item) => toRow(item, options)));
+  const stored = await upsertSignals(db, rows);
+  result.inserted += stored.inserted;
+  result.updated += stored.updated;
+  result.batches += 1;
+}
+
+/** Stores `items` (any iterable, consumed once, a batch in memory at a time). */
+export async function ingestItems(
+  db: Queryable,
+  items: Iterable<HarvestedItem> | AsyncIterable<HarvestedItem>,
+  options: IngestOptions,
+): Promise<IngestResult> {
+  const size = options.batchSize ?? UPSERT_BATCH_SIZE;
+  const result: IngestResult = { items: 0, inserted: 0, updated: 0, knownElsewhere: 0, batches: 0 };
+  let batch: HarvestedItem[] = [];
+  for await (const item of items) {
+    result.items += 1;
+    batch.push(item);
+    if (batch.length >= size) {
+      await storeBatch(db, batch, options, result);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await storeBatch(db, batch, options, result);
+  return result;
+}
