@@ -36,6 +36,12 @@ export interface FetchContext {
   signal: AbortSignal;
   /** True once no new page should be started (the job keeps what it already has). */
   shouldStop(): boolean;
+  /**
+   * Time left of the job's budget, ms. A retry wait (backoff, `Retry-After`) that would not end
+   * within it gives up at once instead of sleeping into the abort. Default: unbounded (the wait
+   * still ends when `signal` aborts).
+   */
+  remainingMs?: () => number;
   /** Default: the global fetch. */
   fetch?: typeof fetch;
   /** Clock, ms. Default `Date.now`. */

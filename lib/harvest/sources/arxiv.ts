@@ -1,0 +1,205 @@
+// arXiv preprints through the arXiv API (`/api/query`), an Atom feed sorted by submission date,
+// newest first, parsed with fast-xml-parser. Cursor: the newest `published` (first-version
+// submission, ISO 8601) a query has seen; the API cannot filter by it, so paging stops at the first
+// entry that is not newer, and older ones are dropped. arXiv's terms ask for one request every three
+// seconds: requests of a run are paced by `requestIntervalMs`. A bad query is answered with a feed
+// whose one entry is titled `Error`: that is the query's error, not a preprint.
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { Config } from '../../config.js';
+import { SourceError } from '../../errors.js';
+import type { FetchContext, HarvestedItem, SourceAdapter, SourceResult } from '../types.js';
+import { dateFromIso, httpUrl, isRecord, type JsonRecord } from './fields.js';
+import { buildUrl, invalidBody, realSleep, type SourceHttp } from './http.js';
+import { commonOptionsFromConfig, DEFAULT_MAX_PAGES, runHttp, type CommonSourceOptions } from './options.js';
+import { compareDates, runQueries, type Page } from './run-queries.js';
+import { bound, cleanTitle, collapseWhitespace, TEXT_MAX_CHARS } from './text.js';
+
+export interface ArxivSourceOptions extends CommonSourceOptions {
+  /** API base URL, e.g. `https://export.arxiv.org` (ARXIV_API_URL). */
+  baseUrl: string;
+  /** `search_query` expressions, e.g. `cat:cs.LG`, `all:diffusion` (ARXIV_QUERIES). */
+  queries: readonly string[];
+  /** Entries per page (`max_results`). Default 100. */
+  pageSize?: number;
+  /** Least time between two requests of a run, ms (arXiv asks for 3 s). Default 3,000; 0 = no pacing. */
+  requestIntervalMs?: number;
+}
+
+export type ArxivConfig = Pick<Config, 'ARXIV_API_URL' | 'ARXIV_QUERIES' | 'SOURCE_MAX_PAGES' | 'SOURCE_TIMEOUT_MS' | 'HARVEST_USER_AGENT'>;
+
+export function arxivOptionsFromConfig(config: ArxivConfig): ArxivSourceOptions {
+  return { ...commonOptionsFromConfig(config), baseUrl: config.ARXIV_API_URL, queries: config.ARXIV_QUERIES };
+}
+
+/** Elements that may repeat: always arrays, so a feed with one entry (or one author) reads the same. */
+const REPEATED = new Set(['entry', 'author', 'category', 'link']);
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  // `arxiv:primary_category` → `primary_category`, `opensearch:totalResults` → `totalResults`.
+  removeNSPrefix: true,
+  // Text stays text: a title like "2048" must not become a number.
+  parseTagValue: false,
+  parseAttributeValue: false,
+  isArray: (name) => REPEATED.has(name),
+});
+
+/** `http(s)://arxiv.org/abs/2401.01234v2` → `2401.01234`; old-style `hep-th/9901001v1` → `hep-th/9901001`. */
+export function arxivId(idUrl: string): string | undefined {
+  const match = /\/abs\/(.+?)(?:v\d+)?$/.exec(idUrl.trim());
+  return match?.[1];
+}
+
+/** An element's text, whether the parser gave a string or an object with `#text` (attributes present). */
+function textOf(node: unknown): string | undefined {
+  if (typeof node === 'string') return node;
+  if (isRecord(node) && typeof node['#text'] === 'string') return node['#text'];
+  return undefined;
+}
+
+function list(node: unknown): readonly unknown[] {
+  return Array.isArray(node) ? node : [];
+}
+
+function attribute(node: unknown, name: string): string | undefined {
+  if (!isRecord(node)) return undefined;
+  const value = node[`@_${name}`];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Author names for display: up to three, then "et al.". */
+function authorLine(names: readonly string[]): string | null {
+  if (names.length === 0) return null;
+  return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} et al.`;
+}
+
+/** One Atom entry as a preprint; undefined when it lacks an id, a title or a date. */
+function toItem(entry: JsonRecord): HarvestedItem | undefined {
+  const idUrl = textOf(entry.id);
+  const id = idUrl === undefined ? undefined : arxivId(idUrl);
+  const title = textOf(entry.title);
+  const publishedAt = dateFromIso(textOf(entry.published));
+  if (id === undefined || title === undefined || collapseWhitespace(title) === '' || publishedAt === undefined) return undefined;
+  const names = list(entry.author)
+    .map((author) => (isRecord(author) ? textOf(author.name) : undefined))
+    .filter((name): name is string => name !== undefined && name.trim() !== '')
+    .map(collapseWhitespace);
+  const alternate = list(entry.link).find((link) => attribute(link, 'rel') === 'alternate');
+  const terms = [attribute(entry.primary_category, 'term'), ...list(entry.category).map((category) => attribute(category, 'term'))];
+  const tags = [...new Set(terms.filter((term): term is string => term !== undefined && term !== '').map((term) => term.toLowerCase()))];
+  return {
+    source: 'arxiv',
+    sourceId: id,
+    kind: 'preprint',
+    url: httpUrl(attribute(alternate, 'href')) ?? httpUrl(idUrl) ?? `https://arxiv.org/abs/${id}`,
+    title: cleanTitle(title),
+    text: bound(collapseWhitespace(textOf(entry.summary) ?? ''), TEXT_MAX_CHARS),
+    author: authorLine(names),
+    publishedAt,
+    engagement: {},
+    tags,
+  };
+}
+
+interface Feed {
+  entries: JsonRecord[];
+  /** `opensearch:totalResults`; undefined when absent. */
+  total: number | undefined;
+}
+
+/** Validates and parses an Atom feed; broken XML, another document or arXiv's error entry throw. */
+function parseFeed(xml: string): Feed {
+  // The parser itself is lenient (a truncated feed parses into fewer entries), so validate first.
+  // XMLValidator is marked deprecated in v5 in favour of a separate package; it still ships here.
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw invalidBody('arxiv', `the response is not valid XML (${valid.err.code} at line ${String(valid.err.line)})`);
+  let document: unknown;
+  try {
+    document = parser.parse(xml);
+  } catch (error) {
+    throw invalidBody('arxiv', 'the response could not be parsed as XML', error);
+  }
+  const feed = isRecord(document) ? document.feed : undefined;
+  if (!isRecord(feed)) throw invalidBody('arxiv', 'the response is not an Atom feed');
+  const entries = list(feed.entry).filter(isRecord);
+  const error = entries.find((entry) => textOf(entry.title) === 'Error' && (textOf(entry.id) ?? '').includes('/api/errors'));
+  if (error !== undefined) {
+    const summary = collapseWhitespace(textOf(error.summary) ?? 'unknown error');
+    throw new SourceError('arxiv', 'api_error', `the API reported an error: ${bound(summary, 200)}`);
+  }
+  const total = Number(textOf(feed.totalResults));
+  return { entries, total: Number.isFinite(total) ? total : undefined };
+}
+
+export function createArxivSource(options: ArxivSourceOptions): SourceAdapter {
+  const pageSize = options.pageSize ?? 100;
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  const intervalMs = options.requestIntervalMs ?? 3000;
+  const sleep = options.sleep ?? realSleep;
+
+  return {
+    name: 'arxiv',
+    enabled: true,
+    async fetch(context: FetchContext): Promise<SourceResult> {
+      const http = runHttp('arxiv', options, context, { accept: 'application/atom+xml' });
+      const now = context.now ?? Date.now;
+      let lastRequestAt: number | undefined;
+
+      /** Waits until `intervalMs` has passed since this run's previous request. */
+      async function pace(): Promise<void> {
+        const wait = lastRequestAt === undefined ? 0 : lastRequestAt + intervalMs - now();
+        if (wait > 0) {
+          try {
+            await sleep(wait, context.signal);
+          } catch (error) {
+            throw new SourceError('arxiv', 'aborted', 'stopped: the run ran out of time', { attempts: 0, cause: error });
+          }
+        }
+        lastRequestAt = now();
+      }
+
+      async function fetchPage(client: SourceHttp, query: string, cursor: string | undefined, start: number): Promise<Page<number>> {
+        await pace();
+        const url = buildUrl(options.baseUrl, '/api/query', {
+          search_query: query,
+          sortBy: 'submittedDate',
+          sortOrder: 'descending',
+          start,
+          max_results: pageSize,
+        });
+        const feed = parseFeed(await client.getText(url));
+        const items: HarvestedItem[] = [];
+        let reachedCursor = false;
+        for (const entry of feed.entries) {
+          const item = toItem(entry);
+          if (item === undefined) continue;
+          if (cursor !== undefined && item.publishedAt.getTime() <= Date.parse(cursor)) {
+            reachedCursor = true;
+            continue;
+          }
+          items.push(item);
+        }
+        let newest: Date | undefined;
+        for (const item of items) if (newest === undefined || item.publishedAt > newest) newest = item.publishedAt;
+        const after = start + feed.entries.length;
+        // A short page is the last one (arXiv sometimes sends fewer than asked: the next run goes on).
+        const more = !reachedCursor && feed.entries.length >= pageSize && (feed.total === undefined || after < feed.total);
+        return { items, newest: newest?.toISOString(), next: more ? after : undefined };
+      }
+
+      return runQueries<number>(
+        {
+          source: 'arxiv',
+          queries: options.queries,
+          maxPages,
+          compare: compareDates,
+          isCursor: (value) => dateFromIso(value) !== undefined,
+          fetchPage: (query, cursor, start) => fetchPage(http, query, cursor, start ?? 0),
+        },
+        context,
+        http,
+      );
+    },
+  };
+}

@@ -1,0 +1,104 @@
+// Hacker News stories through Algolia's HN Search API: `search_by_date` (newest first) per query,
+// `tags=story`. Cursor: the newest `created_at_i` (epoch seconds) a query has seen; the next run
+// asks only for `created_at_i>{cursor}`. Pages follow Algolia's `page`/`nbPages`.
+import type { Config } from '../../config.js';
+import type { FetchContext, HarvestedItem, SourceAdapter, SourceResult } from '../types.js';
+import {
+  arrayField,
+  dateFromEpochSeconds,
+  httpUrl,
+  idField,
+  isRecord,
+  numberField,
+  numbers,
+  stringField,
+  textField,
+} from './fields.js';
+import { buildUrl, invalidBody, type SourceHttp } from './http.js';
+import { commonOptionsFromConfig, DEFAULT_MAX_PAGES, runHttp, type CommonSourceOptions } from './options.js';
+import { compareNumbers, newestEpochSeconds, runQueries, type Page } from './run-queries.js';
+import { cleanText, cleanTitle, htmlToText } from './text.js';
+
+export interface HackerNewsSourceOptions extends CommonSourceOptions {
+  /** Algolia HN API base URL, e.g. `https://hn.algolia.com/api/v1` (HACKERNEWS_API_URL). */
+  baseUrl: string;
+  /** Full-text queries, each with its own cursor (HACKERNEWS_QUERIES). */
+  queries: readonly string[];
+  /** Hits per page; Algolia allows up to 1,000. Default 100. */
+  hitsPerPage?: number;
+}
+
+export type HackerNewsConfig = Pick<Config, 'HACKERNEWS_API_URL' | 'HACKERNEWS_QUERIES' | 'SOURCE_MAX_PAGES' | 'SOURCE_TIMEOUT_MS' | 'HARVEST_USER_AGENT'>;
+
+export function hackerNewsOptionsFromConfig(config: HackerNewsConfig): HackerNewsSourceOptions {
+  return { ...commonOptionsFromConfig(config), baseUrl: config.HACKERNEWS_API_URL, queries: config.HACKERNEWS_QUERIES };
+}
+
+/** Algolia `_tags` worth keeping as labels. */
+const KEPT_TAGS = new Set(['ask_hn', 'show_hn']);
+
+/** One Algolia hit as a story; undefined when it lacks an id, a title or a date. */
+function toItem(hit: unknown): HarvestedItem | undefined {
+  if (!isRecord(hit)) return undefined;
+  const id = idField(hit, 'objectID');
+  const title = textField(hit, 'title');
+  const publishedAt = dateFromEpochSeconds(numberField(hit, 'created_at_i'));
+  if (id === undefined || title === undefined || publishedAt === undefined) return undefined;
+  return {
+    source: 'hackernews',
+    sourceId: id,
+    kind: 'story',
+    // Ask HN and other text posts have no url: the discussion is the story.
+    url: httpUrl(stringField(hit, 'url')) ?? `https://news.ycombinator.com/item?id=${encodeURIComponent(id)}`,
+    title: cleanTitle(title),
+    text: cleanText(htmlToText(stringField(hit, 'story_text') ?? '')),
+    author: textField(hit, 'author') ?? null,
+    publishedAt,
+    engagement: numbers(hit, { points: 'points', comments: 'num_comments' }),
+    tags: arrayField(hit, '_tags').filter((tag): tag is string => typeof tag === 'string' && KEPT_TAGS.has(tag)),
+  };
+}
+
+export function createHackerNewsSource(options: HackerNewsSourceOptions): SourceAdapter {
+  const hitsPerPage = options.hitsPerPage ?? 100;
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+
+  async function fetchPage(http: SourceHttp, query: string, cursor: string | undefined, page: number): Promise<Page<number>> {
+    const url = buildUrl(options.baseUrl, '/search_by_date', {
+      query,
+      tags: 'story',
+      numericFilters: cursor === undefined ? undefined : `created_at_i>${cursor}`,
+      hitsPerPage,
+      page,
+    });
+    const body = await http.getJson(url);
+    if (!isRecord(body) || !Array.isArray(body.hits)) throw invalidBody('hackernews', 'the response has no hits[]');
+    const items = body.hits.map(toItem).filter((item) => item !== undefined);
+    const nbPages = numberField(body, 'nbPages') ?? 0;
+    return {
+      items,
+      newest: newestEpochSeconds(items),
+      next: body.hits.length > 0 && page + 1 < nbPages ? page + 1 : undefined,
+    };
+  }
+
+  return {
+    name: 'hackernews',
+    enabled: true,
+    async fetch(context: FetchContext): Promise<SourceResult> {
+      const http = runHttp('hackernews', options, context, {});
+      return runQueries<number>(
+        {
+          source: 'hackernews',
+          queries: options.queries,
+          maxPages,
+          compare: compareNumbers,
+          isCursor: (value) => /^\d+$/.test(value),
+          fetchPage: (query, cursor, page) => fetchPage(http, query, cursor, page ?? 0),
+        },
+        context,
+        http,
+      );
+    },
+  };
+}

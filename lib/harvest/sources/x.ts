@@ -1,0 +1,145 @@
+// Posts on X through the v2 recent-search API (the last 7 days), with an app bearer token; without
+// one the source is disabled (skipped, not failed). Cursor: `meta.newest_id` of a query's first
+// page, sent back as `since_id` (X's own semantics: only posts newer than that id); pages follow
+// `meta.next_token`. X refuses a `since_id` older than its 7-day window, so such a cursor is left
+// out and the query reads the whole window again. Post text arrives HTML-escaped (`&amp;`) and is
+// decoded.
+import type { Config } from '../../config.js';
+import { SourceError } from '../../errors.js';
+import type { FetchContext, HarvestedItem, SourceAdapter, SourceResult } from '../types.js';
+import { arrayField, dateFromIso, idField, isRecord, numbers, recordField, stringField, textField, type JsonRecord } from './fields.js';
+import { buildUrl, invalidBody, type SourceHttp } from './http.js';
+import { commonOptionsFromConfig, DEFAULT_MAX_PAGES, runHttp, type CommonSourceOptions } from './options.js';
+import { compareBigInts, runQueries, type Page } from './run-queries.js';
+import { bound, cleanText, cleanTitle, decodeEntities } from './text.js';
+
+export interface XSourceOptions extends CommonSourceOptions {
+  /** API base URL, e.g. `https://api.x.com` (X_API_URL). */
+  baseUrl: string;
+  /** Recent-search queries, e.g. `llm -is:retweet lang:en` (X_QUERIES). */
+  queries: readonly string[];
+  /** App bearer token (X_BEARER_TOKEN); unset = the source is disabled. */
+  bearerToken?: string;
+  /** Posts per page, 10–100. Default 100. */
+  maxResults?: number;
+}
+
+export type XConfig = Pick<Config, 'X_API_URL' | 'X_QUERIES' | 'X_BEARER_TOKEN' | 'SOURCE_MAX_PAGES' | 'SOURCE_TIMEOUT_MS' | 'HARVEST_USER_AGENT'>;
+
+export function xOptionsFromConfig(config: XConfig): XSourceOptions {
+  return { ...commonOptionsFromConfig(config), baseUrl: config.X_API_URL, queries: config.X_QUERIES, bearerToken: config.X_BEARER_TOKEN };
+}
+
+/** Twitter's snowflake epoch (2010-11-04T01:42:54.657Z): an id's top bits are ms since then. */
+const SNOWFLAKE_EPOCH_MS = 1_288_834_974_657n;
+/** Recent search covers 7 days; a `since_id` older than that is refused (a minute of margin). */
+const SEARCH_WINDOW_MS = 7 * 24 * 60 * 60 * 1000 - 60_000;
+
+/** When the post with this id was created, ms since the epoch. */
+export function snowflakeTime(id: string): number {
+  return Number((BigInt(id) >> 22n) + SNOWFLAKE_EPOCH_MS);
+}
+
+/** One post as a signal; undefined when it lacks an id, text or a date. */
+function toItem(post: unknown, usernames: ReadonlyMap<string, string>): HarvestedItem | undefined {
+  if (!isRecord(post)) return undefined;
+  const id = idField(post, 'id');
+  const raw = textField(post, 'text');
+  const publishedAt = dateFromIso(stringField(post, 'created_at'));
+  if (id === undefined || !/^\d+$/.test(id) || raw === undefined || publishedAt === undefined) return undefined;
+  const authorId = idField(post, 'author_id');
+  const username = authorId === undefined ? undefined : usernames.get(authorId);
+  const text = decodeEntities(raw);
+  return {
+    source: 'x',
+    sourceId: id,
+    kind: 'post',
+    url: `https://x.com/${username === undefined ? 'i' : encodeURIComponent(username)}/status/${id}`,
+    title: cleanTitle(text),
+    text: cleanText(text),
+    author: username ?? null,
+    publishedAt,
+    engagement: numbers(recordField(post, 'public_metrics'), { likes: 'like_count', reposts: 'retweet_count', replies: 'reply_count', quotes: 'quote_count' }),
+    tags: [],
+  };
+}
+
+/** `includes.users[]` as id → username. */
+function usernamesOf(body: JsonRecord): Map<string, string> {
+  const usernames = new Map<string, string>();
+  const includes = recordField(body, 'includes');
+  for (const user of includes === undefined ? [] : arrayField(includes, 'users')) {
+    if (!isRecord(user)) continue;
+    const id = idField(user, 'id');
+    const username = textField(user, 'username');
+    if (id !== undefined && username !== undefined) usernames.set(id, username);
+  }
+  return usernames;
+}
+
+/** The first of X's `errors[]` as text (`title: detail`), bounded. */
+function firstError(errors: readonly unknown[]): string {
+  const first = errors.find(isRecord);
+  if (first === undefined) return 'unknown error';
+  const parts = [textField(first, 'title'), textField(first, 'detail') ?? textField(first, 'message')].filter((part) => part !== undefined);
+  return bound(parts.join(': ') || 'unknown error', 200);
+}
+
+export function createXSource(options: XSourceOptions): SourceAdapter {
+  const maxResults = options.maxResults ?? 100;
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  const token = options.bearerToken ?? '';
+  const enabled = token !== '';
+
+  async function fetchPage(http: SourceHttp, query: string, sinceId: string | undefined, nextToken: string | undefined): Promise<Page<string>> {
+    const url = buildUrl(options.baseUrl, '/2/tweets/search/recent', {
+      query,
+      max_results: maxResults,
+      'tweet.fields': 'created_at,public_metrics,author_id,lang',
+      expansions: 'author_id',
+      'user.fields': 'username',
+      since_id: sinceId,
+      next_token: nextToken,
+    });
+    const body = await http.getJson(url);
+    if (!isRecord(body)) throw invalidBody('x', 'the response is not a search result');
+    const meta = recordField(body, 'meta');
+    if (meta === undefined) {
+      if (Array.isArray(body.errors)) throw new SourceError('x', 'api_error', `the API reported an error: ${firstError(body.errors)}`);
+      throw invalidBody('x', 'the response has no meta');
+    }
+    const usernames = usernamesOf(body);
+    const items = arrayField(body, 'data')
+      .map((post) => toItem(post, usernames))
+      .filter((item) => item !== undefined);
+    const newestId = idField(meta, 'newest_id');
+    let newest = newestId !== undefined && /^\d+$/.test(newestId) ? newestId : undefined;
+    for (const item of items) if (newest === undefined || compareBigInts(item.sourceId, newest) > 0) newest = item.sourceId;
+    return { items, newest, next: textField(meta, 'next_token') };
+  }
+
+  return {
+    name: 'x',
+    enabled,
+    async fetch(context: FetchContext): Promise<SourceResult> {
+      if (!enabled) return { items: [], cursors: new Map(), queries: [], requests: 0, retries: 0, truncated: false };
+      const http = runHttp('x', options, context, { authorization: `Bearer ${token}` });
+      const now = context.now ?? Date.now;
+      return runQueries<string>(
+        {
+          source: 'x',
+          queries: options.queries,
+          maxPages,
+          compare: compareBigInts,
+          isCursor: (value) => /^\d{1,20}$/.test(value),
+          fetchPage: (query, cursor, nextToken) => {
+            const sinceId = cursor !== undefined && now() - snowflakeTime(cursor) < SEARCH_WINDOW_MS ? cursor : undefined;
+            return fetchPage(http, query, sinceId, nextToken);
+          },
+        },
+        context,
+        http,
+      );
+    },
+  };
+}

@@ -1,0 +1,158 @@
+// The Reddit adapter against a local server playing `/r/{subreddit}/new.json` with recorded
+// listings: posts (self, external link, Reddit-hosted image), the skipped stickied and NSFW posts,
+// the created_utc cursor and the stop at the first older post, paging with `after`, the User-Agent,
+// and a listing that is not JSON.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../../../lib/config.js';
+import { createRedditSource, redditOptionsFromConfig, type RedditSourceOptions } from '../../../../../lib/harvest/sources/reddit.js';
+import {
+  fixtureJson,
+  inTurn,
+  json,
+  recordingSleep,
+  runContext,
+  startSourceServer,
+  type ReceivedRequest,
+  type Reply,
+  type SourceServer,
+} from '../../../../support/source-server.js';
+
+let server: SourceServer;
+
+beforeAll(async () => {
+  server = await startSourceServer();
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+beforeEach(() => {
+  server.requests.length = 0;
+});
+
+interface Listing {
+  data: { after: string | null; children: Array<{ kind: string; data: Record<string, unknown> }> };
+}
+
+/** `/r/MachineLearning/new.json`: page 1, or page 2 after `t3_1hv0003`. */
+function reddit(request: ReceivedRequest): Reply {
+  if (request.path !== '/r/MachineLearning/new.json') return { status: 404 };
+  return json(fixtureJson<Listing>(request.query.get('after') === 't3_1hv0003' ? 'reddit-new-page-2.json' : 'reddit-new-page-1.json'));
+}
+
+function source(overrides: Partial<RedditSourceOptions> = {}) {
+  return createRedditSource({
+    baseUrl: server.url,
+    subreddits: ['MachineLearning'],
+    userAgent: 'signal-harvester/0.1 (test; contact: ops@example.com)',
+    sleep: recordingSleep().sleep,
+    ...overrides,
+  });
+}
+
+describe('createRedditSource', () => {
+  it('maps posts, skipping the stickied, the NSFW and one without a title', async () => {
+    server.respond(reddit);
+
+    const result = await source({ maxPages: 1 }).fetch(runContext());
+
+    expect(result.items.map((item) => item.sourceId)).toEqual(['1hv0007', '1hv0006', '1hv0004']);
+    // An external link keeps its URL.
+    expect(result.items[0]).toEqual({
+      source: 'reddit',
+      sourceId: '1hv0007',
+      kind: 'post',
+      url: 'https://arxiv.org/abs/2501.03456',
+      title: '[R] Residency-aware routing for MoE on edge devices',
+      text: '',
+      author: 'ana_r',
+      publishedAt: new Date(1736275300 * 1000),
+      engagement: { score: 41, comments: 7, upvote_ratio: 0.96 },
+      tags: ['machinelearning'],
+    });
+    // A self post links to its discussion; its text keeps line breaks, tidied.
+    expect(result.items[1]).toMatchObject({
+      url: 'https://www.reddit.com/r/MachineLearning/comments/1hv0006/d_how_are_you_evaluating_llm/',
+      text: 'We compared three judge models against human ratings &\n\nthe agreement was terrible for long answers.\nAnyone else?',
+    });
+    // An i.redd.it image is Reddit's own: the discussion is the link.
+    expect(result.items[2]?.url).toMatch(/^https:\/\/www\.reddit\.com\/r\/MachineLearning\/comments\/1hv0004\//);
+  });
+
+  it('reads the new listing, 100 at a time, raw JSON, with a descriptive User-Agent', async () => {
+    server.respond(reddit);
+
+    await source({ maxPages: 1 }).fetch(runContext());
+
+    const [request] = server.requests;
+    expect(request?.path).toBe('/r/MachineLearning/new.json');
+    expect(Object.fromEntries(request?.query ?? [])).toEqual({ limit: '100', raw_json: '1' });
+    expect(request?.headers['user-agent']).toBe('signal-harvester/0.1 (test; contact: ops@example.com)');
+  });
+
+  it('pages with after until the listing ends, and no further than maxPages', async () => {
+    server.respond(reddit);
+
+    const all = await source({ maxPages: 5 }).fetch(runContext());
+    expect(server.requests.map((request) => request.query.get('after'))).toEqual([null, 't3_1hv0003']);
+    expect(all.items.map((item) => item.sourceId)).toEqual(['1hv0007', '1hv0006', '1hv0004', '1hv0002', '1hv0001']);
+    // A deleted author is no author.
+    expect(all.items[4]?.author).toBeNull();
+
+    server.requests.length = 0;
+    await source({ maxPages: 1 }).fetch(runContext());
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('stores the newest created_utc and stops at the first post that is not newer on the next run', async () => {
+    server.respond(reddit);
+    const first = await source({ maxPages: 5 }).fetch(runContext());
+    expect(first.cursors).toEqual(new Map([['MachineLearning', '1736275300']]));
+
+    server.requests.length = 0;
+    const page = fixtureJson<Listing>('reddit-new-page-1.json');
+    const fresh = { kind: 't3', data: { ...page.data.children[2]?.data, id: '1hw0001', name: 't3_1hw0001', title: '[D] A post from the next hour', created_utc: 1736279000.0 } };
+    // The stickied post stays on top; the fresh one comes next, then what the last run saw.
+    page.data.children.splice(1, 0, fresh);
+    server.respond(() => json(page));
+    const second = await source({ maxPages: 5 }).fetch(runContext({ cursors: first.cursors }));
+
+    expect(second.items.map((item) => item.sourceId)).toEqual(['1hw0001']);
+    expect(server.requests).toHaveLength(1);
+    expect(second.cursors).toEqual(new Map([['MachineLearning', '1736279000']]));
+  });
+
+  it('keeps going past a listing that is not JSON, and retries a 503', async () => {
+    server.respond((request) => {
+      if (request.path === '/r/broken/new.json') return { status: 200, headers: { 'content-type': 'text/html' }, body: '<!doctype html><title>Blocked</title>' };
+      return reddit(request);
+    });
+    const broken = await source({ subreddits: ['broken', 'MachineLearning'], maxPages: 1 }).fetch(runContext());
+    expect(broken.queries).toEqual([
+      { query: 'broken', items: 0, pages: 0, error: 'reddit: the response is not JSON' },
+      { query: 'MachineLearning', items: 3, pages: 1 },
+    ]);
+
+    server.respond(inTurn({ status: 503 }, reddit({ method: 'GET', path: '/r/MachineLearning/new.json', query: new URLSearchParams(), headers: {} })));
+    const retried = await source({ maxPages: 1 }).fetch(runContext());
+    expect(retried.items).toHaveLength(3);
+    expect(retried.retries).toBe(1);
+  });
+
+  it('records a JSON body that is not a listing as the query’s error', async () => {
+    server.respond(() => json({ message: 'Forbidden', error: 403 }));
+
+    const result = await source().fetch(runContext());
+
+    expect(result.queries[0]?.error).toBe('reddit: the response is not a listing');
+  });
+
+  it('is built from the configuration', () => {
+    expect(redditOptionsFromConfig(loadConfig({ REDDIT_SUBREDDITS: 'MachineLearning,LocalLLaMA' }))).toMatchObject({
+      baseUrl: 'https://www.reddit.com',
+      subreddits: ['MachineLearning', 'LocalLLaMA'],
+      userAgent: 'signal-harvester/0.1 (scheduled research digest; contact: ops)',
+    });
+  });
+});

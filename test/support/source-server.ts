@@ -1,0 +1,137 @@
+// A real HTTP server on 127.0.0.1 (a free port) that plays a public source for the adapter tests:
+// it records every request it receives (path, query string, headers) and answers with whatever the
+// test's responder says — a recorded fixture from test/fixtures/sources/, an error status, a delay.
+// No function of ours is stubbed: the adapters talk real HTTP to it.
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Sleep } from '../../lib/harvest/sources/http.js';
+import type { FetchContext } from '../../lib/harvest/types.js';
+
+export interface ReceivedRequest {
+  method: string;
+  /** The path without the query string. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+}
+
+export interface Reply {
+  /** Default 200. */
+  status?: number;
+  headers?: Record<string, string>;
+  /** Default ''. */
+  body?: string;
+  /** Wait this long before answering, ms (a slow source). */
+  delayMs?: number;
+}
+
+export type Responder = (request: ReceivedRequest) => Reply | Promise<Reply>;
+
+export interface SourceServer {
+  /** `http://127.0.0.1:<port>`: the base URL to give an adapter. */
+  readonly url: string;
+  /** Every request received, in order. */
+  readonly requests: ReceivedRequest[];
+  /** Replaces how the server answers from now on. */
+  respond(responder: Responder): void;
+  close(): Promise<void>;
+}
+
+export async function startSourceServer(responder: Responder = () => ({ status: 404 })): Promise<SourceServer> {
+  let current = responder;
+  const requests: ReceivedRequest[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const received: ReceivedRequest = { method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: request.headers };
+    requests.push(received);
+    void Promise.resolve(current(received)).then((reply) => {
+      const send = (): void => {
+        if (response.destroyed) return;
+        response.writeHead(reply.status ?? 200, reply.headers ?? {});
+        response.end(reply.body ?? '');
+      };
+      if (reply.delayMs === undefined) return send();
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        send();
+      }, reply.delayMs);
+      timers.add(timer);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${String(port)}`,
+    requests,
+    respond(next) {
+      current = next;
+    },
+    close() {
+      for (const timer of timers) clearTimeout(timer);
+      server.closeAllConnections();
+      return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
+/** The text of a recorded response in test/fixtures/sources/. */
+export function fixture(name: string): string {
+  return readFileSync(new URL(`../fixtures/sources/${name}`, import.meta.url), 'utf8');
+}
+
+/** A recorded JSON fixture, parsed, for tests that reshape it (filter by cursor, change a field). */
+export function fixtureJson<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(fixture(name)) as T;
+}
+
+/** A 200 JSON reply. */
+export function json(body: unknown, headers: Record<string, string> = {}): Reply {
+  return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
+}
+
+/** Answers with `replies` in turn; the last one repeats. */
+export function inTurn(...replies: Reply[]): Responder {
+  let next = 0;
+  return () => {
+    const reply = replies[Math.min(next, replies.length - 1)] ?? { status: 500 };
+    next += 1;
+    return reply;
+  };
+}
+
+/** A sleep that returns at once and records each wait asked for, ms. */
+export function recordingSleep(): { sleep: Sleep; waits: number[] } {
+  const waits: number[] = [];
+  return {
+    waits,
+    sleep: (ms) => {
+      waits.push(ms);
+      return Promise.resolve();
+    },
+  };
+}
+
+export interface RunContextOptions {
+  /** The cursors stored by the previous run. Default: none (a first run). */
+  cursors?: ReadonlyMap<string, string>;
+  /** Default: a signal that never aborts. */
+  signal?: AbortSignal;
+  /** Default: never stop. */
+  shouldStop?: () => boolean;
+  remainingMs?: () => number;
+  now?: () => number;
+}
+
+/** A FetchContext for one run of an adapter. */
+export function runContext(options: RunContextOptions = {}): FetchContext {
+  const context: FetchContext = {
+    cursors: options.cursors ?? new Map(),
+    signal: options.signal ?? new AbortController().signal,
+    shouldStop: options.shouldStop ?? (() => false),
+  };
+  if (options.remainingMs !== undefined) context.remainingMs = options.remainingMs;
+  if (options.now !== undefined) context.now = options.now;
+  return context;
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../../../lib/config.js';
+import { createSources } from '../../../../../lib/harvest/sources/index.js';
+
+describe('createSources', () => {
+  it('builds every configured source, leaving out X without a bearer token', () => {
+    const sources = createSources(loadConfig({}));
+
+    expect(sources.map((source) => source.name)).toEqual(['hackernews', 'github', 'arxiv', 'reddit']);
+    expect(sources.every((source) => source.enabled)).toBe(true);
+  });
+
+  it('builds X once it has a token', () => {
+    const sources = createSources(loadConfig({ X_BEARER_TOKEN: 'token' }));
+
+    expect(sources.map((source) => source.name)).toContain('x');
+  });
+
+  it('builds only the sources HARVEST_SOURCES names, in its order, each once', () => {
+    const sources = createSources(loadConfig({ HARVEST_SOURCES: 'reddit,arxiv,reddit', X_BEARER_TOKEN: 'token' }));
+
+    expect(sources.map((source) => source.name)).toEqual(['reddit', 'arxiv']);
+  });
+});
