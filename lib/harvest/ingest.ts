@@ -34,7 +34,8 @@ async function toRow(item: HarvestedItem, options: IngestOptions): Promise<NewSi
   return toNewSignal(item, classification, score);
 }
 
-async function storeBatch(db: Queryable, batch: readonly HarvestedItem[], options: IngestOptions, result: IngestResult): Promise<void> {
+/** A batch ready to upsert: the rows of its items whose link no other source's stored signal has. */
+async function prepareBatch(db: Queryable, batch: readonly HarvestedItem[], options: IngestOptions, result: IngestResult): Promise<NewSignal[]> {
   const owners = await urlOwners(db, batch.map((item) => item.url));
   const fresh = batch.filter((item) => {
     const sources = owners.get(item.url);
@@ -42,7 +43,10 @@ async function storeBatch(db: Queryable, batch: readonly HarvestedItem[], option
   });
   result.knownElsewhere += batch.length - fresh.length;
   // All at once: the LLM classifier bounds its own requests in flight (and keywords are synchronous).
-  const rows = await Promise.all(fresh.map((item) => toRow(item, options)));
+  return Promise.all(fresh.map((item) => toRow(item, options)));
+}
+
+async function upsertBatch(db: Queryable, rows: readonly NewSignal[], result: IngestResult): Promise<void> {
   const stored = await upsertSignals(db, rows);
   result.inserted += stored.inserted;
   result.updated += stored.updated;
@@ -57,15 +61,27 @@ export async function ingestItems(
 ): Promise<IngestResult> {
   const size = options.batchSize ?? UPSERT_BATCH_SIZE;
   const result: IngestResult = { items: 0, inserted: 0, updated: 0, knownElsewhere: 0, batches: 0 };
+  // Two stages in flight: batch N is upserted (Postgres works) while batch N+1 is classified and
+  // scored (we work), so a run takes about the longer of the two, not their sum; at most two
+  // batches are in memory.
+  let upserting: Promise<void> = Promise.resolve();
+  const flush = async (batch: readonly HarvestedItem[]): Promise<void> => {
+    const rows = await prepareBatch(db, batch, options, result);
+    await upserting;
+    upserting = upsertBatch(db, rows, result);
+    // A failed upsert must not go unobserved while the next batch is prepared; it is rethrown below.
+    upserting.catch(() => undefined);
+  };
   let batch: HarvestedItem[] = [];
   for await (const item of items) {
     result.items += 1;
     batch.push(item);
     if (batch.length >= size) {
-      await storeBatch(db, batch, options, result);
+      await flush(batch);
       batch = [];
     }
   }
-  if (batch.length > 0) await storeBatch(db, batch, options, result);
+  if (batch.length > 0) await flush(batch);
+  await upserting;
   return result;
 }

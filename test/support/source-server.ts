@@ -14,6 +14,8 @@ export interface ReceivedRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
+  /** The request body as text ('' for none). */
+  body: string;
 }
 
 export interface Reply {
@@ -44,9 +46,18 @@ export async function startSourceServer(responder: Responder = () => ({ status: 
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const received: ReceivedRequest = { method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: request.headers };
-    requests.push(received);
-    void Promise.resolve(current(received)).then((reply) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const received = new Promise<ReceivedRequest>((resolve) => {
+      request.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        resolve({ method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: request.headers, body });
+      });
+    });
+    void received.then((entry) => {
+      requests.push(entry);
+      return current(entry);
+    }).then((reply) => {
       const send = (): void => {
         if (response.destroyed) return;
         response.writeHead(reply.status ?? 200, reply.headers ?? {});

@@ -1,0 +1,58 @@
+// The notification sweep's two statements: the active signals not yet notified whose own score
+// clears its threshold (salience for posts, discovery score for artifacts), best first; and
+// marking the ones a message actually carried, only after Slack accepted it, so a failed send
+// leaves them for the next run.
+import { isSignalId } from './ids.js';
+import { ARTIFACT_KINDS, type Signal } from './signal-model.js';
+import { SIGNAL_COLUMNS } from './signals-queries.js';
+import { sql } from './sql.js';
+import type { Queryable } from './types.js';
+
+/** The bar a new signal must clear to be notified (NOTIFY_MIN_SALIENCE, NOTIFY_MIN_DISCOVERY_SCORE). */
+export interface NotifyThresholds {
+  /** Posts and stories: salience at or above this. */
+  minSalience: number;
+  /** Preprints, repositories, releases: discovery score at or above this. */
+  minDiscoveryScore: number;
+}
+
+/** Largest batch one call reads. */
+export const MAX_UNNOTIFIED = 1000;
+
+/**
+ * Active, never-notified signals at or above their kind's threshold, highest score first (id breaks
+ * ties), at most `limit`. A post is judged by its salience and an artifact by its discovery score
+ * only, so an artifact without one is never picked. Uses the partial index on unnotified rows.
+ */
+export async function unnotifiedAbove(db: Queryable, thresholds: NotifyThresholds, limit: number): Promise<Signal[]> {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_UNNOTIFIED) {
+    throw new RangeError(`limit must be an integer from 1 to ${String(MAX_UNNOTIFIED)}, got ${String(limit)}`);
+  }
+  const artifactKinds = [...ARTIFACT_KINDS];
+  return db.query<Signal>(sql`
+    SELECT ${SIGNAL_COLUMNS}
+    FROM signals
+    WHERE notified_at IS NULL
+      AND status = 'active'
+      AND (
+        (kind = ANY(${artifactKinds}::text[]) AND discovery_score >= ${thresholds.minDiscoveryScore}::double precision)
+        OR (kind <> ALL(${artifactKinds}::text[]) AND salience >= ${thresholds.minSalience}::double precision)
+      )
+    ORDER BY score DESC, signals.id ASC
+    LIMIT ${limit}`);
+}
+
+/**
+ * Sets notified_at = `at` on the given signals that have none yet (a second call changes nothing)
+ * and returns how many it marked. Malformed ids are skipped, like unknown ones.
+ */
+export async function markNotified(db: Queryable, ids: readonly string[], at: Date): Promise<number> {
+  const valid = ids.filter(isSignalId);
+  if (valid.length === 0) return 0;
+  const rows = await db.query<{ id: string }>(sql`
+    UPDATE signals
+    SET notified_at = ${at}::timestamptz, updated_at = now()
+    WHERE id = ANY(${valid}::bigint[]) AND notified_at IS NULL
+    RETURNING id::text AS id`);
+  return rows.length;
+}

@@ -1,0 +1,140 @@
+// Sends a run's new important signals to a Slack incoming webhook: one message per run, whatever
+// the number of signals (slack-message.ts), so a busy hour is one notification, not fifty. Up to 3
+// attempts with doubling backoff, honouring Retry-After on a 429, all within one time budget; it
+// never throws. The caller marks the signals notified only when `sent` is true, so a failed send
+// is simply retried by the next run. The webhook URL is a credential: it is never logged and never
+// appears in `error`.
+import { setTimeout as delay } from 'node:timers/promises';
+import { log } from '../../log/index.js';
+import { parseRetryAfter } from '../sources/retry-after.js';
+import { buildSlackMessage, type SlackSignal } from './slack-message.js';
+
+export interface SlackNotifyOptions {
+  /** SLACK_WEBHOOK_URL. */
+  webhookUrl: string;
+  /** NOTIFY_MAX_PER_RUN: signals in the message at most (never more than 49, Slack's block limit). Default 20. */
+  maxSignals?: number;
+  /** Budget of the whole send, every attempt and wait included, ms. Default 10,000. */
+  timeBudgetMs?: number;
+  /** Attempts at most. Default 3. */
+  maxAttempts?: number;
+  /** Wait after the first failed attempt, doubled after each further one, ms. Default 500. */
+  backoffMs?: number;
+  /** The run's signal: aborting it ends the send (a wait included) as a failure. */
+  signal?: AbortSignal;
+  /** Default: the global fetch. */
+  fetch?: typeof fetch;
+  /** Waits `ms`, rejecting when `signal` aborts. Default: node:timers/promises' setTimeout. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Clock, ms (reads Retry-After dates, and whether a wait still fits the budget). Default `Date.now`. */
+  now?: () => number;
+}
+
+export interface SlackResult {
+  /** Slack accepted the message. */
+  sent: boolean;
+  /** Requests made (0 when there was nothing to send). */
+  attempts: number;
+  /** The signals the message carried, whether or not it was sent: mark these notified when `sent`. */
+  signalIds: string[];
+  /** Why it was not sent (no URL, no secret in it). */
+  error?: string;
+  /** The last HTTP status Slack answered with, if any. */
+  status?: number;
+}
+
+export const DEFAULT_MAX_SIGNALS = 20;
+export const DEFAULT_TIME_BUDGET_MS = 10_000;
+export const DEFAULT_MAX_ATTEMPTS = 3;
+export const DEFAULT_BACKOFF_MS = 500;
+
+type Attempt =
+  | { ok: true; status: number }
+  | { ok: false; retry: boolean; error: string; status?: number; waitMs?: number };
+
+const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
+
+/** The error code of a failed fetch (`ECONNREFUSED`), without its message (which may name the host). */
+function networkCode(error: unknown): string {
+  const cause: unknown = error instanceof Error ? error.cause : undefined;
+  const code = typeof cause === 'object' && cause !== null && 'code' in cause ? cause.code : undefined;
+  return typeof code === 'string' ? `network error: ${code}` : 'network error';
+}
+
+/**
+ * Posts one message for `signals` (already selected and ordered; the first `maxSignals` are taken).
+ * Nothing to send = no request. Never rejects.
+ */
+export async function notifySlack(signals: readonly SlackSignal[], options: SlackNotifyOptions): Promise<SlackResult> {
+  try {
+    return await deliver(signals, options);
+  } catch (error) {
+    // Only a broken input or an injected fetch or sleep that throws synchronously gets here.
+    const name = error instanceof Error ? error.name : 'unexpected error';
+    log.warn('slack notification not sent', { attempts: 0, error: name });
+    return { sent: false, attempts: 0, signalIds: [], error: name };
+  }
+}
+
+async function deliver(signals: readonly SlackSignal[], options: SlackNotifyOptions): Promise<SlackResult> {
+  const { message, signalIds } = buildSlackMessage(signals, options.maxSignals ?? DEFAULT_MAX_SIGNALS);
+  if (signalIds.length === 0) return { sent: false, attempts: 0, signalIds, error: 'nothing to send' };
+  const send = options.fetch ?? fetch;
+  const sleep = options.sleep ?? defaultSleep;
+  const now = options.now ?? Date.now;
+  const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+  const backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
+  const budgetMs = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
+  const deadline = now() + budgetMs;
+  const budget = AbortSignal.timeout(budgetMs);
+  const signal = options.signal === undefined ? budget : AbortSignal.any([options.signal, budget]);
+  const body = JSON.stringify(message);
+
+  const stopped = (): string | undefined => {
+    if (options.signal?.aborted === true) return 'aborted by the run';
+    return budget.aborted ? `time budget of ${String(budgetMs)} ms exhausted` : undefined;
+  };
+
+  async function attempt(): Promise<Attempt> {
+    try {
+      const response = await send(options.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
+      if (response.ok) {
+        // Accepted once the status says so: a body cut short now must not make us send it twice.
+        await response.text().catch(() => '');
+        return { ok: true, status: response.status };
+      }
+      // A short error token: `invalid_payload`, `no_service`, `channel_is_archived`, `rate_limited`.
+      const answer = (await response.text()).slice(0, 100);
+      const retry = response.status === 429 || response.status >= 500;
+      const error = `HTTP ${String(response.status)}${answer === '' ? '' : ` ${answer}`}`;
+      return { ok: false, retry, error, status: response.status, waitMs: parseRetryAfter(response.headers.get('retry-after'), now()) };
+    } catch (error) {
+      const reason = stopped();
+      return reason === undefined ? { ok: false, retry: true, error: networkCode(error) } : { ok: false, retry: false, error: reason };
+    }
+  }
+
+  let attempts = 0;
+  let failure: Extract<Attempt, { ok: false }> = { ok: false, retry: false, error: 'not sent' };
+  while (attempts < maxAttempts) {
+    attempts += 1;
+    const outcome = await attempt();
+    if (outcome.ok) return { sent: true, attempts, signalIds, status: outcome.status };
+    failure = outcome;
+    if (!outcome.retry || attempts >= maxAttempts) break;
+    const waitMs = outcome.waitMs ?? backoffMs * 2 ** (attempts - 1);
+    if (now() + waitMs >= deadline) {
+      failure = { ...outcome, error: `${outcome.error}; a retry in ${String(waitMs)} ms would exceed the time budget` };
+      break;
+    }
+    try {
+      await sleep(waitMs, signal);
+    } catch {
+      failure = { ...outcome, error: stopped() ?? 'wait interrupted' };
+      break;
+    }
+  }
+  const status = failure.status === undefined ? {} : { status: failure.status };
+  log.warn('slack notification not sent', { attempts, signals: signalIds.length, error: failure.error, ...status });
+  return { sent: false, attempts, signalIds, error: failure.error, ...status };
+}

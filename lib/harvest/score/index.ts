@@ -1,0 +1,81 @@
+// Scoring, the pipeline's step after classification: posts and stories get a salience, artifacts a
+// discovery score, and every signal the terms that produced it (score_details), so a surprising
+// ranking can be explained from the row alone. Also the one mapping from a classified, scored item
+// to the row the repository stores.
+import type { NewSignal } from '../../db/signal-model.js';
+import { isArtifactKind } from '../classify/categories.js';
+import type { Classification, HarvestedItem } from '../types.js';
+import { discoveryScore, type DiscoveryComponents } from './discovery.js';
+import { salience, type SalienceComponents } from './salience.js';
+
+export * from './discovery.js';
+export * from './salience.js';
+
+/** Formula identifiers in score_details: bumped when a formula changes, so old rows can be told apart. */
+export const SALIENCE_FORMULA = 'salience/1';
+export const DISCOVERY_FORMULA = 'discovery/1';
+
+/** What score_details holds. A type (not an interface) so it is a `Record<string, unknown>`. */
+export type ScoreDetails =
+  | { formula: typeof SALIENCE_FORMULA; by: Classification['by']; components: SalienceComponents }
+  | { formula: typeof DISCOVERY_FORMULA; by: Classification['by']; components: DiscoveryComponents };
+
+/** The NewSignal fields scoring fills: exactly one of salience and discoveryScore is set. */
+export interface ScoreFields {
+  salience: number | null;
+  discoveryScore: number | null;
+  scoreDetails: ScoreDetails;
+}
+
+export interface ScoreContext {
+  /**
+   * How many items of other sources link to this artifact (cross-source corroboration, found when
+   * the pipeline dedupes by URL); adds to its attention. Default 0. Ignored for posts.
+   */
+  mentions?: number;
+}
+
+/** Scores one classified item as of `nowMs` (the run's clock). Pure. */
+export function scoreItem(item: HarvestedItem, classification: Classification, nowMs: number, context: ScoreContext = {}): ScoreFields {
+  if (isArtifactKind(item.kind)) {
+    const { score, components } = discoveryScore(
+      { source: item.source, kind: item.kind, engagement: item.engagement, publishedAt: item.publishedAt, tags: item.tags, mentions: context.mentions },
+      nowMs,
+    );
+    return { salience: null, discoveryScore: score, scoreDetails: { formula: DISCOVERY_FORMULA, by: classification.by, components } };
+  }
+  const { score, components } = salience(
+    {
+      source: item.source,
+      engagement: item.engagement,
+      publishedAt: item.publishedAt,
+      category: classification.category,
+      sentiment: classification.sentiment,
+      urgency: classification.urgency,
+    },
+    nowMs,
+  );
+  return { salience: score, discoveryScore: null, scoreDetails: { formula: SALIENCE_FORMULA, by: classification.by, components } };
+}
+
+/** The row to store for a classified and scored item (fetched_at and status: the database's defaults). */
+export function toNewSignal(item: HarvestedItem, classification: Classification, score: ScoreFields): NewSignal {
+  return {
+    source: item.source,
+    sourceId: item.sourceId,
+    kind: item.kind,
+    url: item.url,
+    title: item.title,
+    text: item.text,
+    author: item.author,
+    publishedAt: item.publishedAt,
+    engagement: item.engagement,
+    category: classification.category,
+    sentiment: classification.sentiment,
+    urgency: Math.min(5, Math.max(0, Math.round(classification.urgency))),
+    tags: item.tags,
+    salience: score.salience,
+    discoveryScore: score.discoveryScore,
+    scoreDetails: score.scoreDetails,
+  };
+}

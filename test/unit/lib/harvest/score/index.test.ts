@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { DISCOVERY_FORMULA, discoveryScore, SALIENCE_FORMULA, salience, scoreItem, toNewSignal } from '../../../../../lib/harvest/score/index.js';
+import type { Classification, HarvestedItem } from '../../../../../lib/harvest/types.js';
+
+const NOW = Date.parse('2026-01-31T12:00:00Z');
+
+const story: HarvestedItem = {
+  source: 'hackernews',
+  sourceId: '4242',
+  kind: 'story',
+  url: 'https://status.example.com/incident',
+  title: 'Example Cloud is down',
+  text: '',
+  author: 'pg',
+  publishedAt: new Date(NOW - 3_600_000),
+  engagement: { points: 120, comments: 45 },
+  tags: ['story'],
+};
+
+const repository: HarvestedItem = {
+  source: 'github',
+  sourceId: '99',
+  kind: 'repository',
+  url: 'https://github.com/acme/fastvec',
+  title: 'acme/fastvec',
+  text: 'Vector search in Rust',
+  author: 'acme',
+  publishedAt: new Date(NOW - 2 * 86_400_000),
+  engagement: { stars: 300, forks: 10 },
+  tags: ['rust'],
+};
+
+const outage: Classification = { category: 'outage', sentiment: 'negative', urgency: 4, by: 'llm' };
+const release: Classification = { category: 'open_source_release', sentiment: 'neutral', urgency: 0, by: 'keyword' };
+
+describe('scoreItem', () => {
+  it('gives a post its salience, the components and the classifier in score_details', () => {
+    // Act
+    const fields = scoreItem(story, outage, NOW);
+
+    // Assess
+    const expected = salience({ source: 'hackernews', engagement: story.engagement, publishedAt: story.publishedAt, category: 'outage', sentiment: 'negative', urgency: 4 }, NOW);
+    expect(fields).toEqual({ salience: expected.score, discoveryScore: null, scoreDetails: { formula: SALIENCE_FORMULA, by: 'llm', components: expected.components } });
+  });
+
+  it('gives an artifact its discovery score, whatever its classification', () => {
+    // Act
+    const fields = scoreItem(repository, release, NOW);
+
+    // Assess
+    const expected = discoveryScore({ ...repository, mentions: undefined }, NOW);
+    expect(fields).toEqual({ salience: null, discoveryScore: expected.score, scoreDetails: { formula: DISCOVERY_FORMULA, by: 'keyword', components: expected.components } });
+  });
+
+  it('counts mentions from other sources as attention', () => {
+    // Act
+    const alone = scoreItem(repository, release, NOW);
+    const mentioned = scoreItem(repository, release, NOW, { mentions: 4 });
+
+    // Assess
+    expect(mentioned.scoreDetails.components).toMatchObject({ attention: 400 });
+    expect(mentioned.discoveryScore).not.toBe(alone.discoveryScore);
+  });
+
+  it('produces score_details that survive a JSON round trip', () => {
+    // Act
+    const details = scoreItem(story, outage, NOW).scoreDetails;
+
+    // Assess
+    expect(JSON.parse(JSON.stringify(details))).toEqual(details);
+  });
+});
+
+describe('toNewSignal', () => {
+  it('maps an item, its classification and its scores to the row to store', () => {
+    // Act
+    const score = scoreItem(story, outage, NOW);
+    const row = toNewSignal(story, outage, score);
+
+    // Assess
+    expect(row).toEqual({
+      source: 'hackernews',
+      sourceId: '4242',
+      kind: 'story',
+      url: story.url,
+      title: story.title,
+      text: '',
+      author: 'pg',
+      publishedAt: story.publishedAt,
+      engagement: story.engagement,
+      category: 'outage',
+      sentiment: 'negative',
+      urgency: 4,
+      tags: ['story'],
+      salience: score.salience,
+      discoveryScore: null,
+      scoreDetails: score.scoreDetails,
+    });
+  });
+
+  it('keeps urgency within the column’s 0–5 integers', () => {
+    // Act
+    const row = toNewSignal(story, { ...outage, urgency: 7.6 }, scoreItem(story, outage, NOW));
+
+    // Assess
+    expect(row.urgency).toBe(5);
+  });
+});
