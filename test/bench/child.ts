@@ -9,6 +9,8 @@ export interface ChildOptions {
   timeoutMs: number;
   /** Extra environment for the child, over the parent's. */
   env?: Readonly<Record<string, string>>;
+  /** Arguments for the script (`process.argv[2]` on). */
+  args?: readonly string[];
 }
 
 /** `script` is resolved next to this file (e.g. `middleware-child.ts`). */
@@ -16,9 +18,10 @@ export function runChild<T>(script: string, options: ChildOptions): Promise<T> {
   const path = fileURLToPath(new URL(script, import.meta.url));
   // Log lines go to /dev/null: writing them is part of the cost measured, reading them is not.
   // LOG_LEVEL is pinned to the default so a developer's shell cannot change what is measured.
-  const child = fork(path, [], {
+  const child = fork(path, [...(options.args ?? [])], {
     cwd: repoRoot,
-    execArgv: ['--import', 'tsx'],
+    // --expose-gc: a child that reports memory collects garbage before its starting figure.
+    execArgv: ['--import', 'tsx', '--expose-gc'],
     env: { ...process.env, ...options.env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

@@ -22,6 +22,7 @@ import {
   type RedisDecisionsResult,
 } from './rate-limit.js';
 import { diff, formatTable, kb, ms, perSecond, ratio, us, type Row } from './report.js';
+import { measureIngest, type IngestResult } from './ingest.js';
 import { measureSignalsList, type SignalsListResult } from './signals-list.js';
 
 const BUNDLE_BUDGET_BYTES = 300 * 1024;
@@ -35,6 +36,8 @@ const LOCAL_REQUEST_BUDGET_US = 1_000;
 /** The signals list through the handler may take this much longer than its bare statement. */
 const SIGNALS_LIST_MAX_RATIO = 1.5;
 const SIGNALS_LIST_P95_BUDGET_MS = 20;
+/** The harvest's batched ingest must store at least this many times as fast as one INSERT per row. */
+const INGEST_MIN_RATIO = 20;
 /** Our Redis decision may take this long relative to @upstash/ratelimit's on the same bridge. */
 const RATE_LIMIT_REDIS_MAX_RATIO = 1.0;
 /** Our memory store must decide at least this many times as fast as rate-limiter-flexible's. */
@@ -266,6 +269,36 @@ function signalsListRows(result: SignalsListResult): Row[] {
   ];
 }
 
+function ingestRows({ batched, rowByRow }: { batched: IngestResult; rowByRow: IngestResult }): Row[] {
+  const mb = (value: number): string => `${value.toFixed(1)} MB`;
+  for (const side of [batched, rowByRow]) {
+    console.log(
+      `  ${side.mode}: ${String(side.items)} items in ${ms(side.ms)}; heap ${mb(side.startHeapMb)} → peak ${mb(side.peakHeapMb)}, ` +
+        `peak RSS ${mb(side.peakRssMb)}`,
+    );
+  }
+  const speedup = batched.itemsPerSecond / rowByRow.itemsPerSecond;
+  const rate = (value: number): string => `${Math.round(value).toLocaleString('en-US')} items/s`;
+  return [
+    {
+      name: `harvest ingest (${String(batched.items / 1000)}k items)`,
+      value: rate(batched.itemsPerSecond),
+      baseline: `${rate(rowByRow.itemsPerSecond)} (INSERT per row)`,
+      comparison: ratio(batched.itemsPerSecond, rowByRow.itemsPerSecond),
+      budget: `ratio ≥ ${String(INGEST_MIN_RATIO)}`,
+      status: speedup >= INGEST_MIN_RATIO ? 'PASS' : 'WARN',
+    },
+    {
+      name: 'harvest ingest: peak heap',
+      value: mb(batched.peakHeapMb),
+      baseline: `${mb(rowByRow.peakHeapMb)} (INSERT per row)`,
+      comparison: `${diff(batched.peakHeapMb, batched.startHeapMb, mb)} over start`,
+      budget: 'bounded (2 batches)',
+      status: batched.peakHeapMb - batched.startHeapMb < 100 ? 'PASS' : 'WARN',
+    },
+  ];
+}
+
 const started = performance.now();
 const outDir = await mkdtemp(join(tmpdir(), 'signal-harvester-bench-'));
 const rows: Row[] = [];
@@ -313,6 +346,8 @@ try {
         'needs Postgres on 127.0.0.1:5432, `npm run services`, or BENCH_SKIP_DB=1 to skip)…',
     );
     rows.push(...signalsListRows(await measureSignalsList()));
+    console.log('harvest ingest of 20,000 items into real Postgres through the Neon driver (batched upsert vs one INSERT per row, each in its own process)…');
+    rows.push(...ingestRows(await measureIngest()));
   }
 } finally {
   await rm(outDir, { recursive: true, force: true });

@@ -1,0 +1,115 @@
+// Child process of ingest.ts: stores 20,000 harvested items in the machine's Postgres through the
+// real Neon driver, one way per process (so each side's peak memory is its own). `batched` is the
+// pipeline's storing half (lib/harvest/ingest.ts: classify, score, one multi-row upsert per 500);
+// `row-by-row` classifies and scores the same items the same way, then sends one plain INSERT each.
+// Items come from a generator: neither side holds the whole harvest in memory.
+import { createKeywordClassifier } from '../../lib/harvest/classify/index.js';
+import { ingestItems } from '../../lib/harvest/ingest.js';
+import { scoreItem, toNewSignal } from '../../lib/harvest/score/index.js';
+import type { HarvestedItem, SourceName } from '../../lib/harvest/types.js';
+import { sql } from '../../lib/db/sql.js';
+import type { Db } from '../../lib/db/types.js';
+import { closeDatabases, createPostgresDatabase } from '../support/databases.js';
+import { reportToParent } from './child.js';
+
+export type IngestMode = 'batched' | 'row-by-row';
+
+export interface IngestResult {
+  mode: IngestMode;
+  items: number;
+  stored: number;
+  ms: number;
+  itemsPerSecond: number;
+  /** Largest heap in use while storing, sampled every 5 ms, MB. */
+  peakHeapMb: number;
+  /** Heap in use before the first item, MB. */
+  startHeapMb: number;
+  /** The process's peak resident set (getrusage), MB. */
+  peakRssMb: number;
+}
+
+const ITEMS = 20_000;
+const SOURCES: readonly SourceName[] = ['hackernews', 'github', 'arxiv', 'reddit', 'x'];
+const KINDS = { hackernews: 'story', github: 'repository', arxiv: 'preprint', reddit: 'post', x: 'post' } as const;
+const WORDS = ['model', 'release', 'outage', 'security', 'benchmark', 'agent', 'kernel', 'dataset', 'funding', 'paper'];
+
+/** A deterministic synthetic harvest, one item at a time. */
+function* items(count: number, nowMs: number): Generator<HarvestedItem> {
+  for (let seq = 0; seq < count; seq += 1) {
+    const source = SOURCES[seq % SOURCES.length] ?? 'hackernews';
+    const word = (offset: number): string => WORDS[(seq + offset) % WORDS.length] ?? 'model';
+    yield {
+      source,
+      sourceId: `bench-${String(seq)}`,
+      kind: KINDS[source],
+      url: `https://example.com/${source}/${String(seq)}`,
+      title: `A ${word(0)} about the ${word(3)} ${String(seq)}`,
+      text: `Benchmark item ${String(seq)}: ${word(1)} ${word(2)} ${word(5)} and some ordinary words to classify.`.repeat(3),
+      author: `author${String(seq % 97)}`,
+      publishedAt: new Date(nowMs - (seq % 72) * 3_600_000),
+      engagement: { points: seq % 500, comments: seq % 40, stars: seq % 3000, likes: seq % 200 },
+      tags: [word(4), source],
+    };
+  }
+}
+
+async function rowByRow(db: Db, nowMs: number): Promise<number> {
+  const classifier = createKeywordClassifier();
+  let stored = 0;
+  for (const item of items(ITEMS, nowMs)) {
+    const classification = await classifier.classify(item);
+    const row = toNewSignal(item, classification, scoreItem(item, classification, nowMs));
+    await db.query(sql`
+      INSERT INTO signals (source, source_id, kind, url, title, text, author, published_at, engagement, category,
+                           sentiment, urgency, tags, salience, discovery_score, score_details)
+      VALUES (${row.source}, ${row.sourceId}, ${row.kind}, ${row.url}, ${row.title}, ${row.text}, ${row.author},
+              ${row.publishedAt}, ${JSON.stringify(row.engagement)}, ${row.category}, ${row.sentiment}, ${row.urgency},
+              ${row.tags}, ${row.salience}, ${row.discoveryScore}, ${JSON.stringify(row.scoreDetails)})`);
+    stored += 1;
+  }
+  return stored;
+}
+
+async function batched(db: Db, nowMs: number): Promise<number> {
+  const result = await ingestItems(db, items(ITEMS, nowMs), { classifier: createKeywordClassifier(), nowMs });
+  return result.inserted + result.updated;
+}
+
+const mode = process.argv[2] as IngestMode;
+if (mode !== 'batched' && mode !== 'row-by-row') throw new Error(`usage: ingest-child.ts batched|row-by-row, not ${String(mode)}`);
+const MB = 1024 * 1024;
+let result: IngestResult;
+try {
+  const database = await createPostgresDatabase();
+  try {
+    const nowMs = Date.now();
+    global.gc?.();
+    const startHeap = process.memoryUsage().heapUsed;
+    let peakHeap = startHeap;
+    const sampler = setInterval(() => {
+      peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    }, 5);
+    const started = performance.now();
+    const stored = mode === 'batched' ? await batched(database.db, nowMs) : await rowByRow(database.db, nowMs);
+    const elapsed = performance.now() - started;
+    clearInterval(sampler);
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    const [{ count }] = (await database.db.query<{ count: number }>(sql`SELECT count(*)::int AS count FROM signals`)) as [{ count: number }];
+    if (count !== ITEMS || stored !== ITEMS) throw new Error(`${mode} stored ${String(stored)} (table holds ${String(count)}), not ${String(ITEMS)}`);
+    result = {
+      mode,
+      items: ITEMS,
+      stored,
+      ms: elapsed,
+      itemsPerSecond: (ITEMS / elapsed) * 1000,
+      peakHeapMb: peakHeap / MB,
+      startHeapMb: startHeap / MB,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+    };
+  } finally {
+    await database.dispose();
+  }
+} finally {
+  await closeDatabases();
+}
+reportToParent(result);
