@@ -162,5 +162,5 @@ describe('createGitHubSource', () => {
 });
 
 function pageRequest(page = '1'): ReceivedRequest {
-  return { method: 'GET', path: '/search/repositories', query: new URLSearchParams({ page }), headers: {} };
+  return { method: 'GET', path: '/search/repositories', query: new URLSearchParams({ page }), headers: {}, body: '' };
 }

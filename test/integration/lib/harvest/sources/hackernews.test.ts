@@ -193,5 +193,5 @@ describe('createHackerNewsSource', () => {
 
 /** A request for a recorded page, to build a reply up front. */
 function serverRequest(page: string): ReceivedRequest {
-  return { method: 'GET', path: '/api/v1/search_by_date', query: new URLSearchParams({ page }), headers: {} };
+  return { method: 'GET', path: '/api/v1/search_by_date', query: new URLSearchParams({ page }), headers: {}, body: '' };
 }

@@ -134,7 +134,7 @@ describe('createRedditSource', () => {
       { query: 'MachineLearning', items: 3, pages: 1 },
     ]);
 
-    server.respond(inTurn({ status: 503 }, reddit({ method: 'GET', path: '/r/MachineLearning/new.json', query: new URLSearchParams(), headers: {} })));
+    server.respond(inTurn({ status: 503 }, reddit({ method: 'GET', path: '/r/MachineLearning/new.json', query: new URLSearchParams(), headers: {}, body: '' })));
     const retried = await source({ maxPages: 1 }).fetch(runContext());
     expect(retried.items).toHaveLength(3);
     expect(retried.retries).toBe(1);
