@@ -134,6 +134,18 @@ const schema = z.object({
   LAMBDA_ENDPOINT: z.optional(z.url({ protocol: /^https?$/ })),
   /** Prefix of deployed function names (`<service>-<stage>-`), set by serverless.yml; the job invoke target. */
   FUNCTION_NAME_PREFIX: z.optional(z.string().check(z.minLength(1))),
+
+  // ── Topics (scheduled/evolve-topics.ts, lib/harvest/topics/) ─────────────────────────────────
+  /** Fewest signals that make an emergent topic, a growth/decline, or each half of a split (the seed's min_artifacts_per_topic). */
+  MIN_SIGNALS_PER_TOPIC: z._default(z.coerce.number().check(z.int(), z.minimum(2), z.maximum(100)), 3),
+  /** Days of signals the daily topic job looks at (complete UTC days before its run day). */
+  TOPIC_WINDOW_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(2), z.maximum(90)), 30),
+  /** How long a signal's text vector stays cached in Redis, seconds (the seed's embeddings cache_ttl, 7 days). */
+  TOPIC_VECTOR_CACHE_TTL_S: z._default(z.coerce.number().check(z.int(), z.minimum(60), z.maximum(30 * 86_400)), 604_800),
+  /** Two topics whose recent centroids are at least this similar (cosine) merge into one. */
+  TOPIC_MERGE_SIMILARITY: z._default(z.coerce.number().check(z.minimum(0), z.maximum(1)), 0.85),
+  /** A topic splits when its members form two groups whose centroids are less similar (cosine) than this. */
+  TOPIC_SPLIT_SIMILARITY: z._default(z.coerce.number().check(z.minimum(0), z.maximum(1)), 0.7),
 });
 
 export type Config = z.output<typeof schema>;

@@ -1,15 +1,26 @@
 // The local runtime: one Node process that serves every httpApi route of serverless.yml by calling
 // the function's real handler with a real API Gateway v2 event, and fires every schedule on time.
-// One process, so embedded stores (PGlite, in-memory limiter) are shared by all functions.
+// One process, so embedded stores (PGlite, in-memory limiter) are shared by all functions. The
+// same server speaks the Lambda Invoke API (lambda-invoke-api.ts) and sets LAMBDA_ENDPOINT to
+// itself, so a function that invokes another (the admin jobs API) does it as in the cloud.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { resetConfig } from '../../lib/config.js';
 import { resetDb, setDb } from '../../lib/db/client.js';
 import { openAndMigrate } from '../../lib/db/prepare-local.js';
 import { log } from '../../lib/log/index.js';
 import { buildHttpEvent, writeHttpResult } from './api-gateway-event.js';
 import { createLambdaContext } from './lambda-context.js';
+import {
+  invokePathFunction,
+  InvokeApiError,
+  parseInvokeRequest,
+  writeAccepted,
+  writeInvokeError,
+  writeInvokeResult,
+} from './lambda-invoke-api.js';
 import { RouteTable } from './route-table.js';
 import { buildScheduledEvent } from './scheduled-event.js';
 import { parseSchedule } from './schedule.js';
@@ -190,10 +201,60 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const table = new RouteTable<LoadedFunction>();
   for (const fn of functions.values()) for (const route of fn.spec.routes) table.add(route, fn);
 
+  /** Functions by the names an Invoke request may use: deployed (`signal-harvester-local-janitor`) or short. */
+  const byFunctionName = new Map<string, LoadedFunction>();
+  for (const fn of functions.values()) byFunctionName.set(fn.functionName, fn).set(fn.spec.name, fn);
+  /** Asynchronous invocations still running; `close` waits for them. */
+  const background = new Set<Promise<void>>();
+
+  function runInBackground(fn: LoadedFunction, event: unknown): void {
+    const started = performance.now();
+    const run = invokeFunction(fn, spec, event)
+      .then(
+        (result) =>
+          runtimeLog.info('asynchronous invocation finished', {
+            function: fn.spec.name,
+            duration_ms: Math.round(performance.now() - started),
+            result: result as Record<string, unknown>,
+          }),
+        (error: unknown) => runtimeLog.error('asynchronous invocation failed', { function: fn.spec.name, error: error as Error }),
+      )
+      .finally(() => background.delete(run));
+    background.add(run);
+  }
+
+  /** `POST /2015-03-31/functions/{name}/invocations`, as Lambda answers it. */
+  async function serveInvoke(request: IncomingMessage, response: ServerResponse, name: string): Promise<void> {
+    const body = await readBody(request);
+    if (body === undefined) return writeInvokeError(response, new InvokeApiError(413, 'RequestTooLargeException', 'Request payload too large'));
+    const type = request.headers['x-amz-invocation-type'];
+    let invocation: ReturnType<typeof parseInvokeRequest>;
+    try {
+      invocation = parseInvokeRequest(name, Array.isArray(type) ? type[0] : type, body);
+    } catch (error) {
+      if (error instanceof InvokeApiError) return writeInvokeError(response, error);
+      throw error;
+    }
+    const fn = byFunctionName.get(invocation.functionName);
+    if (fn === undefined) return writeInvokeError(response, new InvokeApiError(404, 'ResourceNotFoundException', `Function not found: ${invocation.functionName}`));
+    if (invocation.invocationType !== 'RequestResponse') {
+      writeAccepted(response, invocation.invocationType);
+      if (invocation.invocationType === 'Event') runInBackground(fn, invocation.payload);
+      return;
+    }
+    try {
+      writeInvokeResult(response, { result: await invokeFunction(fn, spec, invocation.payload) });
+    } catch (error) {
+      writeInvokeResult(response, { error });
+    }
+  }
+
   const server: Server = createServer((request, response) => {
     void (async () => {
       const method = request.method ?? 'GET';
       const url = request.url ?? '/';
+      const invokeTarget = invokePathFunction(method, url.split('?')[0] ?? '/');
+      if (invokeTarget !== undefined) return serveInvoke(request, response, invokeTarget);
       const match = table.match(method, url.split('?')[0] ?? '/');
       if (match === undefined) return gatewayError(response, 404, 'Not Found');
       const body = await readBody(request);
@@ -226,12 +287,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host === '0.0.0.0' ? 'localhost' : (options.host ?? '127.0.0.1')}:${String(port)}`;
+  // Functions reach the Lambda API here (unless the developer exported an endpoint of their own).
+  // Set once the port is known, so the configuration the functions read is parsed again.
+  const ownsLambdaEndpoint = (process.env.LAMBDA_ENDPOINT ?? '') === '';
+  if (ownsLambdaEndpoint) {
+    process.env.LAMBDA_ENDPOINT = url;
+    resetConfig();
+  }
 
   const timers = new Set<NodeJS.Timeout>();
   const schedules = options.schedules === false ? [] : startSchedules(spec, functions, timers);
 
   return {
-    url: `http://${options.host === '0.0.0.0' ? 'localhost' : (options.host ?? '127.0.0.1')}:${String(port)}`,
+    url,
     spec,
     routes: table.keys(),
     schedules,
@@ -245,6 +314,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       timers.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([...background]);
+      if (ownsLambdaEndpoint && process.env.LAMBDA_ENDPOINT === url) {
+        delete process.env.LAMBDA_ENDPOINT;
+        resetConfig();
+      }
       if (options.database !== false) {
         await database;
         await resetDb();

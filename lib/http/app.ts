@@ -4,14 +4,14 @@
 // flushes the container's metrics (step 8) before each invocation returns.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context as LambdaContext } from 'aws-lambda';
 import { Hono } from 'hono';
-import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import type { ApiKeyLookup } from '../auth/key-store.js';
 import { getConfig } from '../config.js';
 import { MethodNotAllowedError, NotFoundError } from '../errors.js';
 import { maybeFlush } from '../metrics/pushgateway.js';
 import { ensureSecrets } from '../secrets.js';
 import { cors } from './cors.js';
-import { errorResponse } from './errors.js';
+import { toRequest, toResult } from './lambda-adapter.js';
+import { errorResponse, type ErrorBody } from './errors.js';
 import type { RateLimiter } from '../ratelimit/limiter.js';
 import { authenticate } from './auth.js';
 import { rateLimit } from './rate-limit.js';
@@ -94,14 +94,16 @@ function remainingMs(context: LambdaContext | undefined): number | undefined {
  * the container's metrics are pushed when due (lib/metrics/pushgateway.ts): awaited, because a
  * frozen Lambda does no background work, and bounded in time, because the client is waiting.
  */
+function malformedRequest(requestId: string): APIGatewayProxyStructuredResultV2 {
+  const body: ErrorBody = { error: { code: 'bad_request', message: 'malformed request', requestId } };
+  return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), isBase64Encoded: false };
+}
+
 export function toLambdaHandler(app: App): LambdaHttpHandler {
-  const handler = handle(app);
   const functionName = functionNames.get(app) ?? 'unknown';
-  // Hono declares its own event type (`body: string | null` where @types/aws-lambda has
-  // `string | undefined`); the runtime shapes are the same payload 2.0 event.
   return async (event, context) => {
-    // A GET or HEAD with a body cannot become a fetch Request (the adapter would answer a plain
-    // "Invalid request"); the body means nothing there, so it is dropped, as proxies commonly do.
+    // A GET or HEAD with a body cannot become a fetch Request; the body means nothing there, so it
+    // is dropped, as proxies commonly do.
     const method = event.requestContext.http.method;
     const request = (method === 'GET' || method === 'HEAD') && event.body !== undefined ? { ...event, body: undefined, isBase64Encoded: false } : event;
     try {
@@ -110,7 +112,15 @@ export function toLambdaHandler(app: App): LambdaHttpHandler {
       secretsFailures.set(request, error);
     }
     try {
-      return (await handler(request as unknown as LambdaEvent, context)) as APIGatewayProxyStructuredResultV2;
+      let fetchRequest: Request;
+      try {
+        fetchRequest = toRequest(request);
+      } catch {
+        // A header or URL the fetch API refuses (API Gateway passes none; a local client might):
+        // the client's mistake, answered in our shape, before any middleware could see it.
+        return malformedRequest(request.requestContext.requestId);
+      }
+      return await toResult(await app.fetch(fetchRequest, { event: request, requestContext: request.requestContext, lambdaContext: context }));
     } finally {
       await maybeFlush({ functionName, remainingMs: remainingMs(context) });
     }

@@ -2,12 +2,13 @@
 import { Counter } from './prom.js';
 import { registry } from './registry.js';
 
-export const CACHES = ['api_key'] as const;
+/** `api_key`: the per-container API-key cache; `topic_vector`: signal text vectors (lib/harvest/topics/vector-cache.ts). */
+export const CACHES = ['api_key', 'topic_vector'] as const;
 export type CacheName = (typeof CACHES)[number];
 
 export const cacheHits = new Counter({
   name: 'cache_hits_total',
-  help: 'Look-ups answered from a per-container cache, by cache.',
+  help: 'Look-ups answered from a cache (per container, or Redis for topic_vector), by cache.',
   labelNames: ['cache'] as const,
   registers: [registry],
 });

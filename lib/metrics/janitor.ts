@@ -1,12 +1,13 @@
 // The Pushgateway forgets nothing by itself: every Lambda container leaves a group behind, so this
 // job deletes this service's groups whose last successful push (`push_time_seconds`, set by the
 // Pushgateway's clock) is older than a TTL. Other jobs' groups are never touched. A pipeline: list
-// the groups, pick the stale ones (pure), delete them a few at a time within the time left.
+// the groups, pick the stale ones (pure), delete them a few at a time within the time left. The
+// run itself (lock, job_runs row, job metrics, the final push) is lib/job.ts's `runJob`.
 import { getConfig } from '../config.js';
 import { PushgatewayError } from '../errors.js';
+import type { JobOutcome } from '../job.js';
 import { log } from '../log/index.js';
-import { recordJobRun, type JobStatus } from './job-metrics.js';
-import { groupingPath, maybeFlush, PUSH_JOB, pushgatewayTarget, SAFETY_MARGIN_MS, type Grouping } from './pushgateway.js';
+import { groupingPath, PUSH_JOB, pushgatewayTarget, SAFETY_MARGIN_MS, type Grouping } from './pushgateway.js';
 
 /** Deletes in flight at once: quick on a few groups, gentle on a Pushgateway holding thousands. */
 const DELETE_CONCURRENCY = 8;
@@ -46,6 +47,8 @@ export interface SweepOptions {
   job?: string;
   /** Time left for the whole sweep, ms. Default: unbounded (each call still has its own budget). */
   remainingMs?: () => number;
+  /** Aborts every call in flight (the job's time budget). Default: none. */
+  signal?: AbortSignal;
   /** Clock in milliseconds. Default `Date.now`. */
   now?: () => number;
   /** Default: the global fetch. */
@@ -64,14 +67,15 @@ export function staleGroups(groups: readonly PushGroup[], job: string, ttlMs: nu
   return { stale, kept };
 }
 
-function callSignal(remainingMs: () => number): AbortSignal {
-  return AbortSignal.timeout(Math.max(1, Math.min(CALL_TIMEOUT_MS, remainingMs() - SAFETY_MARGIN_MS)));
+function callSignal(options: { remainingMs: () => number; signal?: AbortSignal }): AbortSignal {
+  const timeout = AbortSignal.timeout(Math.max(1, Math.min(CALL_TIMEOUT_MS, options.remainingMs() - SAFETY_MARGIN_MS)));
+  return options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]);
 }
 
 async function listGroups(options: SweepOptions & { remainingMs: () => number }): Promise<PushGroup[]> {
   const target = pushgatewayTarget(options.url);
   const send = options.fetch ?? fetch;
-  const response = await send(`${target.base}/api/v1/metrics`, { headers: target.headers, signal: callSignal(options.remainingMs) });
+  const response = await send(`${target.base}/api/v1/metrics`, { headers: target.headers, signal: callSignal(options) });
   if (!response.ok) {
     throw new PushgatewayError(`Pushgateway refused to list its groups (${String(response.status)})`, response.status);
   }
@@ -90,7 +94,7 @@ async function deleteGroup(labels: Grouping, options: SweepOptions & { remaining
   const response = await send(`${target.base}/metrics${groupingPath(labels)}`, {
     method: 'DELETE',
     headers: target.headers,
-    signal: callSignal(options.remainingMs),
+    signal: callSignal(options),
   });
   await response.arrayBuffer();
   if (!response.ok) throw new PushgatewayError(`Pushgateway refused to delete a group (${String(response.status)})`, response.status);
@@ -108,7 +112,7 @@ export async function sweepPushgateway(options: SweepOptions): Promise<JanitorRe
   const worker = async (): Promise<void> => {
     while (next < stale.length) {
       const group = stale[next++] as PushGroup;
-      if (withClock.remainingMs() - SAFETY_MARGIN_MS <= 0) {
+      if (withClock.remainingMs() - SAFETY_MARGIN_MS <= 0 || options.signal?.aborted === true) {
         failed += 1;
         continue;
       }
@@ -126,42 +130,35 @@ export async function sweepPushgateway(options: SweepOptions): Promise<JanitorRe
 }
 
 export interface JanitorRunOptions {
-  /** The job's serverless.yml name: its job metrics and its own push are labelled with it. */
-  functionName: string;
-  /** The Lambda's remaining time, ms. */
+  /** Time left for the sweep, ms (runJob's JobContext.remainingMs: until its signal aborts). */
   remainingMs: () => number;
+  /** The job's time budget (runJob's JobContext.signal). */
+  signal?: AbortSignal;
 }
 
 /**
- * One scheduled run: sweep per configuration (PUSHGATEWAY_URL, PUSHGATEWAY_GROUP_TTL_MS), log the
- * outcome, record the job metrics, and push this container's metrics at the end, success or not.
+ * One run's work, per configuration (PUSHGATEWAY_URL, PUSHGATEWAY_GROUP_TTL_MS): skipped without a
+ * Pushgateway, else a sweep. Throws when the Pushgateway cannot list its groups.
  */
 export async function runJanitor(options: JanitorRunOptions): Promise<JanitorResult> {
   const config = getConfig();
-  const jobLog = log.child({ function_name: options.functionName });
-  const started = performance.now();
-  let status: JobStatus = 'failed';
-  try {
-    if (config.PUSHGATEWAY_URL === undefined) {
-      jobLog.info('pushgateway janitor skipped', { reason: 'no_pushgateway' });
-      status = 'skipped';
-      return { deleted: [], kept: 0, failed: 0, skipped: 'no_pushgateway' };
-    }
-    const result = await sweepPushgateway({ url: config.PUSHGATEWAY_URL, ttlMs: config.PUSHGATEWAY_GROUP_TTL_MS, remainingMs: options.remainingMs });
-    status = result.failed === 0 ? 'succeeded' : 'failed';
-    jobLog.info('pushgateway janitor finished', {
-      deleted: result.deleted.length,
-      kept: result.kept,
-      failed: result.failed,
-      // The first few are enough to see what happened; the count says the rest.
-      deleted_groups: result.deleted.slice(0, 20).map((labels) => groupingPath(labels)),
-    });
-    return result;
-  } catch (error) {
-    jobLog.error('pushgateway janitor failed', { error: error as Error });
-    throw error;
-  } finally {
-    recordJobRun(options.functionName, status, (performance.now() - started) / 1000);
-    await maybeFlush({ functionName: options.functionName, remainingMs: options.remainingMs(), force: true });
-  }
+  if (config.PUSHGATEWAY_URL === undefined) return { deleted: [], kept: 0, failed: 0, skipped: 'no_pushgateway' };
+  return sweepPushgateway({ url: config.PUSHGATEWAY_URL, ttlMs: config.PUSHGATEWAY_GROUP_TTL_MS, remainingMs: options.remainingMs, signal: options.signal });
+}
+
+/** How a sweep counts: skipped without a Pushgateway, failed when a stale group is left behind. */
+export function janitorOutcome(result: JanitorResult): JobOutcome {
+  if (result.skipped !== undefined) return { status: 'skipped', reason: result.skipped };
+  if (result.failed > 0) return { status: 'failed', reason: `${String(result.failed)} stale Pushgateway groups could not be deleted` };
+  return { status: 'succeeded' };
+}
+
+/** A run's details: counts, and the first few groups deleted (the count says the rest). */
+export function janitorDetails(result: JanitorResult): Record<string, unknown> {
+  return {
+    deleted: result.deleted.length,
+    kept: result.kept,
+    failed: result.failed,
+    deleted_groups: result.deleted.slice(0, 20).map((labels) => groupingPath(labels)),
+  };
 }

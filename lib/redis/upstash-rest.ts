@@ -2,7 +2,8 @@
 // bundle where @upstash/redis adds ~80 KB (its Redis class carries every command). Same protocol:
 // `POST <url>` with the command as a JSON array and `Authorization: Bearer <token>`; HTTP 200
 // `{"result": …}`, a failed command HTTP 400 `{"error": "<Redis message>"}`. No `Upstash-Encoding`
-// header, so strings come back as plain JSON strings rather than base64.
+// header, so strings come back as plain JSON strings rather than base64. `POST <url>/pipeline`
+// takes `[[cmd…],[cmd…]]` and answers one `{result}`/`{error}` per command (the topic vector cache).
 import { UpstashError, UpstashRequestError } from './errors.js';
 
 /** A command argument; numbers go over the wire as JSON numbers, which Upstash accepts. */
@@ -19,12 +20,21 @@ export interface ScriptRunner {
   eval<T = unknown>(script: string, keys: string[], args: RedisArg[], signal?: AbortSignal): Promise<T>;
 }
 
+/** One command's outcome in a pipeline: its result, or Redis's message when that command failed. */
+export type PipelineOutcome<T = unknown> = { result: T } | { error: string };
+
 export interface UpstashRest extends ScriptRunner {
   /**
    * Sends one command and resolves with its result. Rejects with UpstashError when Redis refuses
    * the command, UpstashRequestError when no answer arrives, and `signal.reason` once aborted.
    */
   command<T = unknown>(args: RedisArg[], signal?: AbortSignal): Promise<T>;
+  /**
+   * Sends several commands in one request (`POST <url>/pipeline`, not atomic) and resolves with one
+   * outcome per command, in order: a failed command is an `{error}` there and does not fail the
+   * others. Rejects like `command` when the request itself gets no answer (UpstashRequestError).
+   */
+  pipeline<T = unknown>(commands: RedisArg[][], signal?: AbortSignal): Promise<PipelineOutcome<T>[]>;
   /** `SCRIPT LOAD`: caches a script and resolves with its SHA1. */
   scriptLoad(script: string, signal?: AbortSignal): Promise<string>;
   /** `PING`: resolves with `PONG`. */
@@ -64,13 +74,53 @@ export function createUpstashRest(options: UpstashRestOptions): UpstashRest {
     throw new UpstashRequestError(`Upstash ${name} answered HTTP ${status}: ${detail}`, { status });
   }
 
+  const pipelineUrl = `${url.replace(/\/+$/, '')}/pipeline`;
+
+  async function pipeline<T>(commands: RedisArg[][], signal?: AbortSignal): Promise<PipelineOutcome<T>[]> {
+    if (commands.length === 0) return [];
+    let status: number;
+    let text: string;
+    try {
+      const response = await send(pipelineUrl, { method: 'POST', headers, body: JSON.stringify(commands), signal });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw new UpstashRequestError(`Upstash pipeline failed: ${(error as Error).message}`, { cause: error });
+    }
+    const outcomes = parseOutcomes<T>(text, commands.length);
+    if (status === 200 && outcomes !== undefined) return outcomes;
+    const detail = parseBody(text)?.error;
+    throw new UpstashRequestError(`Upstash pipeline answered HTTP ${status}: ${typeof detail === 'string' ? detail : text.slice(0, 200)}`, { status });
+  }
+
   return {
     command,
+    pipeline,
     evalsha: (sha, keys, args, signal) => command(['EVALSHA', sha, keys.length, ...keys, ...args], signal),
     eval: (script, keys, args, signal) => command(['EVAL', script, keys.length, ...keys, ...args], signal),
     scriptLoad: (script, signal) => command(['SCRIPT', 'LOAD', script], signal),
     ping: (signal) => command(['PING'], signal),
   };
+}
+
+/** A pipeline's answer: exactly one `{result}` or `{error}` per command sent, else undefined. */
+function parseOutcomes<T>(text: string, count: number): PipelineOutcome<T>[] | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(body) || body.length !== count) return undefined;
+  const outcomes: PipelineOutcome<T>[] = [];
+  for (const item of body as unknown[]) {
+    if (typeof item !== 'object' || item === null) return undefined;
+    if ('result' in item) outcomes.push({ result: item.result as T });
+    else if ('error' in item && typeof item.error === 'string') outcomes.push({ error: item.error });
+    else return undefined;
+  }
+  return outcomes;
 }
 
 function parseBody(text: string): Record<string, unknown> | undefined {

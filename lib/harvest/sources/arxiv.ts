@@ -1,10 +1,11 @@
 // arXiv preprints through the arXiv API (`/api/query`), an Atom feed sorted by submission date,
-// newest first, parsed with fast-xml-parser. Cursor: the newest `published` (first-version
+// newest first, parsed with @rgrove/parse-xml (a conforming XML 1.0 parser that refuses malformed
+// documents; 20 KB in the bundle where fast-xml-parser 5 cost 63 KB). Cursor: the newest `published` (first-version
 // submission, ISO 8601) a query has seen; the API cannot filter by it, so paging stops at the first
 // entry that is not newer, and older ones are dropped. arXiv's terms ask for one request every three
 // seconds: requests of a run are paced by `requestIntervalMs`. A bad query is answered with a feed
 // whose one entry is titled `Error`: that is the query's error, not a preprint.
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { parseXml, XmlElement, XmlError } from '@rgrove/parse-xml';
 import type { Config } from '../../config.js';
 import { SourceError } from '../../errors.js';
 import type { FetchContext, HarvestedItem, SourceAdapter, SourceResult } from '../types.js';
@@ -34,16 +35,32 @@ export function arxivOptionsFromConfig(config: ArxivConfig): ArxivSourceOptions 
 /** Elements that may repeat: always arrays, so a feed with one entry (or one author) reads the same. */
 const REPEATED = new Set(['entry', 'author', 'category', 'link']);
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  // `arxiv:primary_category` → `primary_category`, `opensearch:totalResults` → `totalResults`.
-  removeNSPrefix: true,
-  // Text stays text: a title like "2048" must not become a number.
-  parseTagValue: false,
-  parseAttributeValue: false,
-  isArray: (name) => REPEATED.has(name),
-});
+/** `arxiv:primary_category` → `primary_category`, `opensearch:totalResults` → `totalResults`. */
+function localName(name: string): string {
+  return name.slice(name.indexOf(':') + 1);
+}
+
+/**
+ * An element as a plain record: a leaf without attributes is its text; otherwise attributes as
+ * `@_name`, a leaf's text as `#text`, and child elements by local name (REPEATED ones as arrays).
+ * Text stays text: a title like "2048" must not become a number.
+ */
+function toNode(element: XmlElement): unknown {
+  const children = element.children.filter((child): child is XmlElement => child instanceof XmlElement);
+  const attributes = Object.entries(element.attributes);
+  if (children.length === 0 && attributes.length === 0) return element.text;
+  const node: Record<string, unknown> = {};
+  for (const [name, value] of attributes) node[`@_${localName(name)}`] = value;
+  if (children.length === 0) node['#text'] = element.text;
+  for (const child of children) {
+    const name = localName(child.name);
+    const value = toNode(child);
+    if (!REPEATED.has(name)) node[name] = value;
+    else if (Array.isArray(node[name])) (node[name] as unknown[]).push(value);
+    else node[name] = [value];
+  }
+  return node;
+}
 
 /** `http(s)://arxiv.org/abs/2401.01234v2` → `2401.01234`; old-style `hep-th/9901001v1` → `hep-th/9901001`. */
 export function arxivId(idUrl: string): string | undefined {
@@ -110,15 +127,13 @@ interface Feed {
 
 /** Validates and parses an Atom feed; broken XML, another document or arXiv's error entry throw. */
 function parseFeed(xml: string): Feed {
-  // The parser itself is lenient (a truncated feed parses into fewer entries), so validate first.
-  // XMLValidator is marked deprecated in v5 in favour of a separate package; it still ships here.
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw invalidBody('arxiv', `the response is not valid XML (${valid.err.code} at line ${String(valid.err.line)})`);
   let document: unknown;
   try {
-    document = parser.parse(xml);
+    const root = parseXml(xml).root;
+    document = root === null ? undefined : { [localName(root.name)]: toNode(root) };
   } catch (error) {
-    throw invalidBody('arxiv', 'the response could not be parsed as XML', error);
+    const line = error instanceof XmlError ? ` (malformed at line ${String(error.line)})` : '';
+    throw invalidBody('arxiv', `the response is not valid XML${line}`, error);
   }
   const feed = isRecord(document) ? document.feed : undefined;
   if (!isRecord(feed)) throw invalidBody('arxiv', 'the response is not an Atom feed');

@@ -1,13 +1,17 @@
 // The janitor against the real Pushgateway. The Pushgateway stamps push_time_seconds with its own
 // clock, so staleness is made by waiting: push, wait past a 1 s TTL, push a fresh group, sweep.
 // The sweep runs on a job name of its own (never the real one with a short TTL: other suites push
-// there in parallel); the scheduled handler runs on the real job with a TTL nothing of theirs reaches.
+// there in parallel); the scheduled handler runs on the real job with a TTL nothing of theirs reaches,
+// through runJob, so its job_runs row lands in a PGlite database of this file's own.
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLambdaContext } from '../../../../infra/local/lambda-context.js';
+import { getJobRun } from '../../../../lib/db/job-runs-repo.js';
+import type { handler as JanitorHandler } from '../../../../scheduled/janitor.js';
 import { sweepPushgateway } from '../../../../lib/metrics/janitor.js';
 import { groupingPath, type Grouping } from '../../../../lib/metrics/pushgateway.js';
+import { createPgliteDatabase, type TestDatabase } from '../../../support/databases.js';
 import { services } from '../../../support/services.js';
 import { buildScheduledEvent } from '../../../../infra/local/scheduled-event.js';
 
@@ -42,17 +46,35 @@ const ENV_NAMES = ['PUSHGATEWAY_URL', 'PUSHGATEWAY_GROUP_TTL_MS'] as const;
 const savedEnv = Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]]));
 
 describe('the Pushgateway janitor', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createPgliteDatabase();
+  });
+
   beforeEach(() => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   });
+
+  /**
+   * The scheduled handler on a fresh module graph (configuration read anew), with this file's
+   * database installed in that graph's own lib/db/client.js.
+   */
+  async function freshHandler(): Promise<typeof JanitorHandler> {
+    vi.resetModules();
+    const { setDb } = await import('../../../../lib/db/client.js');
+    setDb(database.db);
+    return (await import('../../../../scheduled/janitor.js')).handler;
+  }
 
   afterEach(async () => {
     vi.restoreAllMocks();
     await Promise.all(created.splice(0).map((labels) => fetch(`${services.pushgatewayUrl}/metrics${groupingPath(labels)}`, { method: 'DELETE' })));
   });
 
-  afterAll(() => {
+  afterAll(async () => {
+    await database.dispose();
     for (const name of ENV_NAMES) {
       const saved = savedEnv[name];
       if (saved === undefined) delete process.env[name];
@@ -89,24 +111,31 @@ describe('the Pushgateway janitor', () => {
     expect(await exists(foreign)).toBe(true);
   });
 
-  it('runs as the scheduled handler: sweeps the real job, reports, and pushes its own job metrics', async () => {
+  it('runs as the scheduled handler: sweeps the real job, records its run, and pushes its own job metrics', async () => {
     // Prepare: a TTL of a day, so no group another suite is pushing right now can be stale
     process.env.PUSHGATEWAY_URL = services.pushgatewayUrl;
     process.env.PUSHGATEWAY_GROUP_TTL_MS = String(24 * 60 * 60 * 1000);
-    vi.resetModules();
-    const { handler } = await import('../../../../scheduled/janitor.js');
+    const handler = await freshHandler();
     const { containerId } = await import('../../../../lib/metrics/pushgateway.js');
     const own: Grouping = { job: 'signal-harvester', function: 'janitor', instance: containerId };
     created.push(own);
     const context: Context = createLambdaContext({ functionName: 'signal-harvester-test-janitor', timeoutSeconds: 60, memorySize: 1024, region: 'us-east-1' });
 
     // Act
-    const result = await handler(buildScheduledEvent({ region: 'us-east-1', functionName: 'signal-harvester-test-janitor' }), context);
+    const run = await handler(buildScheduledEvent({ region: 'us-east-1', functionName: 'signal-harvester-test-janitor' }), context);
 
-    // Assess
-    expect(result.failed).toBe(0);
-    expect(result.skipped).toBeUndefined();
-    expect(result.kept).toBeGreaterThanOrEqual(0);
+    // Assess: the sweep's result, inside the run's
+    expect(run).toMatchObject({ job: 'janitor', status: 'succeeded' });
+    expect(run.error).toBeUndefined();
+    expect(run.result?.failed).toBe(0);
+    expect(run.result?.skipped).toBeUndefined();
+    expect(run.result?.kept).toBeGreaterThanOrEqual(0);
+    // … recorded in job_runs with the sweep's counts
+    const row = await getJobRun(database.db, run.runId ?? '');
+    expect(row).toMatchObject({ job: 'janitor', status: 'succeeded', durationMs: run.durationMs, error: null });
+    expect(row?.details).toMatchObject({ trigger: 'schedule', lock: 'memory', deleted: run.result?.deleted.length, failed: 0 });
+    expect(row?.finishedAt).toBeInstanceOf(Date);
+    // … and pushed
     const group = (await groups()).find((candidate) => candidate.labels.instance === containerId);
     const runs = group?.job_runs_total as { metrics: Array<{ labels: Record<string, string>; value: string }> } | undefined;
     // The grouping key's job replaces the metric's own `job` label: the job is the `function`.
@@ -116,17 +145,20 @@ describe('the Pushgateway janitor', () => {
     expect(group?.job_last_success_timestamp_seconds).toBeDefined();
   });
 
-  it('does nothing, successfully, where no Pushgateway is configured', async () => {
+  it('is skipped, touching nothing, where no Pushgateway is configured', async () => {
     // Prepare
     delete process.env.PUSHGATEWAY_URL;
-    vi.resetModules();
-    const { handler } = await import('../../../../scheduled/janitor.js');
+    const handler = await freshHandler();
     const context = createLambdaContext({ functionName: 'signal-harvester-test-janitor', timeoutSeconds: 60, memorySize: 1024, region: 'us-east-1' });
 
     // Act
-    const result = await handler(buildScheduledEvent({ region: 'us-east-1', functionName: 'signal-harvester-test-janitor' }), context);
+    const run = await handler(buildScheduledEvent({ region: 'us-east-1', functionName: 'signal-harvester-test-janitor' }), context);
 
     // Assess
-    expect(result).toEqual({ deleted: [], kept: 0, failed: 0, skipped: 'no_pushgateway' });
+    expect(run).toMatchObject({ job: 'janitor', status: 'skipped', reason: 'no_pushgateway' });
+    expect(run.result).toEqual({ deleted: [], kept: 0, failed: 0, skipped: 'no_pushgateway' });
+    const row = await getJobRun(database.db, run.runId ?? '');
+    expect(row).toMatchObject({ status: 'skipped', error: null });
+    expect(row?.details).toMatchObject({ trigger: 'schedule', reason: 'no_pushgateway', deleted: 0 });
   });
 });

@@ -228,6 +228,7 @@ describe('loadServiceSpec', () => {
         PUSHGATEWAY_URL: '',
         METRICS_PUSH_INTERVAL_MS: '10000',
         SECRETS_ID: 'signal-harvester/prod',
+        FUNCTION_NAME_PREFIX: 'signal-harvester-prod-',
       });
       expect(APP_VERSION).toMatch(/^\d+\.\d+\.\d+/);
     });
