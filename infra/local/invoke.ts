@@ -1,12 +1,16 @@
 // `npm run invoke -- <function> [--data JSON]`: runs one function once, as `serverless invoke`
 // would, and prints its result. Without --data, an HTTP function gets a GET of its first route and
-// a scheduled function an EventBridge scheduled event.
+// a scheduled function an EventBridge scheduled event. When `npm start` is running (on PORT, 3000
+// by default), the function runs there, through the Lambda Invoke API the runtime answers, so it
+// sees the same embedded database (which only one process may open); otherwise it runs in this
+// process, on the configured database, migrated first.
 import { parseArgs } from 'node:util';
+import { openAndMigrate } from '../../lib/db/prepare-local.js';
 import { buildHttpEvent } from './api-gateway-event.js';
 import { invokeFunction, loadFunctions } from './runtime.js';
 import { buildScheduledEvent } from './scheduled-event.js';
 import { loadServiceSpec } from './serverless-config.js';
-import { serverlessYmlPath } from './settings.js';
+import { localPort, serverlessYmlPath } from './settings.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -18,15 +22,36 @@ if (name === undefined || !spec.functions.some((fn) => fn.name === name)) {
   console.error(`usage: npm run invoke -- <function> [--data JSON]\nfunctions: ${spec.functions.map((fn) => fn.name).join(', ')}`);
   process.exit(2);
 }
-for (const [key, value] of Object.entries(spec.environment)) process.env[key] ??= value;
 
-const functions = await loadFunctions({ ...spec, functions: spec.functions.filter((fn) => fn.name === name) });
-const fn = functions.get(name);
-if (fn === undefined) throw new Error(`function ${name} failed to load`);
+/** The running local runtime's answer, or undefined when nothing listens on its port. */
+async function invokeRunningRuntime(event: unknown): Promise<{ result: unknown; failed: boolean } | undefined> {
+  const url = `http://127.0.0.1:${String(localPort())}/2015-03-31/functions/${encodeURIComponent(name ?? '')}/invocations`;
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', headers: { 'x-amz-invocation-type': 'RequestResponse' }, body: JSON.stringify(event) });
+  } catch {
+    return undefined; // not running: invoke in this process
+  }
+  const text = await response.text();
+  if (response.status === 404) return undefined; // something else on the port
+  const result: unknown = text === '' ? null : JSON.parse(text);
+  return { result, failed: !response.ok || response.headers.has('x-amz-function-error') };
+}
+
+async function invokeHere(event: unknown): Promise<unknown> {
+  for (const [key, value] of Object.entries(spec.environment)) process.env[key] ??= value;
+  await openAndMigrate();
+  const functions = await loadFunctions({ ...spec, functions: spec.functions.filter((fn) => fn.name === name) });
+  const fn = functions.get(name ?? '');
+  if (fn === undefined) throw new Error(`function ${String(name)} failed to load`);
+  return invokeFunction(fn, spec, event);
+}
 
 function defaultEvent(): unknown {
-  const route = fn?.spec.routes.find((r) => r.path !== '$default') ?? fn?.spec.routes[0];
-  if (route === undefined) return buildScheduledEvent({ region: spec.region, functionName: (fn as NonNullable<typeof fn>).functionName });
+  const fn = spec.functions.find((candidate) => candidate.name === name);
+  if (fn === undefined) throw new Error(`no function ${String(name)}`);
+  const route = fn.routes.find((r) => r.path !== '$default') ?? fn.routes[0];
+  if (route === undefined) return buildScheduledEvent({ region: spec.region, functionName: `${spec.service}-${spec.stage}-${fn.name}` });
   const path = route.path === '$default' ? '/' : route.path.replace(/\{[^}]+\}/g, 'example');
   const method = route.method === 'ANY' ? 'GET' : route.method;
   return buildHttpEvent({
@@ -43,9 +68,11 @@ function defaultEvent(): unknown {
 
 const event: unknown = values.data === undefined ? defaultEvent() : JSON.parse(values.data);
 try {
-  const result = await invokeFunction(fn, spec, event);
+  const remote = await invokeRunningRuntime(event);
+  const result = remote === undefined ? await invokeHere(event) : remote.result;
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (remote?.failed === true) process.exitCode = 1;
 } catch (error) {
-  console.error(`${name} failed: ${(error as Error).message}`);
+  console.error(`${String(name)} failed: ${(error as Error).message}`);
   process.exitCode = 1;
 }

@@ -1,0 +1,105 @@
+// The discover job end to end, as a developer runs it: the local runtime serving the real
+// serverless.yml (in this process, on a migrated PGlite), the sources pointed at a local server
+// answering with their recorded responses, and `npm run invoke -- discover` in its own process,
+// which runs the job in the runtime through its Lambda Invoke API. Then the API shows what it stored.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.js';
+import { repoRoot, serverlessYmlPath } from '../../infra/local/settings.js';
+import { resetConfig } from '../../lib/config.js';
+import { resetDb, setDb } from '../../lib/db/client.js';
+import { createPgliteDatabase, type TestDatabase } from '../support/databases.js';
+import { fixture, startSourceServer, type ReceivedRequest, type Reply, type SourceServer } from '../support/source-server.js';
+
+const run = promisify(execFile);
+
+const RECORDED: Record<string, { file: string; type: string }> = {
+  hackernews: { file: 'hackernews-page-2.json', type: 'application/json' },
+  github: { file: 'github-search-page-1.json', type: 'application/json' },
+  arxiv: { file: 'arxiv-page-0.xml', type: 'application/atom+xml' },
+  reddit: { file: 'reddit-new-page-1.json', type: 'application/json' },
+  x: { file: 'x-recent-search-page-1.json', type: 'application/json' },
+};
+
+interface SignalJson {
+  id: string;
+  source: string;
+  score: number;
+}
+
+describe('npm run invoke -- discover against the local runtime', () => {
+  let server: SourceServer;
+  let runtime: LocalRuntime;
+  let database: TestDatabase;
+  const saved = { ...process.env };
+  const slack: ReceivedRequest[] = [];
+
+  beforeAll(async () => {
+    server = await startSourceServer((request): Reply => {
+      if (request.path === '/slack') {
+        slack.push(request);
+        return { status: 200, body: 'ok' };
+      }
+      const source = request.path.split('/')[1] ?? '';
+      const recorded = RECORDED[source];
+      return recorded === undefined ? { status: 404 } : { status: 200, headers: { 'content-type': recorded.type }, body: fixture(recorded.file) };
+    });
+    Object.assign(process.env, {
+      HACKERNEWS_API_URL: `${server.url}/hackernews`,
+      GITHUB_API_URL: `${server.url}/github`,
+      ARXIV_API_URL: `${server.url}/arxiv`,
+      REDDIT_API_URL: `${server.url}/reddit`,
+      X_API_URL: `${server.url}/x`,
+      X_BEARER_TOKEN: 'e2e-bearer',
+      HACKERNEWS_QUERIES: 'llm',
+      GITHUB_QUERIES: 'topic:llm',
+      ARXIV_QUERIES: 'cat:cs.LG',
+      REDDIT_SUBREDDITS: 'MachineLearning',
+      X_QUERIES: 'llm',
+      SOURCE_MAX_PAGES: '1',
+      SLACK_WEBHOOK_URL: `${server.url}/slack`,
+      NOTIFY_MIN_SALIENCE: '0',
+      NOTIFY_MIN_DISCOVERY_SCORE: '0',
+    });
+    delete process.env.LAMBDA_ENDPOINT;
+    delete process.env.PUSHGATEWAY_URL;
+    resetConfig();
+    database = await createPgliteDatabase();
+    setDb(database.db);
+    runtime = await startLocalRuntime({ configPath: serverlessYmlPath, port: 0, schedules: false, database: false });
+  }, 60_000);
+
+  afterAll(async () => {
+    await runtime.close();
+    await resetDb();
+    await server.close();
+    process.env = saved;
+    resetConfig();
+  });
+
+  it('fills the database, and GET /v1/signals ranks what it stored by score', async () => {
+    // Act: the developer's command, in its own process, pointed at the runtime's port
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'infra/local/invoke.ts', 'discover'], {
+      cwd: repoRoot,
+      env: { ...process.env, PORT: new URL(runtime.url).port, LOG_LEVEL: 'warn' },
+      timeout: 60_000,
+    });
+    const result = JSON.parse(stdout) as { status: string; runId: string; result: { inserted: number; sources: Record<string, { status: string }> } };
+
+    // Assess: the job's own report…
+    expect(result.status).toBe('succeeded');
+    expect(Object.values(result.result.sources).map((source) => source.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(result.result.inserted).toBeGreaterThan(10);
+    // … what the API serves: every stored signal, best first, from every source
+    const response = await fetch(`${runtime.url}/v1/signals?sort=score&limit=100`);
+    expect(response.status).toBe(200);
+    const { items } = (await response.json()) as { items: SignalJson[] };
+    expect(items).toHaveLength(result.result.inserted);
+    const scores = items.map((item) => item.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(new Set(items.map((item) => item.source))).toEqual(new Set(Object.keys(RECORDED)));
+    // … and one Slack message for the run
+    expect(slack).toHaveLength(1);
+  });
+});
