@@ -28,11 +28,10 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
     const identifier = caller?.keyId ?? c.env?.event?.requestContext.http.sourceIp ?? NO_GATEWAY_IP;
     const decision = await options.limiter().check(identifier, tier);
     if (decision.reason === 'unlimited') return next();
-    if (!decision.allowed) {
-      setHeaders(c, decision);
-      throw new RateLimitedError(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
-    }
-    await next();
+    // Before the route: headers set now are part of whatever response the context builds (route,
+    // error or 404). Set after `next()`, each would make Hono copy the finished Response (3 copies).
     setHeaders(c, decision);
+    if (!decision.allowed) throw new RateLimitedError(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
+    await next();
   };
 }

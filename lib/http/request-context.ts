@@ -33,10 +33,12 @@ export function requestContext(options: RequestContextOptions): MiddlewareHandle
     const requestLog = log.child({ function_name: functionName, correlation_id: requestId, cold_start: coldStart });
     c.set('requestId', requestId);
     c.set('log', requestLog);
+    // Before the route, so every response the context builds carries it without Hono copying the
+    // finished Response (which a header set after `next()` costs).
+    c.header(CORRELATION_HEADER, requestId);
 
     await next();
 
-    c.header(CORRELATION_HEADER, requestId);
     requestLog.info('request completed', {
       method: c.req.method,
       route: c.req.routePath,

@@ -16,7 +16,9 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async function securityHeaders(c, next) {
     await secure(c, async () => {
       await next();
-      if (!c.res.headers.has('Cache-Control')) c.header('Cache-Control', 'no-store');
+      // On the finished response's own headers (ours are mutable), as hono's secureHeaders does:
+      // `c.header()` after the route would copy the whole Response.
+      if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
     });
   };
 }
