@@ -146,6 +146,16 @@ const schema = z.object({
   TOPIC_MERGE_SIMILARITY: z._default(z.coerce.number().check(z.minimum(0), z.maximum(1)), 0.85),
   /** A topic splits when its members form two groups whose centroids are less similar (cosine) than this. */
   TOPIC_SPLIT_SIMILARITY: z._default(z.coerce.number().check(z.minimum(0), z.maximum(1)), 0.7),
+
+  // ── Retention (scheduled/janitor.ts, lib/housekeeping/) ───────────────────────────────────────
+  /** Archived signals not updated for this many days are deleted, with their topic assignments (at most 100 years). */
+  SIGNAL_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(36_500)), 90),
+  /** job_runs rows started this many days ago are deleted, whatever their status (at most 100 years). */
+  JOB_RUN_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(36_500)), 30),
+  /** Rows one retention DELETE removes at most; each batch is its own statement (a short transaction). */
+  RETENTION_BATCH_SIZE: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10_000)), 1000),
+  /** Retention DELETEs one janitor run issues at most, both tables together; the next run goes on. */
+  RETENTION_MAX_BATCHES: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 50),
 });
 
 export type Config = z.output<typeof schema>;

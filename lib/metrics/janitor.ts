@@ -1,11 +1,11 @@
 // The Pushgateway forgets nothing by itself: every Lambda container leaves a group behind, so this
 // job deletes this service's groups whose last successful push (`push_time_seconds`, set by the
 // Pushgateway's clock) is older than a TTL. Other jobs' groups are never touched. A pipeline: list
-// the groups, pick the stale ones (pure), delete them a few at a time within the time left. The
-// run itself (lock, job_runs row, job metrics, the final push) is lib/job.ts's `runJob`.
+// the groups, pick the stale ones (pure), delete them a few at a time within the time left. This is
+// one part of the janitor's work, beside retention (lib/housekeeping/janitor-work.ts composes them);
+// the run itself (lock, job_runs row, job metrics, the final push) is lib/job.ts's `runJob`.
 import { getConfig } from '../config.js';
 import { PushgatewayError } from '../errors.js';
-import type { JobOutcome } from '../job.js';
 import { log } from '../log/index.js';
 import { groupingPath, PUSH_JOB, pushgatewayTarget, SAFETY_MARGIN_MS, type Grouping } from './pushgateway.js';
 
@@ -21,7 +21,7 @@ export interface PushGroup {
   pushTimeSeconds: number;
 }
 
-export interface JanitorResult {
+export interface SweepResult {
   /** Grouping labels of the groups deleted. */
   deleted: Grouping[];
   /** This job's groups left in place because they are fresh. */
@@ -101,7 +101,7 @@ async function deleteGroup(labels: Grouping, options: SweepOptions & { remaining
 }
 
 /** Lists the Pushgateway's groups and deletes this job's stale ones. Throws when it cannot list. */
-export async function sweepPushgateway(options: SweepOptions): Promise<JanitorResult> {
+export async function sweepPushgateway(options: SweepOptions): Promise<SweepResult> {
   const now = options.now ?? Date.now;
   const withClock = { ...options, remainingMs: options.remainingMs ?? (() => Number.POSITIVE_INFINITY) };
   const groups = await listGroups(withClock);
@@ -129,7 +129,7 @@ export async function sweepPushgateway(options: SweepOptions): Promise<JanitorRe
   return { deleted, kept, failed };
 }
 
-export interface JanitorRunOptions {
+export interface ConfiguredSweepOptions {
   /** Time left for the sweep, ms (runJob's JobContext.remainingMs: until its signal aborts). */
   remainingMs: () => number;
   /** The job's time budget (runJob's JobContext.signal). */
@@ -137,28 +137,27 @@ export interface JanitorRunOptions {
 }
 
 /**
- * One run's work, per configuration (PUSHGATEWAY_URL, PUSHGATEWAY_GROUP_TTL_MS): skipped without a
+ * The sweep per configuration (PUSHGATEWAY_URL, PUSHGATEWAY_GROUP_TTL_MS): skipped without a
  * Pushgateway, else a sweep. Throws when the Pushgateway cannot list its groups.
  */
-export async function runJanitor(options: JanitorRunOptions): Promise<JanitorResult> {
+export async function sweepConfiguredPushgateway(options: ConfiguredSweepOptions): Promise<SweepResult> {
   const config = getConfig();
   if (config.PUSHGATEWAY_URL === undefined) return { deleted: [], kept: 0, failed: 0, skipped: 'no_pushgateway' };
   return sweepPushgateway({ url: config.PUSHGATEWAY_URL, ttlMs: config.PUSHGATEWAY_GROUP_TTL_MS, remainingMs: options.remainingMs, signal: options.signal });
 }
 
-/** How a sweep counts: skipped without a Pushgateway, failed when a stale group is left behind. */
-export function janitorOutcome(result: JanitorResult): JobOutcome {
-  if (result.skipped !== undefined) return { status: 'skipped', reason: result.skipped };
-  if (result.failed > 0) return { status: 'failed', reason: `${String(result.failed)} stale Pushgateway groups could not be deleted` };
-  return { status: 'succeeded' };
+/** What went wrong in a sweep, for the run's outcome: stale groups left behind; undefined when none. */
+export function sweepProblem(result: SweepResult): string | undefined {
+  return result.failed > 0 ? `${String(result.failed)} stale Pushgateway groups could not be deleted` : undefined;
 }
 
-/** A run's details: counts, and the first few groups deleted (the count says the rest). */
-export function janitorDetails(result: JanitorResult): Record<string, unknown> {
+/** A sweep's details: counts, why it was skipped, and the first few groups deleted (the count says the rest). */
+export function sweepDetails(result: SweepResult): Record<string, unknown> {
   return {
     deleted: result.deleted.length,
     kept: result.kept,
     failed: result.failed,
+    ...(result.skipped === undefined ? {} : { skipped: result.skipped }),
     deleted_groups: result.deleted.slice(0, 20).map((labels) => groupingPath(labels)),
   };
 }
