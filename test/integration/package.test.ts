@@ -1,21 +1,52 @@
 // `serverless package` works offline, with no AWS credentials, and its CloudFormation template
 // holds every function of serverless.yml with its routes and schedules: the deployable artefact is
-// checked, not just the source.
+// checked, not just the source. Packaged twice, for dev and prod (the stages whose params differ
+// most), in one beforeAll: the per-stage settings, IAM, schedules and dead-letter queue are read
+// off the templates CloudFormation would get.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadServiceSpec } from '../../infra/local/serverless-config.js';
+import { loadServiceSpec, type ServiceSpec } from '../../infra/local/serverless-config.js';
 import { repoRoot, serverlessYmlPath } from '../../infra/local/settings.js';
 
 const run = promisify(execFile);
+
+const STAGES = ['dev', 'prod'] as const;
+type Stage = (typeof STAGES)[number];
 
 interface Resource {
   Type: string;
   Properties: Record<string, unknown>;
 }
+
+interface Template {
+  Resources: Record<string, Resource>;
+  Outputs?: Record<string, { Value: unknown }>;
+}
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** What each stage's params say (serverless.yml `params:`). */
+const EXPECTED: Record<Stage, { schedules: 'ENABLED' | 'DISABLED'; logRetentionDays: number; memorySize: number; dlqRetentionSeconds: number }> = {
+  dev: { schedules: 'DISABLED', logRetentionDays: 7, memorySize: 512, dlqRetentionSeconds: 4 * 24 * 3600 },
+  prod: { schedules: 'ENABLED', logRetentionDays: 30, memorySize: 1024, dlqRetentionSeconds: 14 * 24 * 3600 },
+};
+
+/** The schedule and asynchronous retry policy of each job. */
+const JOBS = {
+  janitor: { expression: 'rate(15 minutes)', maximumRetryAttempts: 0, maximumEventAgeSeconds: 900 },
+  discover: { expression: 'rate(1 hour)', maximumRetryAttempts: 1, maximumEventAgeSeconds: 3600 },
+  'evolve-topics': { expression: 'cron(0 3 * * ? *)', maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 },
+} as const;
+
+const DLQ_ARN = { 'Fn::GetAtt': ['JobDeadLetterQueue', 'Arn'] };
 
 /** Serverless's logical-id normalisation of a function name (`evolve-topics` → `EvolveDashtopics`). */
 function logicalName(name: string): string {
@@ -23,25 +54,62 @@ function logicalName(name: string): string {
   return normalised.charAt(0).toUpperCase() + normalised.slice(1);
 }
 
+/** The statements the Lambda execution role must hold on `stage`, exactly. */
+function expectedStatements(stage: Stage): Statement[] {
+  const account = 'arn:aws:lambda:${AWS::Region}:${AWS::AccountId}';
+  return [
+    {
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:CreateLogGroup', 'logs:TagResource'],
+      Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/signal-harvester-${stage}*:*` }],
+    },
+    {
+      Effect: 'Allow',
+      Action: ['logs:PutLogEvents'],
+      Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/signal-harvester-${stage}*:*:*` }],
+    },
+    {
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue'],
+      Resource: { 'Fn::Sub': `arn:aws:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:signal-harvester/${stage}-*` },
+    },
+    {
+      Effect: 'Allow',
+      Action: ['lambda:InvokeFunction'],
+      Resource: Object.keys(JOBS).map((job) => ({ 'Fn::Sub': `${account}:function:signal-harvester-${stage}-${job}` })),
+    },
+    { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: DLQ_ARN },
+  ];
+}
+
+function ofType(template: Template, type: string): Array<[string, Resource]> {
+  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+}
+
 describe('npm run package', () => {
   let outDir: string;
+  const templates = {} as Record<Stage, Template>;
+  const specs = Object.fromEntries(STAGES.map((stage) => [stage, loadServiceSpec({ path: serverlessYmlPath, stage })])) as Record<Stage, ServiceSpec>;
+  const spec = specs.dev;
+  /** Dev's resources, for the checks that hold on every stage. */
   let resources: Record<string, Resource>;
-  const spec = loadServiceSpec({ path: serverlessYmlPath, stage: 'dev' });
 
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'sh-package-'));
     // No credentials and no network: packaging must not need either.
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
-    await run(join(repoRoot, 'node_modules/.bin/serverless'), ['package', '--stage', 'dev', '--package', outDir], {
-      cwd: repoRoot,
-      env,
-      timeout: 120_000,
-    });
-    const template = JSON.parse(await readFile(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
-      Resources: Record<string, Resource>;
-    };
-    resources = template.Resources;
-  }, 150_000);
+    // One after the other: serverless-esbuild builds in the service's own .esbuild/ folder.
+    for (const stage of STAGES) {
+      const stageDir = join(outDir, stage);
+      await run(join(repoRoot, 'node_modules/.bin/serverless'), ['package', '--stage', stage, '--package', stageDir], {
+        cwd: repoRoot,
+        env,
+        timeout: 120_000,
+      });
+      templates[stage] = JSON.parse(await readFile(join(stageDir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+    }
+    resources = templates.dev.Resources;
+  }, 240_000);
 
   afterAll(async () => {
     await rm(outDir, { recursive: true, force: true });
@@ -70,22 +138,26 @@ describe('npm run package', () => {
     expect(api?.Properties.CorsConfiguration).toBeUndefined();
   });
 
-  it('creates a rule for every schedule, disabled where serverless.yml says so', () => {
-    const rules = Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule');
-    const expected = spec.functions.flatMap((fn) => fn.schedules.map((s) => `${s.expression} ${s.enabled ? 'ENABLED' : 'DISABLED'}`));
-    expect(rules.map((r) => `${String(r.Properties.ScheduleExpression)} ${String(r.Properties.State)}`).sort()).toEqual(expected.sort());
+  it('creates a rule for every schedule, disabled where serverless.yml says so, on each stage', () => {
+    for (const stage of STAGES) {
+      const rules = ofType(templates[stage], 'AWS::Events::Rule').map(([, rule]) => rule);
+      const expected = specs[stage].functions.flatMap((fn) => fn.schedules.map((s) => `${s.expression} ${s.enabled ? 'ENABLED' : 'DISABLED'}`));
+      expect(rules.map((r) => `${String(r.Properties.ScheduleExpression)} ${String(r.Properties.State)}`).sort(), stage).toEqual(expected.sort());
+    }
   });
 
   it('grants no wildcard IAM action', () => {
-    const roles = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Role');
-    const text = JSON.stringify(roles);
-    expect(roles.length).toBeGreaterThan(0);
-    expect(text).not.toMatch(/"Action":\s*"\*"|"[a-z0-9-]+:\*"/);
+    for (const stage of STAGES) {
+      const roles = ofType(templates[stage], 'AWS::IAM::Role');
+      const text = JSON.stringify(roles);
+      expect(roles.length).toBeGreaterThan(0);
+      expect(text).not.toMatch(/"Action":\s*"\*"|"[a-z0-9-]+:\*"/);
+    }
   });
 
   it('writes one zip per function holding only its minified ESM bundle', async () => {
     for (const fn of spec.functions) {
-      const zip = join(outDir, `${fn.name}.zip`);
+      const zip = join(outDir, 'dev', `${fn.name}.zip`);
       const { stdout } = await run('unzip', ['-l', zip]);
       const files = stdout
         .split('\n')
@@ -99,5 +171,94 @@ describe('npm run package', () => {
       expect(bundle.length, `${fn.name} bundle bytes`).toBeLessThanOrEqual(300 * 1024);
       expect(bundle).toContain('createRequire');
     }
+  });
+
+  describe.each(STAGES)('the %s template', (stage) => {
+    const expected = EXPECTED[stage];
+
+    it('gives the one execution role exactly the logs, secret, job-invoke and dead-letter statements, none with a wildcard action', () => {
+      // Prepare
+      const roles = ofType(templates[stage], 'AWS::IAM::Role');
+      const policies = roles.flatMap(([, role]) => (role.Properties.Policies ?? []) as Array<{ PolicyDocument: { Statement: Statement[] } }>);
+      const statements = policies.flatMap((policy) => policy.PolicyDocument.Statement);
+
+      // Assess
+      expect(roles.map(([id]) => id)).toEqual(['IamRoleLambdaExecution']);
+      expect(ofType(templates[stage], 'AWS::IAM::Policy')).toEqual([]);
+      expect(statements).toEqual(expectedStatements(stage));
+      for (const statement of statements) {
+        expect(statement.Effect).toBe('Allow');
+        for (const action of [statement.Action].flat()) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+        expect(JSON.stringify(statement.Resource)).not.toMatch(/^"\*"$|"\*"/);
+      }
+    });
+
+    it('schedules every job at its rate, the rules enabled as the stage params say', () => {
+      // Prepare
+      const rules = ofType(templates[stage], 'AWS::Events::Rule').map(([, rule]) => rule.Properties);
+
+      // Assess: one rule per job, on that job's function
+      expect(rules).toHaveLength(Object.keys(JOBS).length);
+      for (const [job, policy] of Object.entries(JOBS)) {
+        const rule = rules.find((properties) => JSON.stringify(properties.Targets).includes(`"${logicalName(job)}LambdaFunction"`));
+        expect(rule, job).toMatchObject({ ScheduleExpression: policy.expression, State: expected.schedules });
+      }
+      // The local runtime reads the same params: it fires what the stage enables.
+      const local = specs[stage].functions.flatMap((fn) => fn.schedules.map((s) => s.enabled));
+      expect(local).toEqual(local.map(() => expected.schedules === 'ENABLED'));
+    });
+
+    it('retries each job as its policy says, then sends it to the dead-letter queue; no HTTP function has either', () => {
+      const { Resources } = templates[stage];
+      for (const fn of specs[stage].functions) {
+        const id = logicalName(fn.name);
+        const policy = (JOBS as Record<string, (typeof JOBS)[keyof typeof JOBS] | undefined>)[fn.name];
+        const invokeConfig = Resources[`${id}LambdaEvConf`];
+        const deadLetter = Resources[`${id}LambdaFunction`]?.Properties.DeadLetterConfig;
+        if (policy === undefined) {
+          expect(invokeConfig, fn.name).toBeUndefined();
+          expect(deadLetter, fn.name).toBeUndefined();
+          continue;
+        }
+        expect(invokeConfig?.Type).toBe('AWS::Lambda::EventInvokeConfig');
+        expect(invokeConfig?.Properties, fn.name).toMatchObject({
+          FunctionName: { Ref: `${id}LambdaFunction` },
+          MaximumRetryAttempts: policy.maximumRetryAttempts,
+          MaximumEventAgeInSeconds: policy.maximumEventAgeSeconds,
+        });
+        expect(deadLetter, fn.name).toEqual({ TargetArn: DLQ_ARN });
+      }
+    });
+
+    it('creates the dead-letter queue, encrypted, kept as the stage says, and outputs its URL', () => {
+      const queues = ofType(templates[stage], 'AWS::SQS::Queue');
+
+      expect(queues.map(([id]) => id)).toEqual(['JobDeadLetterQueue']);
+      expect(queues[0]?.[1].Properties).toEqual({
+        QueueName: `signal-harvester-${stage}-jobs-dlq`,
+        MessageRetentionPeriod: expected.dlqRetentionSeconds,
+        SqsManagedSseEnabled: true,
+      });
+      expect(templates[stage].Outputs?.JobDeadLetterQueueUrl?.Value).toEqual({ Ref: 'JobDeadLetterQueue' });
+    });
+
+    it('keeps logs and sizes functions as the stage params say', () => {
+      const { Resources } = templates[stage];
+      const logGroups = ofType(templates[stage], 'AWS::Logs::LogGroup').map(([, group]) => group.Properties.RetentionInDays);
+      expect(logGroups).toHaveLength(specs[stage].functions.length);
+      expect(new Set(logGroups)).toEqual(new Set([expected.logRetentionDays]));
+      for (const fn of specs[stage].functions) {
+        // The local runtime resolves the same memory and timeout the cloud gets.
+        expect(Resources[`${logicalName(fn.name)}LambdaFunction`]?.Properties, fn.name).toMatchObject({ MemorySize: fn.memorySize, Timeout: fn.timeoutSeconds });
+      }
+      expect(Resources.SignalsLambdaFunction?.Properties.MemorySize).toBe(expected.memorySize);
+    });
+  });
+
+  it('keeps every schedule on for the local runtime (`npm start`)', () => {
+    const local = loadServiceSpec({ path: serverlessYmlPath, stage: 'local' });
+    const schedules = local.functions.flatMap((fn) => fn.schedules.map((s) => `${fn.name} ${s.expression} ${String(s.enabled)}`));
+
+    expect(schedules.sort()).toEqual(Object.entries(JOBS).map(([job, policy]) => `${job} ${policy.expression} true`).sort());
   });
 });
