@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Sleep } from '../../lib/harvest/sources/http.js';
 import type { FetchContext } from '../../lib/harvest/types.js';
 
@@ -26,6 +27,8 @@ export interface Reply {
   body?: string;
   /** Wait this long before answering, ms (a slow source). */
   delayMs?: number;
+  /** Send the status, headers and body, then leave the response open: an answer that stalls midway. */
+  stall?: boolean;
 }
 
 export type Responder = (request: ReceivedRequest) => Reply | Promise<Reply>;
@@ -40,7 +43,9 @@ export interface SourceServer {
   close(): Promise<void>;
 }
 
-export async function startSourceServer(responder: Responder = () => ({ status: 404 })): Promise<SourceServer> {
+const notFound: Responder = () => ({ status: 404 });
+
+export async function startSourceServer(responder: Responder = notFound): Promise<SourceServer> {
   let current = responder;
   const requests: ReceivedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -61,7 +66,8 @@ export async function startSourceServer(responder: Responder = () => ({ status: 
       const send = (): void => {
         if (response.destroyed) return;
         response.writeHead(reply.status ?? 200, reply.headers ?? {});
-        response.end(reply.body ?? '');
+        if (reply.stall === true) response.write(reply.body ?? '');
+        else response.end(reply.body ?? '');
       };
       if (reply.delayMs === undefined) return send();
       const timer = setTimeout(() => {
@@ -85,6 +91,52 @@ export async function startSourceServer(responder: Responder = () => ({ status: 
       return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
   };
+}
+
+/** A source server shared by a test file: its lifecycle belongs to `useSourceServer`. */
+export type SharedSourceServer = Omit<SourceServer, 'close'>;
+
+/**
+ * Registers the hooks for one source server per test file (call it at module level): started
+ * before all tests, closed after them, and before each test its requests forgotten and `responder`
+ * (default: 404 to everything) answering again. Its `url` can be read from a hook or a test on.
+ */
+export function useSourceServer(responder: Responder = notFound): SharedSourceServer {
+  let started: SourceServer | undefined;
+  const current = (): SourceServer => {
+    if (started === undefined) throw new Error('the source server starts in beforeAll: use it from a hook or a test');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startSourceServer(responder);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  beforeEach(() => {
+    current().requests.length = 0;
+    current().respond(responder);
+  });
+  return {
+    get url() {
+      return current().url;
+    },
+    get requests() {
+      return current().requests;
+    },
+    respond(next) {
+      current().respond(next);
+    },
+  };
+}
+
+/** A port on 127.0.0.1 that nothing listens on (one opened and closed again): a refused connection. */
+export async function unusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  return port;
 }
 
 /** The text of a recorded response in test/fixtures/sources/. */

@@ -3,11 +3,10 @@
 // good answer, and every way an answer can fail — HTTP 500, a stall past the timeout, a body that
 // is not JSON, values out of range, a spent budget, a refused connection, the run ending — each
 // one a keyword classification with its reason counted.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClassifier, createLlmClassifier, type ClassifierConfig } from '../../../../lib/harvest/classify/index.js';
 import type { HarvestedItem } from '../../../../lib/harvest/types.js';
+import { unusedPort, useSourceServer, type Responder } from '../../../support/source-server.js';
 
 const KEY = 'sk-integration-test-key';
 
@@ -19,8 +18,6 @@ interface Received {
   body: Record<string, unknown>;
 }
 
-type Behaviour = (response: ServerResponse) => void;
-
 function completion(content: string): string {
   return JSON.stringify({
     id: 'chatcmpl-1',
@@ -30,51 +27,31 @@ function completion(content: string): string {
   });
 }
 
+const JSON_TYPE = { 'content-type': 'application/json' };
+
 const answers = {
-  ok: (content: string): Behaviour => (response) => response.writeHead(200, { 'content-type': 'application/json' }).end(completion(content)),
-  status: (status: number): Behaviour => (response) => response.writeHead(status, { 'content-type': 'application/json' }).end('{"error":{"message":"boom"}}'),
-  raw: (body: string): Behaviour => (response) => response.writeHead(200, { 'content-type': 'application/json' }).end(body),
+  ok: (content: string): Responder => () => ({ status: 200, headers: JSON_TYPE, body: completion(content) }),
+  status: (status: number): Responder => () => ({ status, headers: JSON_TYPE, body: '{"error":{"message":"boom"}}' }),
+  raw: (body: string): Responder => () => ({ status: 200, headers: JSON_TYPE, body }),
   /** Headers, then nothing: the body never completes. */
-  stall: (): Behaviour => (response) => response.writeHead(200, { 'content-type': 'application/json' }).write('{"choices":'),
+  stall: (): Responder => () => ({ status: 200, headers: JSON_TYPE, body: '{"choices":', stall: true }),
 };
 
-let server: Server;
-let baseUrl: string;
-let behaviour: Behaviour;
-const received: Received[] = [];
+const server = useSourceServer(answers.ok('{"category":"security","sentiment":"negative","urgency":4}'));
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    void readBody(request).then((text) => {
-      received.push({
-        method: request.method ?? '',
-        url: request.url ?? '',
-        authorization: request.headers.authorization,
-        contentType: request.headers['content-type'],
-        body: JSON.parse(text) as Record<string, unknown>,
-      });
-      behaviour(response);
-    });
+/** The requests the server received, in order. */
+function received(): Received[] {
+  return server.requests.map((request) => {
+    const query = request.query.toString();
+    return {
+      method: request.method,
+      url: query === '' ? request.path : `${request.path}?${query}`,
+      authorization: request.headers.authorization,
+      contentType: request.headers['content-type'],
+      body: JSON.parse(request.body) as Record<string, unknown>,
+    };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
-
-beforeEach(() => {
-  received.length = 0;
-  behaviour = answers.ok('{"category":"security","sentiment":"negative","urgency":4}');
-});
+}
 
 function item(title: string, overrides: Partial<HarvestedItem> = {}): HarvestedItem {
   return {
@@ -93,7 +70,7 @@ function item(title: string, overrides: Partial<HarvestedItem> = {}): HarvestedI
 }
 
 function config(overrides: Partial<ClassifierConfig> = {}): ClassifierConfig {
-  return { LLM_API_URL: `${baseUrl}/v1`, LLM_API_KEY: KEY, LLM_MODEL: 'tiny', LLM_BUDGET_PER_RUN: 10, LLM_TIMEOUT_MS: 2000, ...overrides };
+  return { LLM_API_URL: `${server.url}/v1`, LLM_API_KEY: KEY, LLM_MODEL: 'tiny', LLM_BUDGET_PER_RUN: 10, LLM_TIMEOUT_MS: 2000, ...overrides };
 }
 
 describe('LLM classification over HTTP', () => {
@@ -117,7 +94,7 @@ describe('LLM classification over HTTP', () => {
     await classifier.classify(item('Is the API down?', { text: 'x'.repeat(3000) }));
 
     // Assess
-    const [request] = received;
+    const [request] = received();
     expect(request).toMatchObject({ method: 'POST', url: '/v1/chat/completions', authorization: `Bearer ${KEY}`, contentType: 'application/json' });
     expect(request?.body).toMatchObject({ model: 'tiny', response_format: { type: 'json_object' } });
     const messages = request?.body.messages as Array<{ role: string; content: string }>;
@@ -130,18 +107,18 @@ describe('LLM classification over HTTP', () => {
 
   it('uses a URL that already ends in /chat/completions as given', async () => {
     // Prepare
-    const classifier = createClassifier(config({ LLM_API_URL: `${baseUrl}/openai/deployments/tiny/chat/completions` }));
+    const classifier = createClassifier(config({ LLM_API_URL: `${server.url}/openai/deployments/tiny/chat/completions` }));
 
     // Act
     await classifier.classify(item('anything'));
 
     // Assess
-    expect(received[0]?.url).toBe('/openai/deployments/tiny/chat/completions');
+    expect(received()[0]?.url).toBe('/openai/deployments/tiny/chat/completions');
   });
 
   it('validates an artifact’s answer against the artifact categories', async () => {
     // Prepare
-    behaviour = answers.ok('{"category":"funding","sentiment":"neutral","urgency":1}');
+    server.respond(answers.ok('{"category":"funding","sentiment":"neutral","urgency":1}'));
     const classifier = createClassifier(config());
 
     // Act
@@ -164,7 +141,7 @@ describe('LLM classification over HTTP', () => {
     ['an unknown sentiment', () => answers.ok('{"category":"outage","sentiment":"furious","urgency":2}'), 'invalid_answer'],
   ] as const)('falls back to keywords on %s', async (_case, answer, reason) => {
     // Prepare
-    behaviour = answer();
+    server.respond(answer());
     const classifier = createClassifier(config());
 
     // Act
@@ -178,7 +155,7 @@ describe('LLM classification over HTTP', () => {
 
   it('falls back on a timeout, within LLM_TIMEOUT_MS', async () => {
     // Prepare
-    behaviour = answers.stall();
+    server.respond(answers.stall());
     const classifier = createClassifier(config({ LLM_TIMEOUT_MS: 300 }));
 
     // Act
@@ -201,17 +178,14 @@ describe('LLM classification over HTTP', () => {
     const results = await Promise.all(['a', 'b', 'c', 'Outage d'].map((title) => classifier.classify(item(title))));
 
     // Assess
-    expect(received).toHaveLength(2);
+    expect(received()).toHaveLength(2);
     expect(results.map((result) => result.by)).toEqual(['llm', 'llm', 'keyword', 'keyword']);
     expect(classifier.stats()).toMatchObject({ llm: 2, keyword: 2, llmCalls: 2, fallbacks: { budget: 2 } });
   });
 
   it('falls back on a refused connection', async () => {
     // Prepare: a port nothing listens on (a server opened and closed)
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await unusedPort();
     const classifier = createClassifier(config({ LLM_API_URL: `http://127.0.0.1:${String(port)}/v1` }));
 
     // Act
@@ -224,9 +198,9 @@ describe('LLM classification over HTTP', () => {
 
   it('ends an in-flight request when the run is aborted', async () => {
     // Prepare
-    behaviour = answers.stall();
+    server.respond(answers.stall());
     const run = new AbortController();
-    const classifier = createLlmClassifier({ url: `${baseUrl}/v1`, apiKey: KEY, model: 'tiny', budget: 5, timeoutMs: 5000, signal: run.signal });
+    const classifier = createLlmClassifier({ url: `${server.url}/v1`, apiKey: KEY, model: 'tiny', budget: 5, timeoutMs: 5000, signal: run.signal });
 
     // Act
     const pending = classifier.classify(item('Service outage'));

@@ -11,21 +11,11 @@ import { createKeywordClassifier } from '../../../../lib/harvest/classify/index.
 import { runHarvest, type HarvestOptions, type HarvestReport } from '../../../../lib/harvest/pipeline.js';
 import { createSources } from '../../../../lib/harvest/sources/index.js';
 import { closeDatabases, createPostgresDatabase, type TestDatabase } from '../../../support/databases.js';
-import {
-  fixture,
-  fixtureJson,
-  json,
-  recordingSleep,
-  startSourceServer,
-  type ReceivedRequest,
-  type Reply,
-  type SourceServer,
-} from '../../../support/source-server.js';
+import { fixture, fixtureJson, json, recordingSleep, useSourceServer, type ReceivedRequest, type Reply } from '../../../support/source-server.js';
 
 /** How each source answers; a test replaces one to make it fail. */
 type Behaviour = Partial<Record<'hackernews' | 'github' | 'arxiv' | 'reddit' | 'x', (request: ReceivedRequest) => Reply>>;
 
-let server: SourceServer;
 let database: TestDatabase;
 /** For the failing-sources run, so its rows never mix with the recorded runs'. */
 let isolated: TestDatabase;
@@ -90,16 +80,16 @@ async function stored(): Promise<Signal[]> {
   return (await listSignals(database.db, { sort: 'fetched_at', order: 'asc', limit: 1000 })).items;
 }
 
+const server = useSourceServer((request) => {
+  if (request.path === '/slack') slackBodies.push(JSON.parse(request.body) as { text: string; blocks: unknown[] });
+  return route(request);
+});
+
 beforeAll(async () => {
-  server = await startSourceServer((request) => {
-    if (request.path === '/slack') slackBodies.push(JSON.parse(request.body) as { text: string; blocks: unknown[] });
-    return route(request);
-  });
   [database, isolated] = await Promise.all([createPostgresDatabase(), createPostgresDatabase()]);
 });
 
 afterAll(async () => {
-  await server.close();
   await Promise.all([database.dispose(), isolated.dispose()]);
   await closeDatabases();
 });

@@ -3,15 +3,14 @@
 // Retry-After on a 429, a receiver that is always down or never answers (sent: false, no throw,
 // within the budget), and a webhook URL that never shows up in errors or logs. Also the pure parts
 // the sender relies on: which signals are selected, and how the message is built.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Signal } from '../../../../lib/db/signal-model.js';
 import { notificationScore, selectForNotification } from '../../../../lib/harvest/notify/select.js';
 import { buildSlackMessage, escapeMrkdwn, MAX_SIGNALS_PER_MESSAGE, type SlackSignal } from '../../../../lib/harvest/notify/slack-message.js';
 import { notifySlack, type SlackNotifyOptions } from '../../../../lib/harvest/notify/slack.js';
 import { resetLog } from '../../../../lib/log/index.js';
 import { captureOutput } from '../../../support/capture-log.js';
+import { inTurn, unusedPort, useSourceServer, type Reply, type Responder } from '../../../support/source-server.js';
 
 /** The secret part of a webhook URL. */
 const WEBHOOK_PATH = '/services/T000/B000/secret-webhook-token';
@@ -21,46 +20,26 @@ interface Received {
   body: { text: string; blocks: Array<{ type: string; text: { type: string; text: string } }> };
 }
 
-type Behaviour = (response: ServerResponse, attempt: number) => void;
-
 const reply = {
-  ok: (): Behaviour => (response) => response.writeHead(200, { 'content-type': 'text/plain' }).end('ok'),
-  status: (status: number, body = 'error', headers: Record<string, string> = {}): Behaviour => (response) =>
-    response.writeHead(status, { 'content-type': 'text/plain', ...headers }).end(body),
-  never: (): Behaviour => () => undefined,
-  sequence: (...steps: Behaviour[]): Behaviour => (response, attempt) => (steps[Math.min(attempt, steps.length) - 1] ?? reply.ok())(response, attempt),
+  ok: (): Reply => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' }),
+  status: (status: number, body = 'error', headers: Record<string, string> = {}): Reply => ({ status, headers: { 'content-type': 'text/plain', ...headers }, body }),
+  /** A receiver that never answers. */
+  never: (): Responder => () => new Promise<Reply>(() => undefined),
 };
 
-let server: Server;
+const server = useSourceServer(() => reply.ok());
 let webhookUrl: string;
-let behaviour: Behaviour;
-const received: Received[] = [];
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+beforeAll(() => {
+  webhookUrl = `${server.url}${WEBHOOK_PATH}`;
+});
+
+/** The messages the receiver got, in order, with their content type. */
+function received(): Received[] {
+  return server.requests.map((request) => ({ contentType: request.headers['content-type'], body: JSON.parse(request.body) as Received['body'] }));
 }
 
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    void readBody(request).then((text) => {
-      received.push({ contentType: request.headers['content-type'], body: JSON.parse(text) as Received['body'] });
-      behaviour(response, received.length);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  webhookUrl = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}${WEBHOOK_PATH}`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
-
 beforeEach(() => {
-  received.length = 0;
-  behaviour = reply.ok();
   vi.stubEnv('LOG_LEVEL', 'info');
   resetLog();
 });
@@ -119,8 +98,8 @@ describe('notifySlack', () => {
 
     // Assess
     expect(result).toEqual({ sent: true, attempts: 1, signalIds: ['1', '2', '3'], status: 200 });
-    expect(received).toHaveLength(1);
-    const { body, contentType } = received[0] ?? { body: { text: '', blocks: [] } };
+    expect(received()).toHaveLength(1);
+    const { body, contentType } = received()[0] ?? { body: { text: '', blocks: [] } };
     expect(contentType).toBe('application/json');
     expect(body.blocks).toHaveLength(4);
     expect(body.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Signal Harvester: 3 new signals' } });
@@ -144,7 +123,7 @@ describe('notifySlack', () => {
 
     // Assess
     expect(result.signalIds).toEqual(['1', '2']);
-    expect(received[0]?.body.blocks).toHaveLength(3);
+    expect(received()[0]?.body.blocks).toHaveLength(3);
   });
 
   it('escapes &, < and > so a title cannot mention @channel or break its link', async () => {
@@ -152,14 +131,14 @@ describe('notifySlack', () => {
     await notifySlack([signal(1, { title: '<!channel> Tom & Jerry > <https://evil.example|click>', url: 'https://a.example/x?a=1|b' })], { webhookUrl });
 
     // Assess
-    const section = received[0]?.body.blocks[1]?.text.text ?? '';
+    const section = received()[0]?.body.blocks[1]?.text.text ?? '';
     expect(section).toBe('*<https://a.example/x?a=1%7Cb|&lt;!channel&gt; Tom &amp; Jerry &gt; &lt;https://evil.example|click&gt;>*\nhackernews · outage · salience 75.0');
-    expect(received[0]?.body.text).not.toContain('<!channel>');
+    expect(received()[0]?.body.text).not.toContain('<!channel>');
   });
 
   it('retries after a 500 and succeeds on the second attempt, after the backoff', async () => {
     // Prepare
-    behaviour = reply.sequence(reply.status(500), reply.ok());
+    server.respond(inTurn(reply.status(500), reply.ok()));
     const { sleep, waits } = recordingSleep();
 
     // Act
@@ -168,13 +147,13 @@ describe('notifySlack', () => {
     // Assess
     expect(result).toMatchObject({ sent: true, attempts: 2 });
     expect(waits).toEqual([500]);
-    expect(received).toHaveLength(2);
-    expect(received[1]?.body).toEqual(received[0]?.body);
+    expect(received()).toHaveLength(2);
+    expect(received()[1]?.body).toEqual(received()[0]?.body);
   });
 
   it('honours Retry-After on a 429', async () => {
     // Prepare
-    behaviour = reply.sequence(reply.status(429, 'rate_limited', { 'retry-after': '2' }), reply.ok());
+    server.respond(inTurn(reply.status(429, 'rate_limited', { 'retry-after': '2' }), reply.ok()));
     const { sleep, waits } = recordingSleep();
 
     // Act
@@ -187,7 +166,7 @@ describe('notifySlack', () => {
 
   it('gives up at once when Retry-After is longer than the time left', async () => {
     // Prepare
-    behaviour = reply.status(429, 'rate_limited', { 'retry-after': '30' });
+    server.respond(() => reply.status(429, 'rate_limited', { 'retry-after': '30' }));
     const { sleep, waits } = recordingSleep();
 
     // Act
@@ -201,7 +180,7 @@ describe('notifySlack', () => {
 
   it('returns sent: false after its attempts against a receiver that is always down, backing off in between', async () => {
     // Prepare
-    behaviour = reply.status(503, 'down');
+    server.respond(() => reply.status(503, 'down'));
     const { sleep, waits } = recordingSleep();
 
     // Act
@@ -210,12 +189,12 @@ describe('notifySlack', () => {
     // Assess
     expect(result).toEqual({ sent: false, attempts: 3, signalIds: ['1', '2'], status: 503, error: 'HTTP 503 down' });
     expect(waits).toEqual([200, 400]);
-    expect(received).toHaveLength(3);
+    expect(received()).toHaveLength(3);
   });
 
   it('does not retry a request Slack refuses (4xx other than 429)', async () => {
     // Prepare
-    behaviour = reply.status(400, 'invalid_payload');
+    server.respond(() => reply.status(400, 'invalid_payload'));
 
     // Act
     const result = await notifySlack([signal(1)], { webhookUrl });
@@ -226,7 +205,7 @@ describe('notifySlack', () => {
 
   it('stops within its time budget when the receiver never answers, real waits included', async () => {
     // Prepare
-    behaviour = reply.never();
+    server.respond(reply.never());
 
     // Act
     const started = performance.now();
@@ -240,10 +219,7 @@ describe('notifySlack', () => {
 
   it('retries a refused connection and reports the error code, never the webhook URL', async () => {
     // Prepare: a port nothing listens on
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await unusedPort();
     const output = captureOutput();
     const { sleep } = recordingSleep();
 
@@ -259,7 +235,7 @@ describe('notifySlack', () => {
 
   it('ends when the run aborts during a wait', async () => {
     // Prepare
-    behaviour = reply.status(500);
+    server.respond(() => reply.status(500));
     const run = new AbortController();
 
     // Act
@@ -277,7 +253,7 @@ describe('notifySlack', () => {
 
     // Assess
     expect(result).toEqual({ sent: false, attempts: 0, signalIds: [], error: 'nothing to send' });
-    expect(received).toHaveLength(0);
+    expect(received()).toHaveLength(0);
   });
 });
 

@@ -2,24 +2,12 @@
 // (one or many authors and categories, versioned and old-style ids), the published cursor and the
 // stop at the first entry that is not newer, paging by start/max_results, pacing, a single-entry
 // feed, the error feed, and broken XML.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../../lib/config.js';
 import { arxivId, arxivOptionsFromConfig, createArxivSource, type ArxivSourceOptions } from '../../../../../lib/harvest/sources/arxiv.js';
-import { fixture, recordingSleep, runContext, startSourceServer, type ReceivedRequest, type Reply, type SourceServer } from '../../../../support/source-server.js';
+import { fixture, recordingSleep, runContext, useSourceServer, type ReceivedRequest, type Reply } from '../../../../support/source-server.js';
 
-let server: SourceServer;
-
-beforeAll(async () => {
-  server = await startSourceServer();
-});
-
-afterAll(async () => {
-  await server.close();
-});
-
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useSourceServer();
 
 function atom(name: string): Reply {
   return { status: 200, headers: { 'content-type': 'application/atom+xml; charset=utf-8' }, body: fixture(name) };

@@ -1,34 +1,12 @@
 // The GitHub adapter against a local server playing the REST search API with recorded pages: how
 // repositories become signals, the pushed:> cursor, paging by per_page/total_count, the headers
 // (token only when set), rate-limit 403s and a bad item in the middle of a page.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../../lib/config.js';
 import { createGitHubSource, gitHubOptionsFromConfig, type GitHubSourceOptions } from '../../../../../lib/harvest/sources/github.js';
-import {
-  fixtureJson,
-  inTurn,
-  json,
-  recordingSleep,
-  runContext,
-  startSourceServer,
-  type ReceivedRequest,
-  type Reply,
-  type SourceServer,
-} from '../../../../support/source-server.js';
+import { fixtureJson, inTurn, json, recordingSleep, runContext, useSourceServer, type ReceivedRequest, type Reply } from '../../../../support/source-server.js';
 
-let server: SourceServer;
-
-beforeAll(async () => {
-  server = await startSourceServer();
-});
-
-afterAll(async () => {
-  await server.close();
-});
-
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useSourceServer();
 
 interface SearchPage {
   total_count: number;

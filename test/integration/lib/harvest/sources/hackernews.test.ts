@@ -1,35 +1,12 @@
 // The Hacker News adapter against a local server playing Algolia's HN Search API with recorded
 // pages: how hits become stories, the created_at_i cursor, paging by page/nbPages, the page limit,
 // shouldStop, retries, and one failing query leaving the others alone.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHackerNewsSource, hackerNewsOptionsFromConfig, type HackerNewsSourceOptions } from '../../../../../lib/harvest/sources/hackernews.js';
 import { loadConfig } from '../../../../../lib/config.js';
-import {
-  fixture,
-  fixtureJson,
-  inTurn,
-  json,
-  recordingSleep,
-  runContext,
-  startSourceServer,
-  type ReceivedRequest,
-  type Reply,
-  type SourceServer,
-} from '../../../../support/source-server.js';
+import { fixture, fixtureJson, inTurn, json, recordingSleep, runContext, useSourceServer, type ReceivedRequest, type Reply } from '../../../../support/source-server.js';
 
-let server: SourceServer;
-
-beforeAll(async () => {
-  server = await startSourceServer();
-});
-
-afterAll(async () => {
-  await server.close();
-});
-
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useSourceServer();
 
 /** Algolia's `search_by_date`: the recorded page asked for, with `created_at_i>N` applied as Algolia would. */
 function algolia(request: ReceivedRequest): Reply {

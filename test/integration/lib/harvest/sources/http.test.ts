@@ -1,25 +1,12 @@
 // The source request helper against a real local HTTP server: which answers are retried and which
 // are final, how long it waits (backoff, Retry-After, rate-limit reset), that a slow source costs at
 // most three timeouts, and that what it throws names the source and status and nothing secret.
-import { createServer } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../../../../lib/errors.js';
 import { createSourceHttp, type SourceHttpOptions } from '../../../../../lib/harvest/sources/http.js';
-import { inTurn, json, recordingSleep, startSourceServer, type SourceServer } from '../../../../support/source-server.js';
+import { inTurn, json, recordingSleep, unusedPort, useSourceServer } from '../../../../support/source-server.js';
 
-let server: SourceServer;
-
-beforeAll(async () => {
-  server = await startSourceServer();
-});
-
-afterAll(async () => {
-  await server.close();
-});
-
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useSourceServer();
 
 function client(overrides: Partial<SourceHttpOptions> = {}) {
   const recorded = recordingSleep();
@@ -197,10 +184,7 @@ describe('createSourceHttp', () => {
   });
 
   it('retries a refused connection and names the error code', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as { port: number };
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await unusedPort();
     const { http, waits } = client();
 
     const error = await failure(http.getText(new URL(`http://127.0.0.1:${String(port)}/`)));

@@ -2,34 +2,12 @@
 // listings: posts (self, external link, Reddit-hosted image), the skipped stickied and NSFW posts,
 // the created_utc cursor and the stop at the first older post, paging with `after`, the User-Agent,
 // and a listing that is not JSON.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../../lib/config.js';
 import { createRedditSource, redditOptionsFromConfig, type RedditSourceOptions } from '../../../../../lib/harvest/sources/reddit.js';
-import {
-  fixtureJson,
-  inTurn,
-  json,
-  recordingSleep,
-  runContext,
-  startSourceServer,
-  type ReceivedRequest,
-  type Reply,
-  type SourceServer,
-} from '../../../../support/source-server.js';
+import { fixtureJson, inTurn, json, recordingSleep, runContext, useSourceServer, type ReceivedRequest, type Reply } from '../../../../support/source-server.js';
 
-let server: SourceServer;
-
-beforeAll(async () => {
-  server = await startSourceServer();
-});
-
-afterAll(async () => {
-  await server.close();
-});
-
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useSourceServer();
 
 interface Listing {
   data: { after: string | null; children: Array<{ kind: string; data: Record<string, unknown> }> };

@@ -1,24 +1,12 @@
 // The X adapter against a local server playing v2 recent search with recorded responses: posts with
 // their authors from includes.users, the bearer token, since_id from meta.newest_id, next_token
 // paging, an empty result, X's error body, a stale cursor, and the source disabled without a token.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../../lib/config.js';
 import { createXSource, snowflakeTime, xOptionsFromConfig, type XSourceOptions } from '../../../../../lib/harvest/sources/x.js';
-import { fixtureJson, json, recordingSleep, runContext, startSourceServer, type ReceivedRequest, type Reply, type SourceServer } from '../../../../support/source-server.js';
+import { fixtureJson, json, recordingSleep, runContext, useSourceServer, type ReceivedRequest, type Reply } from '../../../../support/source-server.js';
 
-let server: SourceServer;
-
-beforeAll(async () => {
-  server = await startSourceServer();
-});
-
-afterAll(async () => {
-  await server.close();
-});
-
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const server = useSourceServer();
 
 const TOKEN = 'AAAAAAAAAAAAAAAAAAAAAtest%2Fbearer';
 const NEXT_TOKEN = 'b26v89c19zqg8o3fpzbj1bl5u2g2ip3t6kngwb17ttl9';
