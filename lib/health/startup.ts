@@ -1,5 +1,7 @@
 // GET /health/startup: initialisation finished — configuration valid and the database schema at
-// the version this code expects (a deploy that skipped `npm run migrate` shows up here).
+// least at the version this code expects (a deploy that skipped `npm run migrate` shows up here).
+// A newer schema is healthy: migrations are forward-only and expand before they contract, so the
+// code of a rollback (`serverless rollback`) runs on the schema the newer release left.
 import { getConfig } from '../config.js';
 import { getDb } from '../db/client.js';
 import { currentVersion } from '../db/migrate.js';
@@ -24,7 +26,11 @@ const schemaCheck: HealthCheck = {
   onTimeout: 'unhealthy',
   async run() {
     const version = await currentVersion(await getDb());
-    if (version === EXPECTED_SCHEMA_VERSION) return { status: 'healthy', message: `schema at ${version}` };
+    // Versions are zero-padded numbers of equal width (0001, 0002…): string order is numeric order.
+    if (version !== undefined && version !== null && version >= EXPECTED_SCHEMA_VERSION) {
+      const note = version === EXPECTED_SCHEMA_VERSION ? '' : ` (newer than this code's ${EXPECTED_SCHEMA_VERSION}: a rollback)`;
+      return { status: 'healthy', message: `schema at ${version}${note}` };
+    }
     return { status: 'unhealthy', message: `schema at ${version ?? 'none'}, expected ${EXPECTED_SCHEMA_VERSION}: run npm run migrate` };
   },
 };

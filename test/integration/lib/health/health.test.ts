@@ -13,9 +13,10 @@ import { resetDb, setDb } from '../../../../lib/db/client.js';
 import { MIGRATIONS_DIR } from '../../../../lib/db/migration-files.js';
 import { createNeonDb } from '../../../../lib/db/neon.js';
 import { EXPECTED_SCHEMA_VERSION } from '../../../../lib/db/schema-version.js';
+import { sql } from '../../../../lib/db/sql.js';
 import { resetReadinessCache } from '../../../../lib/health/ready.js';
 import { resetDefaultLimiter } from '../../../../lib/ratelimit/default-limiter.js';
-import { createPostgresDatabase, closeDatabases, type TestDatabase } from '../../../support/databases.js';
+import { createPgliteDatabase, createPostgresDatabase, closeDatabases, type TestDatabase } from '../../../support/databases.js';
 import { neonBridgeDatabaseUrl } from '../../../support/neon.js';
 import { services } from '../../../support/services.js';
 
@@ -93,6 +94,29 @@ describe('the health probes', () => {
 
     expect(status).toBe(200);
     expect(component(body, 'schema')?.message).toContain(EXPECTED_SCHEMA_VERSION);
+  });
+
+  it('report startup healthy on a newer schema (a rollback) and unhealthy on an older one (a missed migrate)', async () => {
+    // Prepare: a schema one migration ahead of this code, then one migration behind it
+    const rolledBack = await createPgliteDatabase();
+    const behind = await createPgliteDatabase();
+    await rolledBack.db.query(sql`INSERT INTO schema_migrations (version, name, checksum) VALUES ('9999', 'from_the_future', 'x')`);
+    await behind.db.query(sql`DELETE FROM schema_migrations WHERE version = ${EXPECTED_SCHEMA_VERSION}`);
+    try {
+      // Act
+      setDb(rolledBack.db);
+      const newer = await probe('/health/startup');
+      setDb(behind.db);
+      const older = await probe('/health/startup');
+
+      // Assess
+      expect(newer.status).toBe(200);
+      expect(component(newer.body, 'schema')?.message).toMatch(/schema at 9999 \(newer than this code's \d{4}: a rollback\)/);
+      expect(older.status).toBe(503);
+      expect(component(older.body, 'schema')?.message).toContain(`expected ${EXPECTED_SCHEMA_VERSION}: run npm run migrate`);
+    } finally {
+      await Promise.all([rolledBack.dispose(), behind.dispose()]);
+    }
   });
 
   it('report an unreachable Pushgateway as degraded, a reachable one as healthy', async () => {
