@@ -24,28 +24,37 @@ function real(light: LightFields): Request {
   return light[REAL_KEY];
 }
 
-/** Request.prototype underneath, so `instanceof Request` holds; own accessors for what we know. */
-const lightPrototype = Object.create(Request.prototype, {
-  url: { get(this: LightFields) { return this[URL_KEY]; } },
-  method: { get(this: LightFields) { return this[METHOD_KEY]; } },
-  headers: { get(this: LightFields) { return this[HEADERS_KEY]; } },
-  body: { get: () => null },
-  bodyUsed: { get: () => false },
-}) as object;
-for (const name of ['cache', 'credentials', 'destination', 'duplex', 'integrity', 'keepalive', 'mode', 'redirect', 'referrer', 'referrerPolicy', 'signal']) {
-  Object.defineProperty(lightPrototype, name, {
-    get(this: LightFields): unknown {
-      return (real(this) as unknown as Record<string, unknown>)[name];
-    },
-  });
-}
-for (const name of ['arrayBuffer', 'blob', 'bytes', 'clone', 'formData', 'json', 'text']) {
-  Object.defineProperty(lightPrototype, name, {
-    value(this: LightFields): unknown {
-      const request = real(this) as unknown as Record<string, () => unknown>;
-      return request[name]?.call(request);
-    },
-  });
+/**
+ * Request.prototype underneath, so `instanceof Request` holds; own accessors for what we know.
+ * Built on the first request, not at import: touching `Request` loads Node's fetch implementation
+ * (undici), ~30 ms a cold start does not need to pay before its first request does.
+ */
+let lightPrototype: object | undefined;
+
+function buildLightPrototype(): object {
+  const prototype = Object.create(Request.prototype, {
+    url: { get(this: LightFields) { return this[URL_KEY]; } },
+    method: { get(this: LightFields) { return this[METHOD_KEY]; } },
+    headers: { get(this: LightFields) { return this[HEADERS_KEY]; } },
+    body: { get: () => null },
+    bodyUsed: { get: () => false },
+  }) as object;
+  for (const name of ['cache', 'credentials', 'destination', 'duplex', 'integrity', 'keepalive', 'mode', 'redirect', 'referrer', 'referrerPolicy', 'signal']) {
+    Object.defineProperty(prototype, name, {
+      get(this: LightFields): unknown {
+        return (real(this) as unknown as Record<string, unknown>)[name];
+      },
+    });
+  }
+  for (const name of ['arrayBuffer', 'blob', 'bytes', 'clone', 'formData', 'json', 'text']) {
+    Object.defineProperty(prototype, name, {
+      value(this: LightFields): unknown {
+        const request = real(this) as unknown as Record<string, () => unknown>;
+        return request[name]?.call(request);
+      },
+    });
+  }
+  return prototype;
 }
 
 /** Header values must be ByteStrings; API Gateway passes UTF-8 through, so encode what is not ASCII (as hono does). */
@@ -65,6 +74,7 @@ export function toRequest(event: APIGatewayProxyEventV2): Request {
   }
   const method = event.requestContext.http.method;
   if (event.body === undefined || event.body === '') {
+    lightPrototype ??= buildLightPrototype();
     const light = Object.create(lightPrototype) as LightFields;
     light[URL_KEY] = url;
     light[METHOD_KEY] = method;
