@@ -81,13 +81,14 @@ function applyEnvironment(environment: Record<string, string>): void {
 }
 
 export async function loadFunctions(spec: ServiceSpec): Promise<Map<string, LoadedFunction>> {
+  // All at once: the modules share most of lib/, and their loads overlap instead of queueing.
+  const modules = await Promise.all(spec.functions.map(async (fn) => (await import(pathToFileURL(fn.file).href)) as Record<string, unknown>));
   const loaded = new Map<string, LoadedFunction>();
-  for (const fn of spec.functions) {
-    const module = (await import(pathToFileURL(fn.file).href)) as Record<string, unknown>;
-    const handler = module[fn.exportName];
+  spec.functions.forEach((fn, index) => {
+    const handler = modules[index]?.[fn.exportName];
     if (typeof handler !== 'function') throw new Error(`${fn.file} does not export a function named "${fn.exportName}"`);
     loaded.set(fn.name, { spec: fn, handler: handler as Handler, functionName: `${spec.service}-${spec.stage}-${fn.name}` });
-  }
+  });
   return loaded;
 }
 
