@@ -134,6 +134,33 @@ export async function finishJobRun(db: Queryable, id: string, outcome: RunOutcom
   return rows[0];
 }
 
+/** A queued run is abandoned once Lambda would have dropped its asynchronous event (6 hours at most). */
+export const QUEUED_ABANDONED_AFTER_S = 6 * 3600;
+/** A running run is abandoned once no Lambda can still be running it: the 15-minute maximum timeout, plus a margin. */
+export const RUNNING_ABANDONED_AFTER_S = 20 * 60;
+
+/**
+ * Fails the runs that can no longer finish on their own: `queued` ones whose invocation was never
+ * delivered (or whose function died before it started the run) and `running` ones whose Lambda was
+ * stopped (timeout, out of memory) before runJob could record an outcome. Without this they would
+ * show as queued or running until retention deletes them. Rows started `retentionDays` ago or
+ * earlier are left to retention, which deletes them in the same run. Resolves with how many it failed.
+ */
+export async function failAbandonedRuns(db: Queryable, retentionDays: number): Promise<number> {
+  const rows = await db.query<{ id: string }>(sql`
+    UPDATE job_runs
+    SET status = 'failed', finished_at = now(),
+        error = CASE status
+          WHEN 'queued' THEN 'abandoned: never started (its invocation was not delivered or died first)'
+          ELSE 'abandoned: never finished (its Lambda was stopped: a timeout or out of memory)'
+        END
+    WHERE started_at >= now() - make_interval(days => ${retentionDays}::int)
+      AND ((status = 'queued' AND started_at < now() - make_interval(secs => ${QUEUED_ABANDONED_AFTER_S}::int))
+        OR (status = 'running' AND started_at < now() - make_interval(secs => ${RUNNING_ABANDONED_AFTER_S}::int)))
+    RETURNING id::text AS id`);
+  return rows.length;
+}
+
 export async function getJobRun(db: Queryable, id: string): Promise<JobRun | undefined> {
   if (!isRunId(id)) return undefined;
   const rows = await db.query<JobRun>(sql`SELECT ${RUN_COLUMNS} FROM job_runs WHERE id = ${id}::bigint`);

@@ -7,6 +7,7 @@
 // sweep is skipped (`pushgateway.skipped: no_pushgateway`) but the run is not: retention still ran.
 import { getConfig } from '../config.js';
 import { getDb } from '../db/client.js';
+import { failAbandonedRuns } from '../db/job-runs-repo.js';
 import type { Queryable } from '../db/types.js';
 import type { JobContext, JobOutcome } from '../job.js';
 import { errorText } from '../jobs/error-text.js';
@@ -43,9 +44,29 @@ async function sweepPart(job: JanitorContext): Promise<PushgatewayPart> {
   }
 }
 
+/**
+ * Runs no Lambda can still finish (queued, never delivered; running, the Lambda stopped) marked
+ * failed, so they stop showing as queued or running; how many. A failure is logged and left for the
+ * next run: it never holds up the deletes.
+ */
+async function failAbandoned(job: JanitorContext, db: Queryable, retentionDays: number): Promise<number> {
+  try {
+    const count = await failAbandonedRuns(db, retentionDays);
+    if (count > 0) job.log.warn('abandoned job runs marked failed', { count });
+    return count;
+  } catch (error) {
+    job.log.warn('marking abandoned job runs failed did not work', { error: loggable(error) });
+    return 0;
+  }
+}
+
 async function retentionPart(job: JanitorContext, db: () => Promise<Queryable>): Promise<RetentionResult> {
   try {
-    return await runRetention(await db(), { ...retentionOptions(getConfig()), shouldStop: () => job.shouldStop(), log: job.log });
+    const database = await db();
+    const options = retentionOptions(getConfig());
+    const abandonedRuns = await failAbandoned(job, database, options.jobRunRetentionDays);
+    const result = await runRetention(database, { ...options, shouldStop: () => job.shouldStop(), log: job.log });
+    return abandonedRuns > 0 ? { abandonedRuns, ...result } : result;
   } catch (error) {
     // runRetention catches its batches' failures: this is the database not opening at all.
     job.log.warn('retention failed', { error: loggable(error) });

@@ -34,6 +34,8 @@ export interface RetentionOptions {
 }
 
 export interface RetentionResult {
+  /** Queued or running job_runs no Lambda could still finish, marked failed first (present when any were). */
+  abandonedRuns?: number;
   signalsDeleted: number;
   jobRunsDeleted: number;
   /** DELETE statements run and committed, both tables together (a failed one is not counted). */

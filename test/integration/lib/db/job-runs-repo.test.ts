@@ -4,6 +4,7 @@
 // migration 0002 accepts `queued` and still refuses anything unknown.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  failAbandonedRuns,
   claimQueuedJobRun,
   createFinishedJobRun,
   createJobRun,
@@ -166,6 +167,40 @@ describe.each(DRIVERS)('the job_runs repository on $driver', ({ create }) => {
       expect(() => listJobRuns(unreachable, { limit }), String(limit)).toThrow(RangeError);
     }
     expect(() => listJobRuns(unreachable, { limit: 5, before: '1 OR 1=1' })).toThrow(RangeError);
+  });
+
+  it('fails queued runs never delivered (over 6 h) and running runs whose Lambda was stopped (over 20 min), leaving live ones and those retention will delete', async () => {
+    // Prepare: runs of jobs of their own, started that many minutes ago
+    const tag = `abandon-${String(Date.now())}`;
+    const runs = [
+      ['queued-7h', 'queued', 7 * 60],
+      ['queued-1h', 'queued', 60],
+      ['running-30m', 'running', 30],
+      ['running-5m', 'running', 5],
+      ['succeeded-7h', 'succeeded', 7 * 60],
+      ['running-40d', 'running', 40 * 24 * 60],
+    ] as const;
+    for (const [name, status, minutes] of runs) {
+      await db.query(sql`INSERT INTO job_runs (job, status, started_at) VALUES (${`${tag}-${name}`}, ${status}, now() - make_interval(mins => ${minutes}::int))`);
+    }
+
+    // Act: with a retention of 30 days
+    const failed = await failAbandonedRuns(db, 30);
+
+    // Assess
+    const rows = await db.query<{ job: string; status: string; error: string | null; finished: boolean }>(
+      sql`SELECT substr(job, ${tag.length + 2}) AS job, status, error, finished_at IS NOT NULL AS finished FROM job_runs WHERE job LIKE ${`${tag}-%`} ORDER BY job`,
+    );
+    expect(failed).toBe(2);
+    expect(rows).toEqual([
+      { job: 'queued-1h', status: 'queued', error: null, finished: false },
+      { job: 'queued-7h', status: 'failed', error: expect.stringMatching(/^abandoned: never started/) as unknown, finished: true },
+      { job: 'running-30m', status: 'failed', error: expect.stringMatching(/^abandoned: never finished/) as unknown, finished: true },
+      { job: 'running-40d', status: 'running', error: null, finished: false },
+      { job: 'running-5m', status: 'running', error: null, finished: false },
+      { job: 'succeeded-7h', status: 'succeeded', error: null, finished: false },
+    ]);
+    expect(await failAbandonedRuns(db, 30)).toBe(0);
   });
 
   it('has a status constraint that accepts queued and refuses an unknown status', async () => {
