@@ -6,7 +6,7 @@ import { loadCursors, saveCursors } from '../db/source-cursors-repo.js';
 import { markNotified, unnotifiedAbove, type NotifyThresholds } from '../db/notify-repo.js';
 import type { Queryable } from '../db/types.js';
 import { errorText } from '../jobs/error-text.js';
-import { discoveriesFetched } from '../metrics/harvest-metrics.js';
+import { discoveriesFetched, harvestSourceLastSuccess } from '../metrics/harvest-metrics.js';
 import type { Classifier, ClassifierStats } from './classify/index.js';
 import { canonicalUrl, dedupeItems } from './dedupe.js';
 import { ingestItems } from './ingest.js';
@@ -154,7 +154,12 @@ export async function runHarvest(options: HarvestOptions): Promise<HarvestReport
   }
 
   const sources: HarvestReport['sources'] = {};
-  for (const entry of fetched) sources[entry.adapter.name] = sourceReport(entry);
+  const nowSeconds = (options.now ?? Date.now)() / 1000;
+  for (const entry of fetched) {
+    const report = sourceReport(entry);
+    sources[entry.adapter.name] = report;
+    if (report.status !== 'failed') harvestSourceLastSuccess.set({ source: entry.adapter.name }, nowSeconds);
+  }
   return {
     sources,
     fetched: items.length,

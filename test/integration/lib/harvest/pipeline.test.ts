@@ -9,6 +9,8 @@ import { listSignals, type Signal } from '../../../../lib/db/signals-repo.js';
 import { sql } from '../../../../lib/db/sql.js';
 import { createKeywordClassifier } from '../../../../lib/harvest/classify/index.js';
 import { runHarvest, type HarvestOptions, type HarvestReport } from '../../../../lib/harvest/pipeline.js';
+import { harvestSourceLastSuccess } from '../../../../lib/metrics/harvest-metrics.js';
+import { valueOf } from '../../../support/metric-values.js';
 import { createSources } from '../../../../lib/harvest/sources/index.js';
 import { closeDatabases, createPostgresDatabase, type TestDatabase } from '../../../support/databases.js';
 import { fixture, fixtureJson, json, recordingSleep, useSourceServer, type ReceivedRequest, type Reply } from '../../../support/source-server.js';
@@ -175,6 +177,9 @@ describe('a harvest run with failing sources', () => {
       },
     };
 
+    const githubAnsweredAt = await valueOf(harvestSourceLastSuccess, { source: 'github' });
+    const started = Date.now() / 1000;
+
     // Act
     const report = await harvest({ SOURCE_TIMEOUT_MS: '150', HARVEST_SOURCES: 'hackernews,github,arxiv,reddit,x' }, { db: isolated.db, notify: undefined });
 
@@ -185,6 +190,10 @@ describe('a harvest run with failing sources', () => {
     expect(report.sources.arxiv).toMatchObject({ status: 'failed', requests: 3 });
     expect(report.sources.x).toMatchObject({ status: 'ok', retries: 1 });
     expect(report.sources.hackernews?.status).toBe('ok');
+    // … and the sources that answered say so in the metric HarvestSourceFailing reads; github's is unchanged
+    expect(await valueOf(harvestSourceLastSuccess, { source: 'hackernews' })).toBeGreaterThanOrEqual(Math.floor(started));
+    expect(await valueOf(harvestSourceLastSuccess, { source: 'x' })).toBeGreaterThanOrEqual(Math.floor(started));
+    expect(await valueOf(harvestSourceLastSuccess, { source: 'github' })).toBe(githubAnsweredAt);
     const sources = await isolated.db.query<{ source: string }>(sql`SELECT DISTINCT source FROM signals ORDER BY source`);
     expect(sources.map((row) => row.source)).toEqual(['hackernews', 'x']);
     // A failed source keeps its old cursor (none here): the next run asks again
