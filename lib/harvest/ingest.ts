@@ -1,6 +1,7 @@
 // The storing half of the pipeline: classify → score → upsert, a batch at a time, so memory holds
 // one batch whatever the size of the harvest (the items may come from a generator). A batch also
 // drops items whose link another source's stored signal already has: one signal per thing.
+import { setImmediate } from 'node:timers/promises';
 import type { NewSignal, UpsertResult } from '../db/signal-model.js';
 import { urlOwners } from '../db/signal-urls-repo.js';
 import { UPSERT_BATCH_SIZE, upsertSignals } from '../db/signals-upsert.js';
@@ -34,6 +35,9 @@ async function toRow(item: HarvestedItem, options: IngestOptions): Promise<NewSi
   return toNewSignal(item, classification, score);
 }
 
+/** Items classified between two turns of the event loop (~2 ms of keyword work). */
+const CLASSIFY_CHUNK = 50;
+
 /** A batch ready to upsert: the rows of its items whose link no other source's stored signal has. */
 async function prepareBatch(db: Queryable, batch: readonly HarvestedItem[], options: IngestOptions, result: IngestResult): Promise<NewSignal[]> {
   const owners = await urlOwners(db, batch.map((item) => item.url));
@@ -42,8 +46,15 @@ async function prepareBatch(db: Queryable, batch: readonly HarvestedItem[], opti
     return sources === undefined || sources.has(item.source);
   });
   result.knownElsewhere += batch.length - fresh.length;
-  // All at once: the LLM classifier bounds its own requests in flight (and keywords are synchronous).
-  return Promise.all(fresh.map((item) => toRow(item, options)));
+  // A chunk at a time, yielding between chunks: keyword classification is synchronous, and one
+  // 500-item block would hold the event loop while the previous batch's upsert waits on its socket.
+  // Within a chunk, all at once: the LLM classifier bounds its own requests in flight.
+  const rows: NewSignal[] = [];
+  for (let start = 0; start < fresh.length; start += CLASSIFY_CHUNK) {
+    rows.push(...(await Promise.all(fresh.slice(start, start + CLASSIFY_CHUNK).map((item) => toRow(item, options)))));
+    await setImmediate();
+  }
+  return rows;
 }
 
 async function upsertBatch(db: Queryable, rows: readonly NewSignal[], result: IngestResult): Promise<void> {
