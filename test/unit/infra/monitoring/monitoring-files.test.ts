@@ -186,8 +186,8 @@ describe('infra/prometheus', () => {
   });
 
   it.each(alerts.map((rule) => [rule.alert, rule] as const))('alert %s aggregates across containers', (_alert, rule) => {
-    // Assess: per function (or, for the Pushgateway itself, per scrape job), never per instance.
-    expect(rule.expr).toMatch(/sum by \(function\)|max by \(function\)|by \(function, le\)|up\{job="pushgateway"\}/);
+    // Assess: per function or per source (or, for the Pushgateway itself, per scrape job), never per instance.
+    expect(rule.expr).toMatch(/sum by \(function\)|max by \(function\)|max by \(source\)|by \(function, le\)|up\{job="pushgateway"\}/);
     expect(rule.expr).not.toMatch(/by \([^)]*instance/);
   });
 
