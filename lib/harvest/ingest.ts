@@ -1,6 +1,6 @@
 // The storing half of the pipeline: classify → score → upsert, a batch at a time, so memory holds
-// one batch whatever the size of the harvest (the items may come from a generator). A batch also
-// drops items whose link another source's stored signal already has: one signal per thing.
+// at most three batches whatever the size of the harvest (the items may come from a generator). A
+// batch also drops items whose link another source's stored signal already has: one signal per thing.
 import { setImmediate } from 'node:timers/promises';
 import type { NewSignal, UpsertResult } from '../db/signal-model.js';
 import { urlOwners } from '../db/signal-urls-repo.js';
@@ -33,6 +33,14 @@ async function toRow(item: HarvestedItem, options: IngestOptions): Promise<NewSi
   const classification = await options.classifier.classify(item);
   const score = scoreItem(item, classification, options.nowMs, { mentions: options.mentions?.get(item) ?? 0 });
   return toNewSignal(item, classification, score);
+}
+
+/** Upsert statements in flight at once (the Neon pool keeps two connections per container). */
+const MAX_UPSERTS_IN_FLIGHT = 2;
+
+/** The unique key of a stored signal. */
+function rowKey(row: Pick<NewSignal, 'source' | 'sourceId'>): string {
+  return `${row.source}\u0000${row.sourceId}`;
 }
 
 /** Items classified between two turns of the event loop (~2 ms of keyword work). */
@@ -72,16 +80,23 @@ export async function ingestItems(
 ): Promise<IngestResult> {
   const size = options.batchSize ?? UPSERT_BATCH_SIZE;
   const result: IngestResult = { items: 0, inserted: 0, updated: 0, knownElsewhere: 0, batches: 0 };
-  // Two stages in flight: batch N is upserted (Postgres works) while batch N+1 is classified and
-  // scored (we work), so a run takes about the longer of the two, not their sum; at most two
-  // batches are in memory.
-  let upserting: Promise<void> = Promise.resolve();
+  // Batch N+1 is classified and scored (we work) while batches N and N-1 are upserted (Postgres
+  // works, on the pool's two connections): a run takes about the longest stage, not their sum; at
+  // most three batches are in memory.
+  const inFlight = new Map<Promise<void>, ReadonlySet<string>>();
   const flush = async (batch: readonly HarvestedItem[]): Promise<void> => {
     const rows = await prepareBatch(db, batch, options, result);
-    await upserting;
-    upserting = upsertBatch(db, rows, result);
+    const keys = new Set(rows.map(rowKey));
+    // Never two statements on one key at once: they would wait on each other's row lock, and two
+    // batches locking shared rows in different orders could deadlock.
+    for (const [pending, pendingKeys] of inFlight) {
+      if (rows.some((row) => pendingKeys.has(rowKey(row)))) await pending;
+    }
+    while (inFlight.size >= MAX_UPSERTS_IN_FLIGHT) await Promise.race(inFlight.keys());
+    const upsert: Promise<void> = upsertBatch(db, rows, result).finally(() => inFlight.delete(upsert));
     // A failed upsert must not go unobserved while the next batch is prepared; it is rethrown below.
-    upserting.catch(() => undefined);
+    upsert.catch(() => undefined);
+    inFlight.set(upsert, keys);
   };
   let batch: HarvestedItem[] = [];
   for await (const item of items) {
@@ -93,6 +108,6 @@ export async function ingestItems(
     }
   }
   if (batch.length > 0) await flush(batch);
-  await upserting;
+  await Promise.all(inFlight.keys());
   return result;
 }
