@@ -11,6 +11,7 @@ import {
 } from '../db/signals-repo.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { App } from '../http/app.js';
+import { withTextBody } from '../http/lambda-adapter.js';
 import { route } from '../http/route.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { signalPageText, toSignalJson } from './signal-json.js';
@@ -54,7 +55,8 @@ export function mountSignalsApi(app: App): void {
       limit: query.limit,
       after,
     });
-    return c.body(signalPageText(page.items, nextCursor(ordering, page.next)), 200, JSON_CONTENT);
+    const text = signalPageText(page.items, nextCursor(ordering, page.next));
+    return withTextBody(c.body(text, 200, JSON_CONTENT), text);
   });
 
   route(app, signalStatsRoute, async (c) => {
@@ -92,6 +94,7 @@ export function mountSignalsApi(app: App): void {
   route(app, listDiscoveriesRoute, async (c, { query }) => {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, DISCOVERY_ORDERING);
     const page = await listDiscoveriesJson(await getDb(), { minScore: query.min_score, limit: query.limit, after });
-    return c.body(signalPageText(page.items, nextCursor(DISCOVERY_ORDERING, page.next)), 200, JSON_CONTENT);
+    const text = signalPageText(page.items, nextCursor(DISCOVERY_ORDERING, page.next));
+    return withTextBody(c.body(text, 200, JSON_CONTENT), text);
   });
 }

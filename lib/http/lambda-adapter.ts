@@ -86,6 +86,20 @@ export function toRequest(event: APIGatewayProxyEventV2): Request {
   return new Request(url, { method, headers, body });
 }
 
+/**
+ * Bodies handed to a Response as text, by that Response: `toResult` takes the text from here instead
+ * of reading it back through the Response's stream (encode to bytes, stream, decode: ~60 KB of
+ * garbage and a chain of promises for a 30 KB page). A Response replaced later (a middleware
+ * building a new one) is not in the map and is read as usual.
+ */
+const textBodies = new WeakMap<Response, string>();
+
+/** Returns `response`, remembering that its body is `text` (see textBodies). */
+export function withTextBody(response: Response, text: string): Response {
+  textBodies.set(response, text);
+  return response;
+}
+
 /** Content types whose bodies travel as text; anything else is base64, as API Gateway expects binary. */
 const TEXT_TYPE = /^(text\/|application\/(json|problem\+json|xml|javascript|x-www-form-urlencoded)|[^;]*\+(json|xml))/i;
 
@@ -101,6 +115,6 @@ export async function toResult(response: Response): Promise<APIGatewayProxyStruc
   const type = response.headers.get('content-type');
   const encoding = response.headers.get('content-encoding');
   const binary = (encoding !== null && encoding !== 'identity') || (type !== null && !TEXT_TYPE.test(type));
-  const body = binary ? Buffer.from(await response.arrayBuffer()).toString('base64') : await response.text();
+  const body = binary ? Buffer.from(await response.arrayBuffer()).toString('base64') : (textBodies.get(response) ?? (await response.text()));
   return { statusCode: response.status, headers, body, isBase64Encoded: binary, ...(cookies === undefined ? {} : { cookies }) };
 }
