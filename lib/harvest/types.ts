@@ -90,11 +90,14 @@ export const ARTIFACT_CATEGORIES = [
 export type PostCategory = (typeof POST_CATEGORIES)[number];
 export type ArtifactCategory = (typeof ARTIFACT_CATEGORIES)[number];
 
+/** The top of the urgency scale (0 = no action needed, 5 = act now), shared by classifiers and scoring. */
+export const MAX_URGENCY = 5;
+
 /** What a classifier decides about one item. */
 export interface Classification {
   category: PostCategory | ArtifactCategory;
   sentiment: SignalSentiment;
-  /** 0–5. */
+  /** 0–MAX_URGENCY. */
   urgency: number;
   /** `keyword` or `llm`: which classifier decided (kept in score_details). */
   by: 'keyword' | 'llm';

@@ -3,7 +3,7 @@
 // classifier, so it is pure, never fails and is fast: the cue tables are compiled once at module
 // load, and an item costs three table scans of its title and text (about 25 µs for a 1 KB abstract).
 import type { SignalKind, SignalSentiment } from '../../db/signal-model.js';
-import type { ArtifactCategory, Classification, HarvestedItem, PostCategory } from '../types.js';
+import { MAX_URGENCY, type ArtifactCategory, type Classification, type HarvestedItem, type PostCategory } from '../types.js';
 import { isArtifactKind } from './categories.js';
 import { ARTIFACT_CATEGORY_CUES, ARTIFACT_URGENCY_CUES, POST_CATEGORY_CUES, POST_URGENCY_CUES, SENTIMENT_CUES } from './keyword-cues.js';
 import { compileLexicon, strongest } from './lexicon.js';
@@ -38,7 +38,7 @@ export const URGENCY_BASE = {
   praise: 0,
   other: 0,
 } as const satisfies Record<PostCategory, number>;
-export const MAX_URGENCY = 5;
+export { MAX_URGENCY };
 /** Both sentiments at least this strong, the weaker at least MIXED_RATIO of the stronger: `mixed`. */
 export const MIXED_MIN = 2;
 export const MIXED_RATIO = 0.5;

@@ -4,7 +4,7 @@
 // to the row the repository stores.
 import type { NewSignal } from '../../db/signal-model.js';
 import { isArtifactKind } from '../classify/categories.js';
-import type { Classification, HarvestedItem } from '../types.js';
+import { MAX_URGENCY, type Classification, type HarvestedItem } from '../types.js';
 import { discoveryScore, type DiscoveryComponents } from './discovery.js';
 import { salience, type SalienceComponents } from './salience.js';
 
@@ -72,7 +72,7 @@ export function toNewSignal(item: HarvestedItem, classification: Classification,
     engagement: item.engagement,
     category: classification.category,
     sentiment: classification.sentiment,
-    urgency: Math.min(5, Math.max(0, Math.round(classification.urgency))),
+    urgency: Math.min(MAX_URGENCY, Math.max(0, Math.round(classification.urgency))),
     tags: item.tags,
     salience: score.salience,
     discoveryScore: score.discoveryScore,

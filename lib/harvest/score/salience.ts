@@ -3,7 +3,7 @@
 // multipliers, and the whole halved every 24 hours since publication — an outage reported this
 // morning outranks a bigger one from last week. Pure; the components go to score_details.
 import type { SignalSentiment } from '../../db/signal-model.js';
-import type { PostCategory, SourceName } from '../types.js';
+import { MAX_URGENCY, type PostCategory, type SourceName } from '../types.js';
 import { round3 } from './round.js';
 
 /** The formula's four engagement counts. */
@@ -44,7 +44,6 @@ export const SENTIMENT_MULTIPLIERS = {
 /** Salience halves every this many hours after publication. */
 export const SALIENCE_HALF_LIFE_HOURS = 24;
 export const MAX_SALIENCE = 100;
-const MAX_URGENCY = 5;
 const HOUR_MS = 3_600_000;
 
 /**
