@@ -3,11 +3,10 @@
 // names every wrong variable. Later layers (secrets) merge into this object; nothing else reads env.
 import * as z from 'zod/mini';
 import { ConfigError } from './errors.js';
+import { SOURCE_NAMES } from './model/sources.js';
 import { describeIssue } from './validation/describe-issue.js';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-/** The harvest's source adapters (lib/harvest/sources/), by name. */
-export const SOURCE_NAMES = ['hackernews', 'github', 'arxiv', 'reddit', 'x'] as const;
 
 /** A comma-separated list, trimmed, empty entries dropped. */
 const commaList = z.pipe(

@@ -1,60 +1,40 @@
 // The public JSON shape of a signal (snake_case, like the ancestor's API) and its schema, which
-// documents it in OpenAPI.
+// documents it in OpenAPI. Both are derived from the model's field list (lib/model/signal.ts), in
+// its order: the same keys, in the same order, as the JSON Postgres builds (lib/db/signal-columns.ts).
 import * as z from 'zod/mini';
-import { SIGNAL_KINDS, SIGNAL_STATUSES, type Signal } from '../db/signals-repo.js';
+import type { FieldSpec, SnakeCase } from '../model/fields.js';
+import { SIGNAL_FIELD_LIST, type Signal } from '../model/signal.js';
 
-export const signalSchema = z.strictObject({
-  id: z.string(),
-  source: z.string(),
-  source_id: z.string(),
-  kind: z.enum(SIGNAL_KINDS),
-  url: z.string(),
-  title: z.string(),
-  text: z.string(),
-  author: z.nullable(z.string()),
-  published_at: z.string(),
-  fetched_at: z.string(),
-  engagement: z.record(z.string(), z.number()),
-  category: z.nullable(z.string()),
-  sentiment: z.nullable(z.enum(['positive', 'neutral', 'negative', 'mixed'])),
-  urgency: z.nullable(z.number()),
-  tags: z.array(z.string()),
-  salience: z.nullable(z.number()),
-  discovery_score: z.nullable(z.number()),
-  score: z.number(),
-  score_details: z.record(z.string(), z.unknown()),
-  status: z.enum(SIGNAL_STATUSES),
-  notified_at: z.nullable(z.string()),
-  updated_at: z.string(),
-});
+/** A field's value in JSON: a time as an ISO 8601 string in UTC with milliseconds. */
+type JsonValue<T> = T extends Date ? string : T;
 
-export type SignalJson = z.output<typeof signalSchema>;
+export type SignalJson = { [K in keyof Signal as SnakeCase<K>]: JsonValue<Signal[K]> };
+
+/** The schema of one field's JSON value. */
+function fieldSchema(spec: FieldSpec): z.core.$ZodType {
+  let schema: z.core.$ZodType;
+  if (spec.values !== undefined) schema = z.enum(spec.values);
+  else if (spec.type === 'id' || spec.type === 'text' || spec.type === 'timestamp') schema = z.string();
+  else if (spec.type === 'text[]') schema = z.array(z.string());
+  else if (spec.type === 'small-integer' || spec.type === 'number') schema = z.number();
+  else if (spec.type === 'counts') schema = z.record(z.string(), z.number());
+  else schema = z.record(z.string(), z.unknown());
+  return spec.nullable === true ? z.nullable(schema) : schema;
+}
+
+// Built from the field list, so its type is declared rather than inferred: the keys and value types
+// match SignalJson (test/unit/lib/api/signal-json.test.ts parses toSignalJson's output with it).
+export const signalSchema = z.strictObject(
+  Object.fromEntries(SIGNAL_FIELD_LIST.map((field) => [field.snake, fieldSchema(field.spec)])),
+) as unknown as z.ZodMiniType<SignalJson>;
 
 export function toSignalJson(signal: Signal): SignalJson {
-  return {
-    id: signal.id,
-    source: signal.source,
-    source_id: signal.sourceId,
-    kind: signal.kind,
-    url: signal.url,
-    title: signal.title,
-    text: signal.text,
-    author: signal.author,
-    published_at: signal.publishedAt.toISOString(),
-    fetched_at: signal.fetchedAt.toISOString(),
-    engagement: signal.engagement,
-    category: signal.category,
-    sentiment: signal.sentiment,
-    urgency: signal.urgency,
-    tags: signal.tags,
-    salience: signal.salience,
-    discovery_score: signal.discoveryScore,
-    score: signal.score,
-    score_details: signal.scoreDetails,
-    status: signal.status,
-    notified_at: signal.notifiedAt?.toISOString() ?? null,
-    updated_at: signal.updatedAt.toISOString(),
-  };
+  const json: Record<string, unknown> = {};
+  for (const { name, snake, spec } of SIGNAL_FIELD_LIST) {
+    const value = signal[name];
+    json[snake] = spec.type === 'timestamp' ? ((value as Date | null)?.toISOString() ?? null) : value;
+  }
+  return json as SignalJson;
 }
 
 export const signalPageSchema = z.strictObject({

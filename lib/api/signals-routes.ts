@@ -1,6 +1,7 @@
 // The signals API as route specs: one schema per route validates requests and documents them.
 import * as z from 'zod/mini';
-import { SIGNAL_KINDS, SIGNAL_SORTS, SIGNAL_STATUSES } from '../db/signals-repo.js';
+import { SIGNAL_SORTS } from '../db/signals-types.js';
+import { SIGNAL_KINDS, SIGNAL_STATUSES } from '../model/signal.js';
 import type { RouteSpec } from '../http/route-spec.js';
 import { cursorParam, isoDateTime, pageLimit, score, signalId } from './common-schemas.js';
 import { signalPageSchema, signalSchema } from './signal-json.js';

@@ -1,10 +1,11 @@
 // Handlers of the topics API: parse (done by the route specs), repository calls, map to JSON.
 // Windows end at the next UTC midnight, so they are whole days and today's signals count.
 import { getDb } from '../db/client.js';
-import { getTopic, listTopicEvents, mergedInto, topicStats, trendingTopics, type Topic, type TopicEvent } from '../db/topics-repo.js';
+import { getTopic, listTopicEvents, mergedInto, topicStats, trendingTopics } from '../db/topics-repo.js';
 import { NotFoundError } from '../errors.js';
 import type { App } from '../http/app.js';
 import { route } from '../http/route.js';
+import type { Topic, TopicEvent } from '../model/topic.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { getTopicRoute, topicEventsRoute, trendingTopicsRoute, windowDays } from './topics-routes.js';
 

@@ -1,7 +1,7 @@
 // The topics API as route specs: trending topics over a window, one topic with its statistics and
 // daily timeline, and a topic's evolution events. One schema per route validates and documents.
 import * as z from 'zod/mini';
-import { TOPIC_EVENT_KINDS, TOPIC_KINDS, TOPIC_STATUSES } from '../db/topics-repo.js';
+import { TOPIC_EVENT_KINDS, TOPIC_KINDS, TOPIC_STATUSES } from '../model/topic.js';
 import type { RouteSpec } from '../http/route-spec.js';
 import { cursorParam } from './common-schemas.js';
 

@@ -1,6 +1,6 @@
 // The narrow view of the API key store that authentication needs. The Postgres implementation lives
 // in lib/db/; tests use test/support/memory-key-store.ts.
-import type { Tier } from './tiers.js';
+import type { Tier } from '../model/tiers.js';
 
 export interface ApiKeyRecord {
   /** Stable id; logged, used as the rate-limit identifier and as `caller.keyId`. */

@@ -2,9 +2,9 @@
 // clears its threshold (salience for posts, discovery score for artifacts), best first; and
 // marking the ones a message actually carried, only after Slack accepted it, so a failed send
 // leaves them for the next run.
+import { ARTIFACT_KINDS, type Signal } from '../model/signal.js';
 import { isSignalId } from './ids.js';
-import { ARTIFACT_KINDS, type Signal } from './signal-model.js';
-import { SIGNAL_COLUMNS } from './signals-queries.js';
+import { SIGNAL_COLUMNS } from './signal-columns.js';
 import { sql } from './sql.js';
 import type { Queryable } from './types.js';
 

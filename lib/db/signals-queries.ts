@@ -1,43 +1,12 @@
 // The SQL pieces the signals repository is assembled from. Column names and directions are
 // constant fragments picked from the maps below by typed keys; everything a caller supplies
 // travels as a parameter.
-import { BadRequestError } from '../errors.js';
+import { InvalidCursorError } from '../model/errors.js';
+import { ARTIFACT_KINDS } from '../model/signal.js';
 import { isSignalId } from './ids.js';
-import { ARTIFACT_KINDS, type SignalCursor, type SignalFilter, type SignalSort, type SortOrder } from './signal-model.js';
+import { SIGNAL_COLUMNS } from './signal-columns.js';
+import type { SignalCursor, SignalFilter, SignalSort, SortOrder } from './signals-types.js';
 import { empty, join, raw, sql, type Sql } from './sql.js';
-
-/**
- * Every column of a signal under the name `Signal` uses, so rows need no mapping. int8 is sent as
- * text (the Neon driver returns it as a string, PGlite as a number); the rest has one JS type on both.
- */
-export const SIGNAL_COLUMNS = sql`
-  id::text AS id, source, source_id AS "sourceId", kind, url, title, text, author,
-  published_at AS "publishedAt", fetched_at AS "fetchedAt", engagement, category, sentiment, urgency,
-  tags, salience, discovery_score AS "discoveryScore", score, score_details AS "scoreDetails", status,
-  notified_at AS "notifiedAt", updated_at AS "updatedAt"`;
-
-/** A timestamp as JavaScript's `toISOString()` writes it: UTC, milliseconds, `Z`. */
-function isoMillis(column: string): Sql {
-  return raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
-}
-
-/**
- * A signal's public JSON (lib/api/signal-json.ts `signalSchema`, the same keys in the same order)
- * as text, built by Postgres: the list endpoints pass it through without parsing 22 typed columns
- * into a Signal, mapping that to snake_case and serialising it again (~0.2 ms of CPU and most of
- * the garbage of a 50-row page, for a statement that costs Postgres no more). A test checks it
- * against `toSignalJson` on both drivers.
- */
-export const SIGNAL_JSON = sql`
-  json_build_object(
-    'id', signals.id::text, 'source', source, 'source_id', source_id, 'kind', kind, 'url', url,
-    'title', title, 'text', text, 'author', author,
-    'published_at', ${isoMillis('published_at')}, 'fetched_at', ${isoMillis('fetched_at')},
-    'engagement', engagement, 'category', category, 'sentiment', sentiment, 'urgency', urgency,
-    'tags', tags, 'salience', salience, 'discovery_score', discovery_score, 'score', score,
-    'score_details', score_details, 'status', status, 'notified_at', ${isoMillis('notified_at')},
-    'updated_at', ${isoMillis('updated_at')}
-  )::text AS json, signals.id::text AS id`;
 
 /**
  * A timestamp as the cursor carries it: ISO 8601 in UTC with all six fractional digits. A JS Date
@@ -90,20 +59,21 @@ function isCursorTimestamp(value: string): boolean {
 
 /**
  * `(column, id) > / < (value, id)`: the rows after the cursor in this order. Cursors come from
- * clients, so a malformed one is a 400 here rather than a cast error in Postgres.
+ * clients, so a malformed one is an InvalidCursorError (a 400 at the edge) rather than a cast error
+ * in Postgres.
  */
 export function afterCursor(keyset: KeysetColumn, order: SortOrder, cursor: SignalCursor): Sql {
   const { value, id } = cursor;
-  if (!isSignalId(id)) throw new BadRequestError('invalid cursor: bad id');
+  if (!isSignalId(id)) throw new InvalidCursorError('bad id');
   let typed: Sql;
   if (keyset.cursorType === 'number') {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new BadRequestError('invalid cursor: value must be a number for this sort');
+      throw new InvalidCursorError('value must be a number for this sort');
     }
     typed = sql`${value}::double precision`;
   } else {
     if (typeof value !== 'string' || !isCursorTimestamp(value)) {
-      throw new BadRequestError('invalid cursor: value must be an ISO timestamp for this sort');
+      throw new InvalidCursorError('value must be an ISO timestamp for this sort');
     }
     typed = sql`${value}::timestamptz`;
   }

@@ -2,10 +2,11 @@
 // at most three batches whatever the size of the harvest (the items may come from a generator). A
 // batch also drops items whose link another source's stored signal already has: one signal per thing.
 import { setImmediate } from 'node:timers/promises';
-import type { NewSignal, UpsertResult } from '../db/signal-model.js';
 import { urlOwners } from '../db/signal-urls-repo.js';
+import type { UpsertResult } from '../db/signals-types.js';
 import { UPSERT_BATCH_SIZE, upsertSignals } from '../db/signals-upsert.js';
 import type { Queryable } from '../db/types.js';
+import type { NewSignal } from '../model/signal.js';
 import type { Classifier } from './classify/index.js';
 import { scoreItem, toNewSignal } from './score/index.js';
 import type { HarvestedItem } from './types.js';

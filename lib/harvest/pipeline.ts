@@ -11,7 +11,8 @@ import type { Classifier, ClassifierStats } from './classify/index.js';
 import { canonicalUrl, dedupeItems } from './dedupe.js';
 import { ingestItems } from './ingest.js';
 import { notifySlack } from './notify/slack.js';
-import type { FetchContext, HarvestedItem, QueryOutcome, SourceAdapter, SourceName, SourceResult } from './types.js';
+import type { FetchContext, HarvestedItem, QueryOutcome, SourceAdapter, SourceResult } from './types.js';
+import type { SourceName } from '../model/sources.js';
 
 export interface HarvestOptions {
   db: Queryable;

@@ -1,32 +1,16 @@
 // The shapes the harvest pipeline passes between its stages: what a source adapter returns, what
 // classification and scoring add, and what a run reports. fetch → normalise → dedupe → classify →
 // score → upsert → notify (lib/harvest/pipeline.ts).
-import type { SOURCE_NAMES } from '../config.js';
-import type { SignalKind, SignalSentiment } from '../db/signal-model.js';
+import type { NewSignal, SignalSentiment } from '../model/signal.js';
+import type { SourceName } from '../model/sources.js';
 
-export type SourceName = (typeof SOURCE_NAMES)[number];
-
-/** One item as its source reported it, mapped to the signals shape (before classification). */
-export interface HarvestedItem {
+/**
+ * One item as its source reported it: the signal fields a source knows (lib/model/signal.ts
+ * documents each), before classification and scoring add the rest.
+ */
+export type HarvestedItem = Pick<NewSignal, 'sourceId' | 'kind' | 'url' | 'title' | 'text' | 'author' | 'publishedAt' | 'engagement' | 'tags'> & {
   source: SourceName;
-  /** The item's id at its source (HN objectID, GitHub repo id, arXiv id without version, …). */
-  sourceId: string;
-  kind: SignalKind;
-  url: string;
-  title: string;
-  /** Body or abstract, plain text (HTML stripped); '' when the source has none. */
-  text: string;
-  author: string | null;
-  publishedAt: Date;
-  /**
-   * The source's own numbers, kept per source: HN `points`/`comments`, GitHub `stars`/`forks`/
-   * `watchers`/`open_issues`, Reddit `score`/`comments`/`upvote_ratio`, X `likes`/`reposts`/
-   * `replies`/`quotes`. Scoring reads them through lib/harvest/score.
-   */
-  engagement: Record<string, number>;
-  /** Labels the source gives (arXiv categories, GitHub topics, the subreddit), lower case. */
-  tags: string[];
-}
+};
 
 /** What one adapter's run needs from the pipeline. */
 export interface FetchContext {

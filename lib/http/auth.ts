@@ -5,7 +5,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { apiKeyDisplayPrefix, hashApiKey, looksLikeApiKey, safeEqualHex } from '../auth/api-key.js';
 import type { ApiKeyLookup, ApiKeyRecord } from '../auth/key-store.js';
-import { hasTier, type Tier } from '../auth/tiers.js';
+import { hasTier, type Tier } from '../model/tiers.js';
 import { TtlCache } from '../cache/ttl-cache.js';
 import { getConfig } from '../config.js';
 import { BadRequestError, ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '../errors.js';

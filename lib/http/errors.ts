@@ -5,8 +5,9 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError, MethodNotAllowedError, RateLimitedError, type ErrorDetails } from '../errors.js';
+import { AppError, BadRequestError, MethodNotAllowedError, RateLimitedError, type ErrorDetails } from '../errors.js';
 import { errorsTotal } from '../metrics/error-metrics.js';
+import { InvalidCursorError } from '../model/errors.js';
 import type { AppEnv } from './types.js';
 
 export interface ErrorBody {
@@ -29,6 +30,8 @@ const CODE_BY_STATUS: Readonly<Record<number, string>> = {
 /** Normalises anything thrown into an AppError without losing the original as its cause. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  // The data layer's own errors: a cursor is the client's, so a bad one is its mistake.
+  if (error instanceof InvalidCursorError) return new BadRequestError(error.message, { cause: error });
   if (error instanceof HTTPException) {
     const code = CODE_BY_STATUS[error.status] ?? (error.status >= 500 ? 'internal_error' : 'http_error');
     return new AppError(error.status, code, error.message || code.replace(/_/g, ' '), { cause: error });

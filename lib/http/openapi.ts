@@ -2,7 +2,7 @@
 // documented is what is accepted. Kept apart from validate.ts because zod's JSON Schema generator
 // is the heavy part of zod: only the function that serves the document should bundle it.
 import * as z from 'zod/mini';
-import type { Tier } from '../auth/tiers.js';
+import type { Tier } from '../model/tiers.js';
 import { assertRouteSpec, pathParamNames, type RouteSpec } from './route-spec.js';
 
 type JsonSchema = z.core.JSONSchema.BaseSchema;

@@ -2,7 +2,7 @@
 // takes and returns. `mount` (validate.ts) validates requests against it and `buildOpenApi`
 // (openapi.ts) documents it, so the docs cannot drift from what the code accepts.
 import type * as z from 'zod/mini';
-import type { Tier } from '../auth/tiers.js';
+import type { Tier } from '../model/tiers.js';
 import { lenientObjectPaths } from '../validation/schema-shape.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';

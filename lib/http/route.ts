@@ -1,6 +1,6 @@
 // Mounts a route spec with the tier it declares enforced, so a route can never be documented as
 // needing a key yet be left unguarded.
-import { hasTier } from '../auth/tiers.js';
+import { hasTier } from '../model/tiers.js';
 import { requireTier } from './auth.js';
 import type { App } from './app.js';
 import type { ObjectSchema, RouteSpec } from './route-spec.js';

@@ -1,7 +1,7 @@
 // Typed Hono context shared by every HTTP function: what API Gateway hands us (bindings) and what
 // the middleware chain adds for the route (variables).
 import type { APIGatewayProxyEventV2, Context as LambdaContext } from 'aws-lambda';
-import type { Tier } from '../auth/tiers.js';
+import type { Tier } from '../model/tiers.js';
 import type { Log } from '../log/index.js';
 
 export interface AppBindings {

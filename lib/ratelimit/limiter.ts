@@ -7,7 +7,7 @@
 //                  decided from the memory store, counted, logged at most once per interval;
 //   memory         no store configured.
 // A Redis outage never throws out of `check`, and the limiter goes back to Redis by itself.
-import type { Tier } from '../auth/tiers.js';
+import type { Tier } from '../model/tiers.js';
 import { getConfig } from '../config.js';
 import { log } from '../log/index.js';
 import { rateLimitDenials, rateLimitFallbacks, rateLimitRequests } from '../metrics/rate-limit-metrics.js';

@@ -6,7 +6,8 @@
 import { createKeywordClassifier } from '../../lib/harvest/classify/index.js';
 import { ingestItems } from '../../lib/harvest/ingest.js';
 import { scoreItem, toNewSignal } from '../../lib/harvest/score/index.js';
-import type { HarvestedItem, SourceName } from '../../lib/harvest/types.js';
+import type { HarvestedItem } from '../../lib/harvest/types.js';
+import type { SourceName } from '../../lib/model/sources.js';
 import { sql } from '../../lib/db/sql.js';
 import type { Db } from '../../lib/db/types.js';
 import { closeDatabases, createPostgresDatabase } from '../support/databases.js';

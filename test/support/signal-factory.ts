@@ -3,7 +3,7 @@
 // month with shared hours, tags, words to search for) so filters, sorts and paging have something
 // to tell apart, and a few are paused or archived.
 import { upsertSignals } from '../../lib/db/signals-upsert.js';
-import { SIGNAL_SENTIMENTS, type NewSignal, type SignalKind, type SignalStatus } from '../../lib/db/signal-model.js';
+import { SIGNAL_SENTIMENTS, type NewSignal, type SignalKind, type SignalStatus } from '../../lib/model/signal.js';
 import type { Queryable } from '../../lib/db/types.js';
 
 const SOURCES: ReadonlyArray<{ source: string; kinds: readonly SignalKind[] }> = [

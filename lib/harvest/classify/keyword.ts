@@ -2,7 +2,7 @@
 // text decide its category, sentiment and urgency. It is the default and the fallback of the LLM
 // classifier, so it is pure, never fails and is fast: the cue tables are compiled once at module
 // load, and an item costs three table scans of its title and text (about 25 µs for a 1 KB abstract).
-import type { SignalKind, SignalSentiment } from '../../db/signal-model.js';
+import type { SignalKind, SignalSentiment } from '../../model/signal.js';
 import { MAX_URGENCY, type ArtifactCategory, type Classification, type HarvestedItem, type PostCategory } from '../types.js';
 import { isArtifactKind } from './categories.js';
 import { ARTIFACT_CATEGORY_CUES, ARTIFACT_URGENCY_CUES, POST_CATEGORY_CUES, POST_URGENCY_CUES, SENTIMENT_CUES } from './keyword-cues.js';

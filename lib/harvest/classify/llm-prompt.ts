@@ -2,7 +2,7 @@
 // answer is checked against the same lists (zod/mini), so a model that invents a category, an
 // urgency of 7 or prose instead of JSON is a fallback, never a stored value.
 import * as z from 'zod/mini';
-import { SIGNAL_SENTIMENTS } from '../../db/signal-model.js';
+import { SIGNAL_SENTIMENTS } from '../../model/signal.js';
 import { ARTIFACT_CATEGORIES, POST_CATEGORIES, type Classification, type HarvestedItem } from '../types.js';
 import { isArtifactKind } from './categories.js';
 

@@ -2,7 +2,7 @@
 // threshold — salience for posts and stories, discovery score for artifacts — best first. The same
 // rule as lib/db/notify-repo.ts's query, for signals the pipeline already holds in memory.
 import type { NotifyThresholds } from '../../db/notify-repo.js';
-import type { Signal } from '../../db/signal-model.js';
+import type { Signal } from '../../model/signal.js';
 import { isArtifactKind } from '../classify/categories.js';
 
 export type { NotifyThresholds } from '../../db/notify-repo.js';

@@ -2,7 +2,7 @@
 // URL, then source, category and score — plus the same as plain lines in `text`, which Slack shows
 // in notifications and where blocks cannot be rendered. Titles come from the public, so `&`, `<`
 // and `>` are escaped everywhere Slack parses mrkdwn: an item titled `<!channel>` pings no one.
-import type { Signal } from '../../db/signal-model.js';
+import type { Signal } from '../../model/signal.js';
 import { isArtifactKind } from '../classify/categories.js';
 import { notificationScore } from './select.js';
 

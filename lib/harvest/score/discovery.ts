@@ -4,8 +4,8 @@
 // means what it says. (The ancestor weighted 0.35/0.30/0.20, which sums to 0.85, then multiplied by
 // a 14-day decay: its best artifacts landed near 70 and its "min score 80" admitted almost none.)
 // Pure; the components go to score_details.
-import type { SignalKind } from '../../db/signal-model.js';
-import type { SourceName } from '../types.js';
+import type { SignalKind } from '../../model/signal.js';
+import type { SourceName } from '../../model/sources.js';
 import { round3 } from './round.js';
 
 /** The ancestor's proportions (0.35 : 0.30 : 0.20) made to sum to 1, rounded. */

@@ -2,7 +2,7 @@
 // discovery score, and every signal the terms that produced it (score_details), so a surprising
 // ranking can be explained from the row alone. Also the one mapping from a classified, scored item
 // to the row the repository stores.
-import type { NewSignal } from '../../db/signal-model.js';
+import type { NewSignal } from '../../model/signal.js';
 import { isArtifactKind } from '../classify/categories.js';
 import { MAX_URGENCY, type Classification, type HarvestedItem } from '../types.js';
 import { discoveryScore, type DiscoveryComponents } from './discovery.js';
@@ -61,19 +61,11 @@ export function scoreItem(item: HarvestedItem, classification: Classification, n
 /** The row to store for a classified and scored item (fetched_at and status: the database's defaults). */
 export function toNewSignal(item: HarvestedItem, classification: Classification, score: ScoreFields): NewSignal {
   return {
-    source: item.source,
-    sourceId: item.sourceId,
-    kind: item.kind,
-    url: item.url,
-    title: item.title,
-    text: item.text,
-    author: item.author,
-    publishedAt: item.publishedAt,
-    engagement: item.engagement,
+    // What the source reported, as it is (a HarvestedItem is the source's part of a NewSignal).
+    ...item,
     category: classification.category,
     sentiment: classification.sentiment,
     urgency: Math.min(MAX_URGENCY, Math.max(0, Math.round(classification.urgency))),
-    tags: item.tags,
     salience: score.salience,
     discoveryScore: score.discoveryScore,
     scoreDetails: score.scoreDetails,

@@ -2,8 +2,9 @@
 // unchanged. Engagement on a log scale, urgency as points, the category and the sentiment as
 // multipliers, and the whole halved every 24 hours since publication — an outage reported this
 // morning outranks a bigger one from last week. Pure; the components go to score_details.
-import type { SignalSentiment } from '../../db/signal-model.js';
-import { MAX_URGENCY, type PostCategory, type SourceName } from '../types.js';
+import type { SignalSentiment } from '../../model/signal.js';
+import { MAX_URGENCY, type PostCategory } from '../types.js';
+import type { SourceName } from '../../model/sources.js';
 import { round3 } from './round.js';
 
 /** The formula's four engagement counts. */

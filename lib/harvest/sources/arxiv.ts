@@ -7,7 +7,7 @@
 // whose one entry is titled `Error`: that is the query's error, not a preprint.
 import { parseXml, XmlElement, XmlError } from '@rgrove/parse-xml';
 import type { Config } from '../../config.js';
-import { SourceError } from '../../errors.js';
+import { SourceError } from './errors.js';
 import type { FetchContext, HarvestedItem, SourceAdapter, SourceResult } from '../types.js';
 import { dateFromIso, httpUrl, isRecord, type JsonRecord } from './fields.js';
 import { buildUrl, invalidBody, realSleep, type SourceHttp } from './http.js';

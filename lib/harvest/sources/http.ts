@@ -6,8 +6,8 @@
 // final. Whatever fails ends as one SourceError that names the source and the status, never the URL
 // or a header. The client counts requests and retries for the run's report.
 import { setTimeout as delay } from 'node:timers/promises';
-import { SourceError, type SourceFailure } from '../../errors.js';
-import type { SourceName } from '../types.js';
+import { SourceError, type SourceFailure } from './errors.js';
+import type { SourceName } from '../../model/sources.js';
 import { requestedWait } from './retry-after.js';
 
 /** Waits `ms`, or rejects as soon as `signal` aborts. Injectable so tests record waits instead. */

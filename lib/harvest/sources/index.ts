@@ -2,7 +2,8 @@
 // Adapters that are not configured (X without a bearer token) are left out, so the pipeline runs
 // exactly the list it gets.
 import type { Config } from '../../config.js';
-import type { SourceAdapter, SourceName } from '../types.js';
+import type { SourceAdapter } from '../types.js';
+import type { SourceName } from '../../model/sources.js';
 import { arxivOptionsFromConfig, createArxivSource } from './arxiv.js';
 import { createGitHubSource, gitHubOptionsFromConfig } from './github.js';
 import { createHackerNewsSource, hackerNewsOptionsFromConfig } from './hackernews.js';

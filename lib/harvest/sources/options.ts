@@ -1,7 +1,8 @@
 // The options every source adapter shares, their defaults (the same as lib/config.ts), and how one
 // run's HTTP client is built from them and the pipeline's FetchContext. Each adapter adds its own
 // fields (base URL, queries, token) on top.
-import type { FetchContext, SourceName } from '../types.js';
+import type { FetchContext } from '../types.js';
+import type { SourceName } from '../../model/sources.js';
 import { createSourceHttp, type RetryOptions, type SourceHttp, type Sleep } from './http.js';
 
 export interface CommonSourceOptions {

@@ -6,8 +6,9 @@
 // cursor its pages reported, so the next run asks only for newer items; older items past the page
 // limit are skipped on purpose (a digest of what is new, not an archive). A query that fails stores
 // nothing: the next run reads the same range again and the upsert absorbs the repeats.
-import { SourceError } from '../../errors.js';
-import type { FetchContext, HarvestedItem, QueryOutcome, SourceName, SourceResult } from '../types.js';
+import { SourceError } from './errors.js';
+import type { FetchContext, HarvestedItem, QueryOutcome, SourceResult } from '../types.js';
+import type { SourceName } from '../../model/sources.js';
 import type { SourceHttp } from './http.js';
 
 /** One page of one query. */

@@ -5,7 +5,7 @@
 // out and the query reads the whole window again. Post text arrives HTML-escaped (`&amp;`) and is
 // decoded.
 import type { Config } from '../../config.js';
-import { SourceError } from '../../errors.js';
+import { SourceError } from './errors.js';
 import type { FetchContext, HarvestedItem, SourceAdapter, SourceResult } from '../types.js';
 import { arrayField, dateFromIso, idField, isRecord, numbers, recordField, stringField, textField, type JsonRecord } from './fields.js';
 import { buildUrl, invalidBody, type SourceHttp } from './http.js';

@@ -9,7 +9,7 @@
 //   split    a topic whose members form two groups (2-means, deterministic start) each of at least
 //            `minMembers`, each cohesive, whose centroids are less than `splitSimilarity` alike.
 // Every decision is sorted by id or value, so the same input always gives the same events.
-import type { TopicEventKind, TopicKind } from '../../db/topics-repo.js';
+import type { TopicEventKind, TopicKind } from '../../model/topic.js';
 import { centroid, cosine, meanPairwiseSimilarity } from './vectors.js';
 
 /** Growth: recent members at least 1.5 × the earlier half's (rate = (recent − earlier) / max(earlier, 1)). */

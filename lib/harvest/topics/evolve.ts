@@ -20,12 +20,10 @@ import {
   topicsWithEvent,
   upsertTaxonomyTopics,
   windowSignals,
-  TOPIC_EVENT_KINDS,
   type SignalTopicRow,
-  type Topic,
-  type TopicEventKind,
 } from '../../db/topics-repo.js';
 import type { Db } from '../../db/types.js';
+import { TOPIC_EVENT_KINDS, type Topic, type TopicEventKind } from '../../model/topic.js';
 import { log as rootLog, type Log } from '../../log/index.js';
 import { findClusters } from './clustering.js';
 import { detectEvolution, type TopicMember, type TopicSnapshot } from './evolution.js';

@@ -3,7 +3,7 @@
 // keyword phrases; an emergent topic one that has EMERGENT_MIN_KEYWORDS of its keywords or is close
 // to the centroid it emerged with. Both rules depend only on the signal and the topic's fixed
 // definition, never on other signals, so the daily job assigns the same way however often it runs.
-import type { TopicKind } from '../../db/topics-repo.js';
+import type { TopicKind } from '../../model/topic.js';
 import { cosine, tokenize } from './vectors.js';
 
 export interface TaxonomyTopic {

@@ -3,7 +3,7 @@
 // once so the next sweep skips it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markNotified, unnotifiedAbove } from '../../../../lib/db/notify-repo.js';
-import type { NewSignal, Signal } from '../../../../lib/db/signal-model.js';
+import type { NewSignal, Signal } from '../../../../lib/model/signal.js';
 import { upsertSignals } from '../../../../lib/db/signals-upsert.js';
 import { sql } from '../../../../lib/db/sql.js';
 import type { Db } from '../../../../lib/db/types.js';

@@ -2,10 +2,10 @@
 // sort in both orders, full-text search with stemming, keyset pages that neither repeat nor skip
 // rows among many ties, discoveries, statistics, and the edits with good, unknown and bad ids.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BadRequestError } from '../../../../lib/errors.js';
+import { ARTIFACT_KINDS, type Signal } from '../../../../lib/model/signal.js';
+import { InvalidCursorError } from '../../../../lib/model/errors.js';
 import {
   archiveSignal,
-  ARTIFACT_KINDS,
   getSignal,
   listDiscoveries,
   listDiscoveriesJson,
@@ -15,7 +15,6 @@ import {
   signalStats,
   updateSignal,
   type ListSignalsOptions,
-  type Signal,
   type SignalCursor,
   type SignalFilter,
   type SignalPage,
@@ -288,7 +287,7 @@ describe.each(DRIVERS)('the signals repository on $driver', ({ create }) => {
       expect(byDate.next?.value).toBe(byDate.items[0]?.publishedAt.toISOString().replace('Z', '000Z'));
     });
 
-    it('refuses a malformed cursor as a bad request, before Postgres sees it', async () => {
+    it('refuses a malformed cursor (InvalidCursorError, a 400 at the edge) before Postgres sees it', async () => {
       const bad = [
         { sort: 'score', after: { value: 'high', id: '1' } },
         { sort: 'score', after: { value: Number.NaN, id: '1' } },
@@ -300,7 +299,7 @@ describe.each(DRIVERS)('the signals repository on $driver', ({ create }) => {
         { sort: 'fetched_at', after: { value: '2026-01-01 00:00:00', id: '1' } },
       ] as const;
       for (const { sort, after } of bad) {
-        await expect(listSignals(reads, { sort, order: 'desc', limit: 5, after }), JSON.stringify(after)).rejects.toThrow(BadRequestError);
+        await expect(listSignals(reads, { sort, order: 'desc', limit: 5, after }), JSON.stringify(after)).rejects.toThrow(InvalidCursorError);
       }
     });
 

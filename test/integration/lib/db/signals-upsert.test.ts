@@ -2,7 +2,8 @@
 // losing what we decided about them, batches above 500 rows split into several statements, and the
 // counts say which happened. Each test writes under a source of its own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listSignals, updateSignal, upsertSignals, UPSERT_BATCH_SIZE, type NewSignal, type Signal } from '../../../../lib/db/signals-repo.js';
+import { listSignals, updateSignal, upsertSignals, UPSERT_BATCH_SIZE } from '../../../../lib/db/signals-repo.js';
+import type { NewSignal, Signal } from '../../../../lib/model/signal.js';
 import { sql, type Sql } from '../../../../lib/db/sql.js';
 import type { Db, Queryable } from '../../../../lib/db/types.js';
 import { closeDatabases, DRIVERS, type TestDatabase } from '../../../support/databases.js';

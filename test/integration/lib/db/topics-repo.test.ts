@@ -2,7 +2,6 @@
 // assignments, events), a centroid that round-trips exactly, merges, and the API's reads — trending,
 // stats with a zero-filled timeline, and keyset pages of events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BadRequestError } from '../../../../lib/errors.js';
 import { upsertSignals } from '../../../../lib/db/signals-upsert.js';
 import { sql } from '../../../../lib/db/sql.js';
 import {
@@ -20,9 +19,10 @@ import {
   trendingTopics,
   upsertTaxonomyTopics,
   windowSignals,
-  type TopicEvent,
 } from '../../../../lib/db/topics-repo.js';
 import type { Db } from '../../../../lib/db/types.js';
+import { InvalidCursorError } from '../../../../lib/model/errors.js';
+import type { TopicEvent } from '../../../../lib/model/topic.js';
 import { textVector } from '../../../../lib/harvest/topics/vectors.js';
 import { closeDatabases, DRIVERS, type TestDatabase } from '../../../support/databases.js';
 import { makeSignal } from '../../../support/signal-factory.js';
@@ -169,7 +169,7 @@ describe.each(DRIVERS)('the topics repository on $driver', ({ create }) => {
     expect(new Set(seen.map((event) => event.id)).size).toBe(14);
     expect(seen.map((event) => event.occurredOn)).toEqual([...seen.map((event) => event.occurredOn)].sort().reverse());
     expect((await listTopicEvents(db, topic.id, { limit: 100, kind: 'split' })).items).toHaveLength(7);
-    await expect(listTopicEvents(db, topic.id, { limit: 3, after: { occurredOn: '2026-02-30', id: '1' } })).rejects.toThrow(BadRequestError);
+    await expect(listTopicEvents(db, topic.id, { limit: 3, after: { occurredOn: '2026-02-30', id: '1' } })).rejects.toThrow(InvalidCursorError);
     expect(await listTopicEvents(db, 'nope', { limit: 3 })).toEqual({ items: [], next: undefined });
   });
 

@@ -5,7 +5,8 @@
 // 429, garbage, too slow) retried or isolated while the others are stored.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../../../lib/config.js';
-import { listSignals, type Signal } from '../../../../lib/db/signals-repo.js';
+import { listSignals } from '../../../../lib/db/signals-repo.js';
+import type { Signal } from '../../../../lib/model/signal.js';
 import { sql } from '../../../../lib/db/sql.js';
 import { createKeywordClassifier } from '../../../../lib/harvest/classify/index.js';
 import { runHarvest, type HarvestOptions, type HarvestReport } from '../../../../lib/harvest/pipeline.js';

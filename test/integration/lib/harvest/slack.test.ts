@@ -4,7 +4,7 @@
 // within the budget), and a webhook URL that never shows up in errors or logs. Also the pure parts
 // the sender relies on: which signals are selected, and how the message is built.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Signal } from '../../../../lib/db/signal-model.js';
+import type { Signal } from '../../../../lib/model/signal.js';
 import { notificationScore, selectForNotification } from '../../../../lib/harvest/notify/select.js';
 import { buildSlackMessage, escapeMrkdwn, MAX_SIGNALS_PER_MESSAGE, type SlackSignal } from '../../../../lib/harvest/notify/slack-message.js';
 import { notifySlack, type SlackNotifyOptions } from '../../../../lib/harvest/notify/slack.js';

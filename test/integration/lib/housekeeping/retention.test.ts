@@ -6,7 +6,7 @@
 // clock, the one retention compares with; every test starts from empty tables.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deleteArchivedSignals, deleteOldJobRuns } from '../../../../lib/db/retention-repo.js';
-import type { SignalStatus } from '../../../../lib/db/signal-model.js';
+import type { SignalStatus } from '../../../../lib/model/signal.js';
 import { upsertSignals } from '../../../../lib/db/signals-upsert.js';
 import { sql, type Sql } from '../../../../lib/db/sql.js';
 import type { Db, Queryable } from '../../../../lib/db/types.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiKeyLookup } from '../../../../lib/auth/key-store.js';
-import type { Tier } from '../../../../lib/auth/tiers.js';
+import type { Tier } from '../../../../lib/model/tiers.js';
 import { resetConfig } from '../../../../lib/config.js';
 import { createApp, type App } from '../../../../lib/http/app.js';
 import { authenticate, requireTier, type AuthenticateOptions } from '../../../../lib/http/auth.js';

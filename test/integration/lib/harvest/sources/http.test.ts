@@ -2,7 +2,7 @@
 // are final, how long it waits (backoff, Retry-After, rate-limit reset), that a slow source costs at
 // most three timeouts, and that what it throws names the source and status and nothing secret.
 import { describe, expect, it } from 'vitest';
-import { SourceError } from '../../../../../lib/errors.js';
+import { SourceError } from '../../../../../lib/harvest/sources/errors.js';
 import { createSourceHttp, type SourceHttpOptions } from '../../../../../lib/harvest/sources/http.js';
 import { inTurn, json, recordingSleep, unusedPort, useSourceServer } from '../../../../support/source-server.js';
 

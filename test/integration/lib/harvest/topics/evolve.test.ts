@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { upsertSignals } from '../../../../../lib/db/signals-upsert.js';
 import { sql } from '../../../../../lib/db/sql.js';
-import { assignSignalTopics, createEmergentTopic, getTopic, listTopicEvents, type Topic } from '../../../../../lib/db/topics-repo.js';
+import { assignSignalTopics, createEmergentTopic, getTopic, listTopicEvents } from '../../../../../lib/db/topics-repo.js';
+import type { Topic } from '../../../../../lib/model/topic.js';
 import type { Db } from '../../../../../lib/db/types.js';
 import { evolutionWindow, evolveTopics, type EvolveResult } from '../../../../../lib/harvest/topics/evolve.js';
 import { createVectorCache } from '../../../../../lib/harvest/topics/vector-cache.js';

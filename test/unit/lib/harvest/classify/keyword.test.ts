@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ARTIFACT_KINDS, SIGNAL_KINDS, SIGNAL_SENTIMENTS, type SignalKind } from '../../../../../lib/db/signal-model.js';
+import { ARTIFACT_KINDS, SIGNAL_KINDS, SIGNAL_SENTIMENTS, type SignalKind } from '../../../../../lib/model/signal.js';
 import { classifyByKeywords, type KeywordInput } from '../../../../../lib/harvest/classify/keyword.js';
 import { ARTIFACT_CATEGORIES, POST_CATEGORIES } from '../../../../../lib/harvest/types.js';
 

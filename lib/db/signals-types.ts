@@ -1,61 +1,12 @@
-// What a signal is, as the rest of the code sees it: the allowed values of its text columns (the
-// same lists as the CHECK constraints in infra/migrations) and the shapes the repository reads,
-// writes and pages with.
+// The shapes the signals repository filters, sorts, pages and reports with. What a signal is lives
+// in lib/model/signal.ts.
+import type { Signal, SignalKind, SignalStatus } from '../model/signal.js';
 
-export const SIGNAL_KINDS = ['post', 'preprint', 'repository', 'release', 'story'] as const;
-/** Kinds that are things someone made (as opposed to talk about things): ranked by discovery score. */
-export const ARTIFACT_KINDS = ['preprint', 'repository', 'release'] as const;
-export const SIGNAL_STATUSES = ['active', 'paused', 'archived'] as const;
-export const SIGNAL_SENTIMENTS = ['positive', 'neutral', 'negative', 'mixed'] as const;
 export const SIGNAL_SORTS = ['score', 'published_at', 'fetched_at'] as const;
 export const SORT_ORDERS = ['asc', 'desc'] as const;
 
-export type SignalKind = (typeof SIGNAL_KINDS)[number];
-export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
-export type SignalStatus = (typeof SIGNAL_STATUSES)[number];
-export type SignalSentiment = (typeof SIGNAL_SENTIMENTS)[number];
 export type SignalSort = (typeof SIGNAL_SORTS)[number];
 export type SortOrder = (typeof SORT_ORDERS)[number];
-
-export interface Signal {
-  /** int8 as a decimal string: JSON numbers and JS numbers lose precision past 2^53. */
-  id: string;
-  source: string;
-  /** The item's id at its source; unique together with `source`. */
-  sourceId: string;
-  kind: SignalKind;
-  url: string;
-  title: string;
-  text: string;
-  author: string | null;
-  publishedAt: Date;
-  /** When the signal was first harvested (a later re-harvest keeps it). */
-  fetchedAt: Date;
-  engagement: Record<string, number>;
-  category: string | null;
-  sentiment: SignalSentiment | null;
-  /** 0–5. */
-  urgency: number | null;
-  tags: string[];
-  /** 0–100. */
-  salience: number | null;
-  /** 0–100, artifacts only. */
-  discoveryScore: number | null;
-  /** Computed by Postgres: discovery score, else salience, else 0. */
-  score: number;
-  scoreDetails: Record<string, unknown>;
-  status: SignalStatus;
-  notifiedAt: Date | null;
-  updatedAt: Date;
-}
-
-/** A harvested signal to store; the database fills in id, score, status, notified_at, updated_at. */
-export type NewSignal = Omit<Signal, 'id' | 'fetchedAt' | 'score' | 'status' | 'notifiedAt' | 'updatedAt'> & {
-  /** Defaults to now(). */
-  fetchedAt?: Date;
-  /** Defaults to 'active'; only used when the row is new. */
-  status?: SignalStatus;
-};
 
 /** Every given field narrows the result (AND); an omitted field does not filter. */
 export interface SignalFilter {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasTier, isTier, tierRank, TIERS } from '../../../../lib/auth/tiers.js';
+import { hasTier, isTier, tierRank, TIERS } from '../../../../lib/model/tiers.js';
 
 describe('tiers', () => {
   it('ranks anonymous < api_key < premium < admin', () => {
