@@ -1,7 +1,7 @@
 // The API key repository on both drivers: keys are created and listed without their hash, revoked
 // once, found by hash (revoked or not), touched on use, and served to authentication through the
 // ApiKeyLookup store. Malformed ids and hashes never reach Postgres.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { generateApiKey } from '../../../../lib/auth/api-key.js';
 import {
   createApiKey,
@@ -13,7 +13,7 @@ import {
   type NewApiKey,
 } from '../../../../lib/db/api-keys-repo.js';
 import type { Db, Queryable } from '../../../../lib/db/types.js';
-import { closeDatabases, DRIVERS, type TestDatabase } from '../../../support/databases.js';
+import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
@@ -26,19 +26,11 @@ function newKey(name: string, tier: NewApiKey['tier'] = 'api_key'): NewApiKey & 
   return { name, tier, ...generateApiKey() };
 }
 
-const opened: TestDatabase[] = [];
-
-afterAll(async () => {
-  await Promise.all(opened.map((database) => database.dispose()));
-  await closeDatabases();
-});
-
-describe.each(DRIVERS)('the API key repository on $driver', ({ create }) => {
+describeOnDrivers('the API key repository on $driver', ({ open }) => {
   let db: Db;
 
   beforeAll(async () => {
-    const database = await create();
-    opened.push(database);
+    const database = await open();
     db = database.db;
   });
 

@@ -2,7 +2,7 @@
 // finished once (a second outcome never replaces the first), listed newest first by keyset pages,
 // and its error text is bounded. Malformed ids never reach Postgres; the status constraint of
 // migration 0002 accepts `queued` and still refuses anything unknown.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import {
   failAbandonedRuns,
   claimQueuedJobRun,
@@ -16,7 +16,7 @@ import {
 } from '../../../../lib/db/job-runs-repo.js';
 import { sql } from '../../../../lib/db/sql.js';
 import type { Db, Queryable } from '../../../../lib/db/types.js';
-import { closeDatabases, DRIVERS, type TestDatabase } from '../../../support/databases.js';
+import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 
 const MALFORMED_IDS = ['abc', '', '0', '-1', '1.5', '9'.repeat(19), '1 OR 1=1'];
 const UNKNOWN_ID = '999999999999999999';
@@ -24,19 +24,11 @@ const UNKNOWN_ID = '999999999999999999';
 /** A Queryable that fails the test if it is ever asked anything. */
 const unreachable: Queryable = { query: () => Promise.reject(new Error('no query expected')) };
 
-const opened: TestDatabase[] = [];
-
-afterAll(async () => {
-  await Promise.all(opened.map((database) => database.dispose()));
-  await closeDatabases();
-});
-
-describe.each(DRIVERS)('the job_runs repository on $driver', ({ create }) => {
+describeOnDrivers('the job_runs repository on $driver', ({ open }) => {
   let db: Db;
 
   beforeAll(async () => {
-    const database = await create();
-    opened.push(database);
+    const database = await open();
     db = database.db;
   });
 

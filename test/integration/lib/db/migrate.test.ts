@@ -6,7 +6,8 @@ import { loadMigrations } from '../../../../lib/db/migration-files.js';
 import { createNeonDb } from '../../../../lib/db/neon.js';
 import { sql } from '../../../../lib/db/sql.js';
 import type { Db } from '../../../../lib/db/types.js';
-import { closeDatabases, createPgliteDatabase, createPostgresDatabase, DRIVERS, type TestDatabase } from '../../../support/databases.js';
+import { closeDatabases, createPgliteDatabase, createPostgresDatabase, type TestDatabase } from '../../../support/databases.js';
+import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 
 /**
  * Everything that makes a schema: columns, constraints and indexes of the public tables. PGlite is
@@ -32,11 +33,10 @@ afterAll(async () => {
   await closeDatabases();
 });
 
-describe.each(DRIVERS)('migrations on $driver', ({ create }) => {
+describeOnDrivers('migrations on $driver', ({ open }) => {
   it('apply every file once to an empty database and record the latest version', async () => {
     // Prepare
-    const database = await create({ migrated: false });
-    opened.push(database);
+    const database = await open({ migrated: false });
     const migrations = await loadMigrations();
 
     // Act
@@ -50,8 +50,7 @@ describe.each(DRIVERS)('migrations on $driver', ({ create }) => {
   });
 
   it('roll back a failing migration completely and record nothing', async () => {
-    const database = await create({ migrated: false });
-    opened.push(database);
+    const database = await open({ migrated: false });
     const broken: Migration[] = [
       { version: '9001', name: 'half_done', sql: 'CREATE TABLE half_done (id int); SELECT no_such_function();' },
     ];
@@ -64,8 +63,7 @@ describe.each(DRIVERS)('migrations on $driver', ({ create }) => {
   });
 
   it('refuse a migration edited after it was applied', async () => {
-    const database = await create({ migrated: false });
-    opened.push(database);
+    const database = await open({ migrated: false });
     const original: Migration = { version: '9002', name: 'once', sql: 'CREATE TABLE once (id int);' };
     await migrate(database.db, [original]);
 

@@ -1,13 +1,13 @@
 // The notification sweep on both drivers: which signals unnotifiedAbove returns (new, active, over
 // their kind's own threshold), in which order, how many; and markNotified, which marks each signal
 // once so the next sweep skips it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { markNotified, unnotifiedAbove } from '../../../../lib/db/notify-repo.js';
 import type { NewSignal, Signal } from '../../../../lib/model/signal.js';
 import { upsertSignals } from '../../../../lib/db/signals-upsert.js';
 import { sql } from '../../../../lib/db/sql.js';
 import type { Db } from '../../../../lib/db/types.js';
-import { closeDatabases, DRIVERS, type TestDatabase } from '../../../support/databases.js';
+import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 import { makeSignal } from '../../../support/signal-factory.js';
 
 const THRESHOLDS = { minSalience: 70, minDiscoveryScore: 80 };
@@ -27,19 +27,11 @@ const ROWS: Array<Partial<NewSignal> & { sourceId: string }> = [
   { sourceId: 'post-archived', kind: 'post', salience: 99, discoveryScore: null, status: 'archived' },
 ];
 
-const opened: TestDatabase[] = [];
-
-afterAll(async () => {
-  await Promise.all(opened.map((database) => database.dispose()));
-  await closeDatabases();
-});
-
-describe.each(DRIVERS)('the notify repository on $driver', ({ create }) => {
+describeOnDrivers('the notify repository on $driver', ({ open }) => {
   let db: Db;
 
   beforeAll(async () => {
-    const database = await create();
-    opened.push(database);
+    const database = await open();
     db = database.db;
     await upsertSignals(
       db,

@@ -1,7 +1,7 @@
 // The signals repository on both drivers: every filter against the same filter done in JS, every
 // sort in both orders, full-text search with stemming, keyset pages that neither repeat nor skip
 // rows among many ties, discoveries, statistics, and the edits with good, unknown and bad ids.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACT_KINDS, type Signal } from '../../../../lib/model/signal.js';
 import { InvalidCursorError } from '../../../../lib/model/errors.js';
 import {
@@ -24,7 +24,7 @@ import {
 import { toSignalJson } from '../../../../lib/api/signal-json.js';
 import { sql } from '../../../../lib/db/sql.js';
 import type { Db } from '../../../../lib/db/types.js';
-import { closeDatabases, DRIVERS, type TestDatabase } from '../../../support/databases.js';
+import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 import { FACTORY_EPOCH, makeSignal, seedSignals } from '../../../support/signal-factory.js';
 
 const SEEDED = 300;
@@ -79,14 +79,7 @@ function countBy(signals: readonly Signal[], key: (signal: Signal) => string): R
   return counts;
 }
 
-const opened: TestDatabase[] = [];
-
-afterAll(async () => {
-  await Promise.all(opened.map((database) => database.dispose()));
-  await closeDatabases();
-});
-
-describe.each(DRIVERS)('the signals repository on $driver', ({ create }) => {
+describeOnDrivers('the signals repository on $driver', ({ open }) => {
   /** Seeded once and only read. */
   let reads: Db;
   /** For the tests that write; each uses a source of its own. */
@@ -95,8 +88,7 @@ describe.each(DRIVERS)('the signals repository on $driver', ({ create }) => {
   let all: Signal[];
 
   beforeAll(async () => {
-    const [readDatabase, writeDatabase] = await Promise.all([create(), create()]);
-    opened.push(readDatabase, writeDatabase);
+    const [readDatabase, writeDatabase] = await Promise.all([open(), open()]);
     reads = readDatabase.db;
     writes = writeDatabase.db;
     await seedSignals(reads, SEEDED);
@@ -375,8 +367,7 @@ describe.each(DRIVERS)('the signals repository on $driver', ({ create }) => {
     });
 
     it('gives zero counts and null percentiles for an empty database', async () => {
-      const empty = await create();
-      opened.push(empty);
+      const empty = await open();
 
       expect(await signalStats(empty.db)).toEqual({
         total: 0,

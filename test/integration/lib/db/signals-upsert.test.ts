@@ -1,12 +1,12 @@
 // Storing harvested signals on both drivers: new rows are inserted, known ones refreshed without
 // losing what we decided about them, batches above 500 rows split into several statements, and the
 // counts say which happened. Each test writes under a source of its own.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { listSignals, updateSignal, upsertSignals, UPSERT_BATCH_SIZE } from '../../../../lib/db/signals-repo.js';
 import type { NewSignal, Signal } from '../../../../lib/model/signal.js';
 import { sql, type Sql } from '../../../../lib/db/sql.js';
 import type { Db, Queryable } from '../../../../lib/db/types.js';
-import { closeDatabases, DRIVERS, type TestDatabase } from '../../../support/databases.js';
+import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 import { makeSignal } from '../../../support/signal-factory.js';
 
 function signalsOf(source: string, count: number, start = 0): NewSignal[] {
@@ -36,19 +36,11 @@ function recording(db: Queryable): { db: Queryable; statements: Sql[] } {
   };
 }
 
-const opened: TestDatabase[] = [];
-
-afterAll(async () => {
-  await Promise.all(opened.map((database) => database.dispose()));
-  await closeDatabases();
-});
-
-describe.each(DRIVERS)('storing signals on $driver', ({ create }) => {
+describeOnDrivers('storing signals on $driver', ({ open }) => {
   let db: Db;
 
   beforeAll(async () => {
-    const database = await create();
-    opened.push(database);
+    const database = await open();
     db = database.db;
   });
 

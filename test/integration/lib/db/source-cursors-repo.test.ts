@@ -1,11 +1,11 @@
 // The source-cursor repository on both drivers: a source's cursors load as a map by query, a save
 // is one multi-row upsert that replaces the cursors it names and keeps the others, sources never
 // see each other's, and query text with quotes or Unicode is data, never SQL.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { loadCursors, MAX_CURSORS_PER_SAVE, saveCursors } from '../../../../lib/db/source-cursors-repo.js';
 import { sql, type Sql } from '../../../../lib/db/sql.js';
 import type { Db, Queryable } from '../../../../lib/db/types.js';
-import { closeDatabases, DRIVERS, type TestDatabase } from '../../../support/databases.js';
+import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 
 /** `db`, counting the statements sent through it. */
 function counting(db: Queryable): Queryable & { statements: Sql[] } {
@@ -24,19 +24,11 @@ async function updatedAt(db: Queryable, source: string, query: string): Promise<
   return rows[0]?.updatedAt;
 }
 
-const opened: TestDatabase[] = [];
-
-afterAll(async () => {
-  await Promise.all(opened.map((database) => database.dispose()));
-  await closeDatabases();
-});
-
-describe.each(DRIVERS)('the source-cursor repository on $driver', ({ create }) => {
+describeOnDrivers('the source-cursor repository on $driver', ({ open }) => {
   let db: Db;
 
   beforeAll(async () => {
-    const database = await create();
-    opened.push(database);
+    const database = await open();
     db = database.db;
   });
 

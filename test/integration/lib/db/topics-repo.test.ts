@@ -1,7 +1,7 @@
 // The topics repository on both drivers: idempotent writes (taxonomy, emergent topics, signal
 // assignments, events), a centroid that round-trips exactly, merges, and the API's reads — trending,
 // stats with a zero-filled timeline, and keyset pages of events.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { upsertSignals } from '../../../../lib/db/signals-upsert.js';
 import { sql } from '../../../../lib/db/sql.js';
 import {
@@ -24,19 +24,12 @@ import type { Db } from '../../../../lib/db/types.js';
 import { InvalidCursorError } from '../../../../lib/model/errors.js';
 import type { TopicEvent } from '../../../../lib/model/topic.js';
 import { textVector } from '../../../../lib/harvest/topics/vectors.js';
-import { closeDatabases, DRIVERS, type TestDatabase } from '../../../support/databases.js';
+import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 import { makeSignal } from '../../../support/signal-factory.js';
 
 const DAY = 86_400_000;
 const UNTIL = new Date('2026-03-01T00:00:00Z');
 const SINCE = new Date(UNTIL.getTime() - 10 * DAY);
-
-const opened: TestDatabase[] = [];
-
-afterAll(async () => {
-  await Promise.all(opened.map((database) => database.dispose()));
-  await closeDatabases();
-});
 
 /** Stores signals published `daysAgo` before UNTIL (fractions allowed) and returns their ids in order. */
 async function insertSignals(db: Db, prefix: string, specs: ReadonlyArray<{ daysAgo: number; title?: string; score?: number; archived?: boolean }>): Promise<string[]> {
@@ -61,12 +54,11 @@ async function insertSignals(db: Db, prefix: string, specs: ReadonlyArray<{ days
   return rows.map((row) => byKey.get(row.sourceId) ?? '');
 }
 
-describe.each(DRIVERS)('the topics repository on $driver', ({ create }) => {
+describeOnDrivers('the topics repository on $driver', ({ open }) => {
   let db: Db;
 
   beforeAll(async () => {
-    const database = await create();
-    opened.push(database);
+    const database = await open();
     db = database.db;
   });
 
