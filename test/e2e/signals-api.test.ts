@@ -132,6 +132,8 @@ describe('the signals API through the local runtime', () => {
       ['/v1/signals?sort=random', {}, 400, 'sort'],
       ['/v1/signals?since=yesterday', {}, 400, 'since'],
       ['/v1/signals?cursor=not-a-cursor', {}, 400, 'cursor'],
+      // Well-formed for its ordering, but a date where the score sort needs a number: the data layer's InvalidCursorError.
+      [`/v1/signals?cursor=${Buffer.from(JSON.stringify(['score:desc', '2026-01-01T00:00:00Z', '1'])).toString('base64url')}`, {}, 400],
       ['/v1/signals/abc', {}, 400, 'id'],
       ['/v1/signals/999999999', {}, 404],
       ['/v1/signals', { method: 'POST' }, 405],
