@@ -28,11 +28,7 @@ function newKey(name: string, tier: NewApiKey['tier'] = 'api_key'): NewApiKey & 
 
 describeOnDrivers('the API key repository on $driver', ({ open }) => {
   let db: Db;
-
-  beforeAll(async () => {
-    const database = await open();
-    db = database.db;
-  });
+  beforeAll(async () => { ({ db } = await open()); });
 
   it('creates a key and returns its record without the hash', async () => {
     // Prepare

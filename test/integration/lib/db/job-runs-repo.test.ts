@@ -26,11 +26,7 @@ const unreachable: Queryable = { query: () => Promise.reject(new Error('no query
 
 describeOnDrivers('the job_runs repository on $driver', ({ open }) => {
   let db: Db;
-
-  beforeAll(async () => {
-    const database = await open();
-    db = database.db;
-  });
+  beforeAll(async () => { ({ db } = await open()); });
 
   it('writes a running run with its details, unfinished', async () => {
     // Act

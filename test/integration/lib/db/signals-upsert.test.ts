@@ -38,11 +38,7 @@ function recording(db: Queryable): { db: Queryable; statements: Sql[] } {
 
 describeOnDrivers('storing signals on $driver', ({ open }) => {
   let db: Db;
-
-  beforeAll(async () => {
-    const database = await open();
-    db = database.db;
-  });
+  beforeAll(async () => { ({ db } = await open()); });
 
   it('inserts new signals and reports them as inserted', async () => {
     // Prepare

@@ -26,11 +26,7 @@ async function updatedAt(db: Queryable, source: string, query: string): Promise<
 
 describeOnDrivers('the source-cursor repository on $driver', ({ open }) => {
   let db: Db;
-
-  beforeAll(async () => {
-    const database = await open();
-    db = database.db;
-  });
+  beforeAll(async () => { ({ db } = await open()); });
 
   it('loads nothing for a source that never saved a cursor', async () => {
     expect(await loadCursors(db, 'never')).toEqual(new Map());

@@ -56,11 +56,7 @@ async function insertSignals(db: Db, prefix: string, specs: ReadonlyArray<{ days
 
 describeOnDrivers('the topics repository on $driver', ({ open }) => {
   let db: Db;
-
-  beforeAll(async () => {
-    const database = await open();
-    db = database.db;
-  });
+  beforeAll(async () => { ({ db } = await open()); });
 
   it('creates taxonomy topics once and updates only those whose name or keywords changed', async () => {
     // Arrange

@@ -52,10 +52,7 @@ const sorted = (values: readonly string[]): string[] => [...values].sort();
 
 describeOnDrivers('the model against the schema on $driver', ({ open }) => {
   let db: Db;
-
-  beforeAll(async () => {
-    ({ db } = await open());
-  });
+  beforeAll(async () => { ({ db } = await open()); });
 
   it('has one signal field per column of the signals table, of the column type, nullable where the column is', async () => {
     const columns = (await columnsOf(db, 'signals')).filter((column) => !INTERNAL_COLUMNS.includes(column.name));
