@@ -31,10 +31,10 @@ export async function upsertTaxonomyTopics(db: Queryable, topics: readonly NewTo
 
 type CentroidRow = Topic & { centroid: string | null };
 
-/** Active topics, taxonomy and emergent, by id. */
+/** Active topics, taxonomy and emergent, by id (`topics.id`: a bare id is the output column, text, where '9' > '10'). */
 export async function listActiveTopics(db: Queryable): Promise<TopicWithCentroid[]> {
   const rows = await db.query<CentroidRow>(sql`
-    SELECT ${TOPIC_COLUMNS}, centroid::text AS centroid FROM topics WHERE status = 'active' ORDER BY id`);
+    SELECT ${TOPIC_COLUMNS}, centroid::text AS centroid FROM topics WHERE status = 'active' ORDER BY topics.id`);
   return rows.map((row) => ({ ...row, centroid: parseVector(row.centroid) }));
 }
 

@@ -22,7 +22,7 @@ export async function getTopic(db: Queryable, id: string): Promise<Topic | undef
 export async function mergedInto(db: Queryable, id: string): Promise<Array<{ id: string; path: string }>> {
   if (!isTopicId(id)) return [];
   return db.query<{ id: string; path: string }>(sql`
-    SELECT id::text AS id, path FROM topics WHERE merged_into = ${id}::bigint ORDER BY id`);
+    SELECT id::text AS id, path FROM topics WHERE merged_into = ${id}::bigint ORDER BY topics.id`);
 }
 
 /**
@@ -124,7 +124,8 @@ export async function listTopicEvents(
     WHERE topic_id = ${id}::bigint
       ${options.kind === undefined ? empty : sql`AND kind = ${options.kind}`}
       ${after === undefined ? empty : sql`AND (occurred_on, id) < (${after.occurredOn}::date, ${after.id}::bigint)`}
-    ORDER BY occurred_on DESC, id DESC
+    -- Qualified: a bare id here is the output column, id::text, which sorts '9' after '10'.
+    ORDER BY topic_events.occurred_on DESC, topic_events.id DESC
     LIMIT ${options.limit + 1}::int`);
   const items = rows.slice(0, options.limit);
   const last = rows.length > options.limit ? items.at(-1) : undefined;
