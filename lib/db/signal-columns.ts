@@ -3,7 +3,7 @@
 // fragments are assembled once, at module load, from constants of our code (never from input), so
 // a statement costs nothing more than when they were written out by hand.
 import type { Field, FieldType } from '../model/fields.js';
-import { SIGNAL_FIELD_LIST, type NewSignal, type Signal, type SIGNAL_FIELDS } from '../model/signal.js';
+import { SIGNAL_FIELD_LIST, type Signal, type SIGNAL_FIELDS } from '../model/signal.js';
 import { raw, type Sql } from './sql.js';
 
 type SignalField = Field<typeof SIGNAL_FIELDS>;
@@ -72,10 +72,3 @@ export function toSignal(row: Signal): Signal {
 
 /** The fields an insert writes (the others are the database's), in column order. */
 export const WRITTEN_FIELDS: readonly SignalField[] = SIGNAL_FIELD_LIST.filter((field) => field.spec.write !== 'never');
-
-/** One row of an upsert's JSON document, keyed by column; absent optional fields take the table's defaults. */
-export function documentRow(row: NewSignal): Record<string, unknown> {
-  const document: Record<string, unknown> = {};
-  for (const field of WRITTEN_FIELDS) document[field.snake] = row[field.name as keyof NewSignal];
-  return document;
-}
