@@ -23,6 +23,27 @@ export default tseslint.config(
     },
   },
   {
+    // The domain rooms never import the job runner: lib/jobs (runJob, its catalog of jobs) imports
+    // them to run their work, and a run reaches them as the JobContext it creates
+    // (lib/model/job-context.ts). A text helper never imports the database either.
+    files: ['lib/harvest/**/*.ts', 'lib/housekeeping/**/*.ts', 'lib/metrics/**/*.ts', 'lib/model/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/jobs/*'], message: 'The domain never imports the job runner: take the JobContext (lib/model/job-context.ts) it hands you.' }] },
+      ],
+    },
+  },
+  {
+    files: ['lib/log/**/*.ts', 'lib/harvest/sources/text.ts', 'lib/harvest/topics/vectors.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/db/*'], message: 'A text helper never imports the database: declare what it needs where it is.' }] },
+      ],
+    },
+  },
+  {
     // Config files of tools must default-export, and declarations describe CommonJS modules'
     // default exports as they are; neither is product code.
     files: ['eslint.config.js', 'vitest.config.ts', '**/*.d.ts'],

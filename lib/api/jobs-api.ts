@@ -6,7 +6,7 @@ import { createJobRun, finishJobRun, listJobRuns, type JobRun } from '../db/job-
 import { NotFoundError } from '../errors.js';
 import type { App } from '../http/app.js';
 import { route } from '../http/route.js';
-import { errorText } from '../jobs/error-text.js';
+import { errorText } from '../log/error-text.js';
 import { invokeJobAsync } from '../jobs/invoke.js';
 import { isJobName } from '../jobs/names.js';
 import { listJobRunsRoute, startJobRoute } from './jobs-routes.js';

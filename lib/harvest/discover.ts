@@ -1,8 +1,8 @@
 // The discover job's work: a harvest run wired from configuration (sources, classifier, Slack),
-// on this container's database, within the job's budget. scheduled/discover.ts runs it in runJob.
+// on this container's database, within the job's budget. lib/jobs/catalog/discover.ts runs it.
 import { getConfig } from '../config.js';
 import { getDb } from '../db/client.js';
-import type { JobContext, JobOutcome } from '../job.js';
+import type { JobContext } from '../model/job-context.js';
 import { createClassifier } from './classify/index.js';
 import { runHarvest, type HarvestReport, type NotifyOptions } from './pipeline.js';
 import { createSources } from './sources/index.js';
@@ -15,7 +15,7 @@ export interface DiscoverOverrides {
   now?: () => number;
 }
 
-export async function discover(job: JobContext, overrides: DiscoverOverrides = {}): Promise<HarvestReport> {
+export async function discover(run: JobContext, overrides: DiscoverOverrides = {}): Promise<HarvestReport> {
   const config = getConfig();
   const sources = createSources(config, overrides.fetch === undefined ? {} : { fetch: overrides.fetch });
   const notify: NotifyOptions | undefined =
@@ -28,26 +28,15 @@ export async function discover(job: JobContext, overrides: DiscoverOverrides = {
           minDiscoveryScore: config.NOTIFY_MIN_DISCOVERY_SCORE,
           fetch: overrides.fetch,
         };
-  const report = await runHarvest({
+  const report = await runHarvest(run, {
     db: await getDb(),
     sources,
-    classifier: createClassifier(config, { signal: job.signal, fetch: overrides.fetch }),
+    classifier: createClassifier(config, { signal: run.signal, fetch: overrides.fetch }),
     concurrency: config.MAX_CONCURRENT_SOURCES,
-    signal: job.signal,
-    shouldStop: () => job.shouldStop(),
-    remainingMs: () => job.remainingMs(),
     notify,
     now: overrides.now,
     fetch: overrides.fetch,
   });
-  job.log.info('harvest finished', { fetched: report.fetched, inserted: report.inserted, updated: report.updated });
+  run.log.info('harvest finished', { fetched: report.fetched, inserted: report.inserted, updated: report.updated });
   return report;
-}
-
-/** A run where every source failed stored nothing and says so: failed, not succeeded. */
-export function discoverOutcome(report: HarvestReport): JobOutcome {
-  const reports = Object.values(report.sources);
-  if (reports.length === 0) return { status: 'skipped', reason: 'no_sources' };
-  if (reports.every((source) => source.status === 'failed')) return { status: 'failed', reason: 'every source failed' };
-  return { status: 'succeeded' };
 }

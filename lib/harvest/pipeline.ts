@@ -5,8 +5,9 @@
 import { loadCursors, saveCursors } from '../db/source-cursors-repo.js';
 import { markNotified, unnotifiedAbove, type NotifyThresholds } from '../db/notify-repo.js';
 import type { Queryable } from '../db/types.js';
-import { errorText } from '../jobs/error-text.js';
+import { errorText } from '../log/error-text.js';
 import { discoveriesFetched, harvestSourceLastSuccess } from '../metrics/harvest-metrics.js';
+import type { JobContext } from '../model/job-context.js';
 import type { Classifier, ClassifierStats } from './classify/index.js';
 import { canonicalUrl, dedupeItems } from './dedupe.js';
 import { ingestItems } from './ingest.js';
@@ -21,10 +22,6 @@ export interface HarvestOptions {
   classifier: Classifier;
   /** MAX_CONCURRENT_SOURCES. */
   concurrency: number;
-  /** The job's signal and budget (lib/job.ts). */
-  signal: AbortSignal;
-  shouldStop(): boolean;
-  remainingMs(): number;
   /** Slack, when SLACK_WEBHOOK_URL is set. */
   notify?: NotifyOptions;
   /** Clock, ms. Default `Date.now`. */
@@ -74,16 +71,9 @@ interface Fetched {
   error?: string;
 }
 
-async function fetchSource(adapter: SourceAdapter, options: HarvestOptions): Promise<Fetched> {
+async function fetchSource(run: JobContext, adapter: SourceAdapter, options: HarvestOptions): Promise<Fetched> {
   try {
-    const context: FetchContext = {
-      cursors: await loadCursors(options.db, adapter.name),
-      signal: options.signal,
-      shouldStop: () => options.shouldStop(),
-      remainingMs: () => options.remainingMs(),
-      fetch: options.fetch,
-      now: options.now,
-    };
+    const context: FetchContext = { run, cursors: await loadCursors(options.db, adapter.name), fetch: options.fetch, now: options.now };
     const result = await adapter.fetch(context);
     discoveriesFetched.inc({ source: adapter.name }, result.items.length);
     return { adapter, result };
@@ -125,7 +115,7 @@ function normalise(item: HarvestedItem): HarvestedItem {
   return { ...item, url: canonicalUrl(item.url) };
 }
 
-async function notify(options: HarvestOptions): Promise<HarvestReport['notification']> {
+async function notify(run: JobContext, options: HarvestOptions): Promise<HarvestReport['notification']> {
   const settings = options.notify;
   if (settings === undefined) return { skipped: 'not_configured' };
   const candidates = await unnotifiedAbove(options.db, settings, settings.maxPerRun);
@@ -133,17 +123,20 @@ async function notify(options: HarvestOptions): Promise<HarvestReport['notificat
   const sent = await notifySlack(candidates, {
     webhookUrl: settings.webhookUrl,
     maxSignals: settings.maxPerRun,
-    timeBudgetMs: Math.max(1, Math.min(NOTIFY_BUDGET_MS, options.remainingMs())),
-    signal: options.signal,
+    timeBudgetMs: Math.max(1, Math.min(NOTIFY_BUDGET_MS, run.remainingMs())),
+    signal: run.signal,
     fetch: settings.fetch,
   });
   if (sent.sent) await markNotified(options.db, sent.signalIds, new Date((options.now ?? Date.now)()));
   return { sent: sent.sent, signals: sent.signalIds.length, attempts: sent.attempts, error: sent.error };
 }
 
-/** One harvest run. Rejects only when storing fails (the database); sources and Slack never fail it. */
-export async function runHarvest(options: HarvestOptions): Promise<HarvestReport> {
-  const fetched = await mapLimit(options.sources, options.concurrency, (adapter) => fetchSource(adapter, options));
+/**
+ * One harvest run within `run`'s budget (the discover job's JobContext, passed to every source as
+ * is). Rejects only when storing fails (the database); sources and Slack never fail it.
+ */
+export async function runHarvest(run: JobContext, options: HarvestOptions): Promise<HarvestReport> {
+  const fetched = await mapLimit(options.sources, options.concurrency, (adapter) => fetchSource(run, adapter, options));
 
   const items = fetched.flatMap(({ result }) => (result?.items ?? []).map(normalise));
   const { kept, mentions, repeated, sameUrl } = dedupeItems(items);
@@ -169,6 +162,6 @@ export async function runHarvest(options: HarvestOptions): Promise<HarvestReport
     inserted: stored.inserted,
     updated: stored.updated,
     classification: options.classifier.stats(),
-    notification: await notify(options),
+    notification: await notify(run, options),
   };
 }

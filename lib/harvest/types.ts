@@ -3,6 +3,7 @@
 // score → upsert → notify (lib/harvest/pipeline.ts).
 import type { NewSignal, SignalSentiment } from '../model/signal.js';
 import type { SourceName } from '../model/sources.js';
+import type { JobContext } from '../model/job-context.js';
 
 /**
  * One item as its source reported it: the signal fields a source knows (lib/model/signal.ts
@@ -14,18 +15,14 @@ export type HarvestedItem = Pick<NewSignal, 'sourceId' | 'kind' | 'url' | 'title
 
 /** What one adapter's run needs from the pipeline. */
 export interface FetchContext {
+  /**
+   * The discover run, as runJob created it (passed down as is): every request gets its `signal`, no
+   * new page starts once `shouldStop()`, and a retry wait (backoff, `Retry-After`) that would not
+   * end within `remainingMs()` gives up at once instead of sleeping into the abort.
+   */
+  run: Pick<JobContext, 'signal' | 'shouldStop' | 'remainingMs'>;
   /** The cursor each query stored on the previous run (absent on the first run). */
   cursors: ReadonlyMap<string, string>;
-  /** Aborted when the job's time budget runs out; every request is passed it. */
-  signal: AbortSignal;
-  /** True once no new page should be started (the job keeps what it already has). */
-  shouldStop(): boolean;
-  /**
-   * Time left of the job's budget, ms. A retry wait (backoff, `Retry-After`) that would not end
-   * within it gives up at once instead of sleeping into the abort. Default: unbounded (the wait
-   * still ends when `signal` aborts).
-   */
-  remainingMs?: () => number;
   /** Default: the global fetch. */
   fetch?: typeof fetch;
   /** Clock, ms. Default `Date.now`. */

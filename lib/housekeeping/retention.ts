@@ -7,9 +7,10 @@
 import type { Config } from '../config.js';
 import { deleteArchivedSignals, deleteOldJobRuns, type RetentionBatch } from '../db/retention-repo.js';
 import type { Queryable } from '../db/types.js';
-import { errorText } from '../jobs/error-text.js';
-import { log as defaultLog, type Log } from '../log/index.js';
+import { errorText } from '../log/error-text.js';
+import { log as defaultLog } from '../log/index.js';
 import { retentionDeleted } from '../metrics/retention-metrics.js';
+import type { JobContext } from '../model/job-context.js';
 
 /** The tables retention deletes from, in the order it does: the `table` label of retention_deleted_total. */
 export const RETENTION_TABLES = ['job_runs', 'signals'] as const;
@@ -27,10 +28,11 @@ export interface RetentionOptions {
   batchSize: number;
   /** DELETEs one run issues at most, both tables together (RETENTION_MAX_BATCHES). */
   maxBatches: number;
-  /** Asked before every batch; true = start no other (the job's shouldStop(), lib/job.ts). Default: never. */
-  shouldStop?: () => boolean;
-  /** Where a failed batch is logged. Default: the global logger. */
-  log?: Log;
+  /**
+   * The janitor's run, as runJob created it: its shouldStop() is asked before every batch (true =
+   * start no other) and a failed batch is logged to its log. Default: no budget, the global logger.
+   */
+  run?: Pick<JobContext, 'shouldStop' | 'log'>;
 }
 
 export interface RetentionResult {
@@ -82,8 +84,8 @@ export function retentionOptions(
  * Never rejects for a failed batch: its table's error is in the result and the log.
  */
 export async function runRetention(db: Queryable, options: RetentionOptions): Promise<RetentionResult> {
-  const shouldStop = options.shouldStop ?? (() => false);
-  const log = options.log ?? defaultLog;
+  const shouldStop = (): boolean => options.run?.shouldStop() ?? false;
+  const log = options.run?.log ?? defaultLog;
   const deleted: Record<RetentionTable, number> = { job_runs: 0, signals: 0 };
   const errors: string[] = [];
   let batches = 0;

@@ -16,7 +16,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildHttpEvent } from '../../infra/local/api-gateway-event.js';
 import { createLambdaContext } from '../../infra/local/lambda-context.js';
-import { sweepPushgateway } from '../../lib/metrics/janitor.js';
+import { sweepPushgateway } from '../../lib/metrics/pushgateway-sweep.js';
 import { groupingPath, PUSH_JOB, type Grouping } from '../../lib/metrics/pushgateway.js';
 import { services } from '../support/services.js';
 

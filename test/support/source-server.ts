@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Sleep } from '../../lib/harvest/sources/http.js';
 import type { FetchContext } from '../../lib/harvest/types.js';
+import { testJobContext } from './job-context.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -187,14 +188,15 @@ export interface RunContextOptions {
   now?: () => number;
 }
 
-/** A FetchContext for one run of an adapter. */
+/** A FetchContext for one run of an adapter: a discover run (test/support/job-context.ts) carried as is. */
 export function runContext(options: RunContextOptions = {}): FetchContext {
-  const context: FetchContext = {
-    cursors: options.cursors ?? new Map(),
+  const run = testJobContext({
     signal: options.signal ?? new AbortController().signal,
     shouldStop: options.shouldStop ?? (() => false),
-  };
-  if (options.remainingMs !== undefined) context.remainingMs = options.remainingMs;
+    // Unbounded unless the test says: a retry wait never outlasts the run.
+    remainingMs: options.remainingMs ?? (() => Number.POSITIVE_INFINITY),
+  });
+  const context: FetchContext = { run, cursors: options.cursors ?? new Map() };
   if (options.now !== undefined) context.now = options.now;
   return context;
 }

@@ -166,7 +166,7 @@ export function createArxivSource(options: ArxivSourceOptions): SourceAdapter {
         const wait = lastRequestAt === undefined ? 0 : lastRequestAt + intervalMs - now();
         if (wait > 0) {
           try {
-            await sleep(wait, context.signal);
+            await sleep(wait, context.run.signal);
           } catch (error) {
             throw new SourceError('arxiv', 'aborted', 'stopped: the run ran out of time', { attempts: 0, cause: error });
           }

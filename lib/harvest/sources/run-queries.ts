@@ -86,7 +86,7 @@ export async function runQueries<State>(loop: QueryLoop<State>, context: FetchCo
     try {
       for (;;) {
         if (outcome.pages >= loop.maxPages) break;
-        if (context.shouldStop() || context.signal.aborted) {
+        if (context.run.shouldStop() || context.run.signal.aborted) {
           truncated = true;
           break;
         }

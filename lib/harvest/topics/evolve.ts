@@ -22,9 +22,11 @@ import {
   windowSignals,
   type SignalTopicRow,
 } from '../../db/topics-repo.js';
+import { getDb } from '../../db/client.js';
 import type { Db } from '../../db/types.js';
 import { TOPIC_EVENT_KINDS, type Topic, type TopicEventKind } from '../../model/topic.js';
 import { log as rootLog, type Log } from '../../log/index.js';
+import type { JobContext } from '../../model/job-context.js';
 import { findClusters } from './clustering.js';
 import { detectEvolution, type TopicMember, type TopicSnapshot } from './evolution.js';
 import { assignTopics, compileTopic, signalFeatures, TAXONOMY, type CompiledTopic, type SignalFeatures, type TaxonomyTopic } from './taxonomy.js';
@@ -40,8 +42,12 @@ export interface EvolveOptions {
   now: Date;
   /** Complete UTC days before `now`'s day that the run looks at (config TOPIC_WINDOW_DAYS). */
   windowDays: number;
-  /** True once the run should stop starting stages (the job's budget); it returns what it did. */
-  shouldStop?: () => boolean;
+  /**
+   * The evolve-topics run, as runJob created it: once its shouldStop() is true no further stage
+   * starts (the run returns what it did), and its log gets the warnings. Default: no budget, the
+   * process logger.
+   */
+  run?: Pick<JobContext, 'shouldStop' | 'log'>;
   /** Default: config MIN_SIGNALS_PER_TOPIC (3). */
   minMembers?: number;
   /** Default: config TOPIC_MERGE_SIMILARITY (0.85). */
@@ -54,8 +60,6 @@ export interface EvolveOptions {
   maxSignals?: number;
   /** The configured topics. Default TAXONOMY. */
   taxonomy?: readonly TaxonomyTopic[];
-  /** Default: the process logger. */
-  log?: Log;
 }
 
 /** The stages, in order; `stoppedBefore` names the first one a run did not start. */
@@ -115,8 +119,8 @@ async function activeTarget(db: Db, topic: Topic): Promise<Topic | undefined> {
 export async function evolveTopics(db: Db, options: EvolveOptions): Promise<EvolveResult> {
   const config = getConfig();
   const minMembers = options.minMembers ?? config.MIN_SIGNALS_PER_TOPIC;
-  const shouldStop = options.shouldStop ?? (() => false);
-  const jobLog = options.log ?? rootLog;
+  const shouldStop = (): boolean => options.run?.shouldStop() ?? false;
+  const jobLog = options.run?.log ?? rootLog;
   const { day, since, until } = evolutionWindow(options.now, options.windowDays);
   const result: EvolveResult = {
     day,
@@ -221,4 +225,12 @@ export async function evolveTopics(db: Db, options: EvolveOptions): Promise<Evol
     result.events[kind] = await recordTopicEvents(db, ofKind);
   }
   return result;
+}
+
+/**
+ * The evolve-topics job's work: today's run over the last TOPIC_WINDOW_DAYS days, on this
+ * container's database, within `run`'s budget.
+ */
+export async function evolveToday(run: JobContext): Promise<EvolveResult> {
+  return evolveTopics(await getDb(), { now: new Date(), windowDays: getConfig().TOPIC_WINDOW_DAYS, run });
 }

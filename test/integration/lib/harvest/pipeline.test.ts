@@ -11,6 +11,7 @@ import { sql } from '../../../../lib/db/sql.js';
 import { createKeywordClassifier } from '../../../../lib/harvest/classify/index.js';
 import { runHarvest, type HarvestOptions, type HarvestReport } from '../../../../lib/harvest/pipeline.js';
 import { harvestSourceLastSuccess } from '../../../../lib/metrics/harvest-metrics.js';
+import { testJobContext } from '../../../support/job-context.js';
 import { valueOf } from '../../../support/metric-values.js';
 import { createSources } from '../../../../lib/harvest/sources/index.js';
 import { closeDatabases, createPostgresDatabase, type TestDatabase } from '../../../support/databases.js';
@@ -66,14 +67,11 @@ function config(overrides: Record<string, string> = {}): Config {
 
 async function harvest(overrides: Record<string, string> = {}, options: Partial<HarvestOptions> = {}): Promise<HarvestReport> {
   const { sleep } = recordingSleep();
-  return runHarvest({
+  return runHarvest(testJobContext(), {
     db: database.db,
     sources: createSources(config(overrides), { sleep }),
     classifier: createKeywordClassifier(),
     concurrency: 5,
-    signal: new AbortController().signal,
-    shouldStop: () => false,
-    remainingMs: () => 60_000,
     notify: { webhookUrl: `${server.url}/slack`, maxPerRun: 49, minSalience: 0, minDiscoveryScore: 0 },
     ...options,
   });

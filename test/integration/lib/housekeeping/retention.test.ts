@@ -11,9 +11,9 @@ import { upsertSignals } from '../../../../lib/db/signals-upsert.js';
 import { sql, type Sql } from '../../../../lib/db/sql.js';
 import type { Db, Queryable } from '../../../../lib/db/types.js';
 import { runRetention, type RetentionOptions } from '../../../../lib/housekeeping/retention.js';
-import type { Log } from '../../../../lib/log/index.js';
 import { retentionDeleted } from '../../../../lib/metrics/retention-metrics.js';
 import { closeDatabases, DRIVERS, type TestDatabase } from '../../../support/databases.js';
+import { quietLog, testJobContext } from '../../../support/job-context.js';
 import { valueOf } from '../../../support/metric-values.js';
 import { makeSignal } from '../../../support/signal-factory.js';
 
@@ -21,17 +21,6 @@ import { makeSignal } from '../../../support/signal-factory.js';
 const DEFAULTS: RetentionOptions = { signalRetentionDays: 90, jobRunRetentionDays: 30, batchSize: 1000, maxBatches: 50 };
 
 /** Swallows the warnings of a failing batch, and keeps them for a test to read. */
-function quietLog(lines: string[] = []): Log {
-  const quiet: Log = {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: (message) => void lines.push(message),
-    error: (message) => void lines.push(message),
-    child: () => quiet,
-  };
-  return quiet;
-}
-
 /** A Queryable over `db` that shows each statement to `spy` before running it (and may fail it there). */
 function watched(db: Queryable, spy: (statement: Sql) => void): Queryable {
   return {
@@ -207,7 +196,7 @@ describe.each(DRIVERS)('retention on $driver', ({ driver, create }) => {
     });
 
     // Act
-    const result = await runRetention(stopping, { ...DEFAULTS, batchSize: 2, shouldStop: () => stop });
+    const result = await runRetention(stopping, { ...DEFAULTS, batchSize: 2, run: testJobContext({ job: 'janitor', shouldStop: () => stop }) });
 
     // Assess: that batch committed, nothing else started (signals neither)
     expect(statements).toHaveLength(1);
@@ -221,7 +210,7 @@ describe.each(DRIVERS)('retention on $driver', ({ driver, create }) => {
     await addOldRows(db, 1);
 
     // Act
-    const result = await runRetention(db, { ...DEFAULTS, shouldStop: () => true });
+    const result = await runRetention(db, { ...DEFAULTS, run: testJobContext({ job: 'janitor', shouldStop: () => true }) });
 
     // Assess
     expect(result).toEqual({ signalsDeleted: 0, jobRunsDeleted: 0, batches: 0, stoppedEarly: true, stopReason: 'time_budget' });
@@ -251,7 +240,7 @@ describe.each(DRIVERS)('retention on $driver', ({ driver, create }) => {
     });
 
     // Act
-    const result = await runRetention(failing, { ...DEFAULTS, log: quietLog(warnings) });
+    const result = await runRetention(failing, { ...DEFAULTS, run: testJobContext({ job: 'janitor', log: quietLog(warnings) }) });
 
     // Assess
     expect(result).toEqual({

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetConfig } from '../../../../lib/config.js';
 import { ConfigError } from '../../../../lib/errors.js';
-import { errorText } from '../../../../lib/jobs/error-text.js';
+import { errorText } from '../../../../lib/log/error-text.js';
 import { JobStartError } from '../../../../lib/jobs/errors.js';
 import { invokeJobAsync, jobFunctionName, resetLambdaClient } from '../../../../lib/jobs/invoke.js';
 

@@ -14,8 +14,8 @@ import { buildScheduledEvent } from '../../../../infra/local/scheduled-event.js'
 import { startUpstashBridge, type UpstashBridge } from '../../../../infra/local/upstash-bridge.js';
 import { createJobRun, getJobRun, type JobRun } from '../../../../lib/db/job-runs-repo.js';
 import type { Db } from '../../../../lib/db/types.js';
-import { runJob, settleJob, type JobContext, type RunJobOptions } from '../../../../lib/job.js';
-import { errorText } from '../../../../lib/jobs/error-text.js';
+import { runJob, settleJob, type JobContext, type RunJobOptions } from '../../../../lib/jobs/run-job.js';
+import { errorText } from '../../../../lib/log/error-text.js';
 import { JobFailedError, JobTimeoutError } from '../../../../lib/jobs/errors.js';
 import { readJobEvent } from '../../../../lib/jobs/event.js';
 import { createRedisLock, type JobLock } from '../../../../lib/jobs/lock.js';

@@ -12,6 +12,7 @@ import { evolutionWindow, evolveTopics, type EvolveResult } from '../../../../..
 import { createVectorCache } from '../../../../../lib/harvest/topics/vector-cache.js';
 import { centroid, textVector } from '../../../../../lib/harvest/topics/vectors.js';
 import { closeDatabases, DRIVERS, type TestDatabase } from '../../../../support/databases.js';
+import { testJobContext } from '../../../../support/job-context.js';
 import { makeSignal } from '../../../../support/signal-factory.js';
 
 const DAY = 86_400_000;
@@ -180,7 +181,7 @@ describe.each(DRIVERS)('evolveTopics on $driver', ({ create }) => {
   });
 
   it('stops between stages when asked, saying where', async () => {
-    const stopped = await evolveTopics(db, { now: NOW, windowDays: WINDOW_DAYS, vectors, shouldStop: () => true });
+    const stopped = await evolveTopics(db, { now: NOW, windowDays: WINDOW_DAYS, vectors, run: testJobContext({ job: 'evolve-topics', shouldStop: () => true }) });
     expect(stopped.stoppedBefore).toBe('assign');
     expect(stopped.assigned).toBe(0);
   });

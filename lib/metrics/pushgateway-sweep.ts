@@ -1,12 +1,14 @@
-// The Pushgateway forgets nothing by itself: every Lambda container leaves a group behind, so this
-// job deletes this service's groups whose last successful push (`push_time_seconds`, set by the
-// Pushgateway's clock) is older than a TTL. Other jobs' groups are never touched. A pipeline: list
-// the groups, pick the stale ones (pure), delete them a few at a time within the time left. This is
-// one part of the janitor's work, beside retention (lib/housekeeping/janitor-work.ts composes them);
-// the run itself (lock, job_runs row, job metrics, the final push) is lib/job.ts's `runJob`.
+// The Pushgateway sweep. The Pushgateway forgets nothing by itself: every Lambda container leaves a
+// group behind, so the janitor job deletes this service's groups whose last successful push
+// (`push_time_seconds`, set by the Pushgateway's clock) is older than a TTL. Other jobs' groups are
+// never touched. A pipeline: list the groups, pick the stale ones (pure), delete them a few at a
+// time within the time left. This is one part of the janitor's work, beside retention
+// (lib/housekeeping/housekeep.ts composes them); the run itself (lock, job_runs row, job metrics,
+// the final push) is lib/jobs/run-job.ts's `runJob`.
 import { getConfig } from '../config.js';
 import { PushgatewayError } from '../errors.js';
 import { log } from '../log/index.js';
+import type { JobContext } from '../model/job-context.js';
 import { groupingPath, PUSH_JOB, pushgatewayTarget, SAFETY_MARGIN_MS, type Grouping } from './pushgateway.js';
 
 /** Deletes in flight at once: quick on a few groups, gentle on a Pushgateway holding thousands. */
@@ -32,7 +34,7 @@ export interface SweepResult {
   skipped?: 'no_pushgateway';
 }
 
-/** `GET /api/v1/metrics`, reduced to what the janitor reads. */
+/** `GET /api/v1/metrics`, reduced to what the sweep reads. */
 interface MetricsApiResponse {
   status: string;
   data: Array<{ labels: Record<string, string>; push_time_seconds?: { metrics?: Array<{ value?: string }> } }>;
@@ -129,21 +131,15 @@ export async function sweepPushgateway(options: SweepOptions): Promise<SweepResu
   return { deleted, kept, failed };
 }
 
-export interface ConfiguredSweepOptions {
-  /** Time left for the sweep, ms (runJob's JobContext.remainingMs: until its signal aborts). */
-  remainingMs: () => number;
-  /** The job's time budget (runJob's JobContext.signal). */
-  signal?: AbortSignal;
-}
-
 /**
- * The sweep per configuration (PUSHGATEWAY_URL, PUSHGATEWAY_GROUP_TTL_MS): skipped without a
- * Pushgateway, else a sweep. Throws when the Pushgateway cannot list its groups.
+ * The sweep per configuration (PUSHGATEWAY_URL, PUSHGATEWAY_GROUP_TTL_MS) within the janitor run's
+ * budget (its signal and remainingMs): skipped without a Pushgateway, else a sweep. Throws when the
+ * Pushgateway cannot list its groups.
  */
-export async function sweepConfiguredPushgateway(options: ConfiguredSweepOptions): Promise<SweepResult> {
+export async function sweepConfiguredPushgateway(run: Pick<JobContext, 'signal' | 'remainingMs'>): Promise<SweepResult> {
   const config = getConfig();
   if (config.PUSHGATEWAY_URL === undefined) return { deleted: [], kept: 0, failed: 0, skipped: 'no_pushgateway' };
-  return sweepPushgateway({ url: config.PUSHGATEWAY_URL, ttlMs: config.PUSHGATEWAY_GROUP_TTL_MS, remainingMs: options.remainingMs, signal: options.signal });
+  return sweepPushgateway({ url: config.PUSHGATEWAY_URL, ttlMs: config.PUSHGATEWAY_GROUP_TTL_MS, remainingMs: () => run.remainingMs(), signal: run.signal });
 }
 
 /** What went wrong in a sweep, for the run's outcome: stale groups left behind; undefined when none. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { staleGroups, type PushGroup } from '../../../../lib/metrics/janitor.js';
+import { staleGroups, type PushGroup } from '../../../../lib/metrics/pushgateway-sweep.js';
 
 const NOW_MS = 1_800_000_000_000;
 const TTL_MS = 30 * 60 * 1000;

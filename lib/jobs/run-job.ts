@@ -11,21 +11,24 @@
 // (asynchronous invokes: twice, each retry a run of its own) and a DLQ or on-failure destination,
 // once configured, receives it. A skipped run is not an error: retrying it would find the same lock.
 import type { Context } from 'aws-lambda';
-import { getDb } from './db/client.js';
-import type { FinishedStatus, RunOutcome } from './db/job-runs-repo.js';
-import type { Queryable } from './db/types.js';
-import { startBudget, type Budget, type BudgetOptions } from './jobs/budget.js';
-import { toDetails } from './jobs/details.js';
-import { errorText } from './jobs/error-text.js';
-import { JobFailedError } from './jobs/errors.js';
-import { readJobEvent, type JobTrigger } from './jobs/event.js';
-import { defaultJobLock, type JobLock, type LockHandle } from './jobs/lock.js';
-import type { JobName } from './jobs/names.js';
-import { createRunLedger, type RunLedger } from './jobs/run-ledger.js';
-import { log, type Log } from './log/index.js';
-import { recordJobRun } from './metrics/job-metrics.js';
-import { maybeFlush, SAFETY_MARGIN_MS, type FlushRequest, type FlushResult } from './metrics/pushgateway.js';
-import { ensureSecrets } from './secrets.js';
+import { getDb } from '../db/client.js';
+import type { FinishedStatus, RunOutcome } from '../db/job-runs-repo.js';
+import type { Queryable } from '../db/types.js';
+import { errorText } from '../log/error-text.js';
+import { log, type Log } from '../log/index.js';
+import { recordJobRun } from '../metrics/job-metrics.js';
+import { maybeFlush, SAFETY_MARGIN_MS, type FlushRequest, type FlushResult } from '../metrics/pushgateway.js';
+import { ensureSecrets } from '../secrets.js';
+import { startBudget, type Budget, type BudgetOptions } from './budget.js';
+import type { JobContext } from '../model/job-context.js';
+import { toDetails } from './details.js';
+import { JobFailedError } from './errors.js';
+import { readJobEvent, type JobTrigger } from './event.js';
+import { defaultJobLock, type JobLock, type LockHandle } from './lock.js';
+import type { JobName } from './names.js';
+import { createRunLedger, type RunLedger } from './run-ledger.js';
+
+export type { JobContext } from '../model/job-context.js';
 
 /** The lock outlives the Lambda's deadline by this much: Redis's clock and ours may differ a little. */
 const LOCK_MARGIN_MS = 5_000;
@@ -36,21 +39,6 @@ const LOCK_CALL_TIMEOUT_MS = 2_000;
  * statement timeout (DB_STATEMENT_TIMEOUT_MS, 5 s), which also covers a Neon compute waking up.
  */
 const RECORD_TIMEOUT_MS = 5_000;
-
-/** What the work is handed. */
-export interface JobContext {
-  readonly job: JobName;
-  /** This run's job_runs id; null when its row could not be written (the run goes on regardless). */
-  readonly runId: string | null;
-  /** Aborted shortly before the Lambda's deadline (reason: JobTimeoutError): pass it to every call. */
-  readonly signal: AbortSignal;
-  /** True once the work should start nothing new and return what it has (see lib/jobs/budget.ts). */
-  shouldStop(): boolean;
-  /** ms until `signal` aborts: the budget of what the work still starts. */
-  remainingMs(): number;
-  /** The job's logger: function_name, job and run_id on every line. */
-  readonly log: Log;
-}
 
 /** How a returned result counts. */
 export interface JobOutcome {

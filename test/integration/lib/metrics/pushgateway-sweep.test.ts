@@ -12,7 +12,7 @@ import { getJobRun } from '../../../../lib/db/job-runs-repo.js';
 import { upsertSignals } from '../../../../lib/db/signals-upsert.js';
 import { sql } from '../../../../lib/db/sql.js';
 import type { handler as JanitorHandler } from '../../../../scheduled/janitor.js';
-import { sweepPushgateway } from '../../../../lib/metrics/janitor.js';
+import { sweepPushgateway } from '../../../../lib/metrics/pushgateway-sweep.js';
 import { groupingPath, type Grouping } from '../../../../lib/metrics/pushgateway.js';
 import { createPgliteDatabase, type TestDatabase } from '../../../support/databases.js';
 import { services } from '../../../support/services.js';

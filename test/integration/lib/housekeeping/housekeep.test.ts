@@ -7,9 +7,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resetConfig } from '../../../../lib/config.js';
 import { sql } from '../../../../lib/db/sql.js';
 import type { Db } from '../../../../lib/db/types.js';
-import { janitorDetails, janitorOutcome, runJanitor, type JanitorContext, type JanitorResult } from '../../../../lib/housekeeping/janitor-work.js';
-import type { Log } from '../../../../lib/log/index.js';
+import { housekeep, type HousekeepingResult } from '../../../../lib/housekeeping/housekeep.js';
+import { janitorDetails, janitorOutcome } from '../../../../lib/jobs/catalog/janitor.js';
+import type { JobContext } from '../../../../lib/model/job-context.js';
 import { createPgliteDatabase, type TestDatabase } from '../../../support/databases.js';
+import { quietLog, testJobContext } from '../../../support/job-context.js';
 import { services } from '../../../support/services.js';
 
 const ENV_NAMES = ['PUSHGATEWAY_URL', 'PUSHGATEWAY_GROUP_TTL_MS'] as const;
@@ -25,22 +27,15 @@ function configure(pushgatewayUrl: string | undefined): void {
   resetConfig();
 }
 
-/** A JobContext as runJob hands it, with a quiet logger that keeps its warnings. */
-function jobContext(warnings: string[] = []): JanitorContext {
-  const quiet: Log = {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: (message) => void warnings.push(message),
-    error: (message) => void warnings.push(message),
-    child: () => quiet,
-  };
-  return { signal: new AbortController().signal, shouldStop: () => false, remainingMs: () => 30_000, log: quiet };
+/** A janitor run as runJob hands it, with a quiet logger that keeps its warnings. */
+function jobContext(warnings: string[] = []): JobContext {
+  return testJobContext({ job: 'janitor', remainingMs: () => 30_000, log: quietLog(warnings) });
 }
 
 const RETENTION_OK = { signalsDeleted: 0, jobRunsDeleted: 0, batches: 2, stoppedEarly: false };
 const SWEEP_OK = { deleted: [], kept: 3, failed: 0 };
 
-describe('the janitor work', () => {
+describe('housekeeping, the janitor work', () => {
   let database: TestDatabase;
   let db: Db;
 
@@ -69,7 +64,7 @@ describe('the janitor work', () => {
     const warnings: string[] = [];
 
     // Act
-    const result = await runJanitor(jobContext(warnings), { db: () => Promise.resolve(db) });
+    const result = await housekeep(jobContext(warnings), { db: () => Promise.resolve(db) });
 
     // Assess
     expect(result.retention).toEqual({ signalsDeleted: 0, jobRunsDeleted: 1, batches: 2, stoppedEarly: false });
@@ -87,7 +82,7 @@ describe('the janitor work', () => {
     const warnings: string[] = [];
 
     // Act
-    const result = await runJanitor(jobContext(warnings), { db: () => Promise.reject(new Error('database unavailable')) });
+    const result = await housekeep(jobContext(warnings), { db: () => Promise.reject(new Error('database unavailable')) });
 
     // Assess: the listing worked (a day's TTL deletes nothing), retention reports why it did nothing
     expect(result.pushgateway.error).toBeUndefined();
@@ -103,7 +98,7 @@ describe('the janitor work', () => {
     configure(undefined);
 
     // Act
-    const result = await runJanitor(jobContext(), { db: () => Promise.resolve(db) });
+    const result = await housekeep(jobContext(), { db: () => Promise.resolve(db) });
 
     // Assess
     expect(result).toEqual({ pushgateway: { deleted: [], kept: 0, failed: 0, skipped: 'no_pushgateway' }, retention: RETENTION_OK });
@@ -113,16 +108,16 @@ describe('the janitor work', () => {
 
 describe('janitorOutcome', () => {
   it('succeeds when both parts did, retention stopped early or the sweep skipped included', () => {
-    const stoppedEarly: JanitorResult = { pushgateway: SWEEP_OK, retention: { ...RETENTION_OK, batches: 50, stoppedEarly: true, stopReason: 'max_batches' } };
-    const skipped: JanitorResult = { pushgateway: { deleted: [], kept: 0, failed: 0, skipped: 'no_pushgateway' }, retention: RETENTION_OK };
+    const stoppedEarly: HousekeepingResult = { pushgateway: SWEEP_OK, retention: { ...RETENTION_OK, batches: 50, stoppedEarly: true, stopReason: 'max_batches' } };
+    const skipped: HousekeepingResult = { pushgateway: { deleted: [], kept: 0, failed: 0, skipped: 'no_pushgateway' }, retention: RETENTION_OK };
 
     expect(janitorOutcome(stoppedEarly)).toEqual({ status: 'succeeded' });
     expect(janitorOutcome(skipped)).toEqual({ status: 'succeeded' });
   });
 
   it('fails when stale groups are left behind, or when both parts failed, naming each', () => {
-    const leftBehind: JanitorResult = { pushgateway: { ...SWEEP_OK, failed: 2 }, retention: RETENTION_OK };
-    const both: JanitorResult = {
+    const leftBehind: HousekeepingResult = { pushgateway: { ...SWEEP_OK, failed: 2 }, retention: RETENTION_OK };
+    const both: HousekeepingResult = {
       pushgateway: { deleted: [], kept: 0, failed: 0, error: 'PushgatewayError: Pushgateway refused to list its groups (503)' },
       retention: { ...RETENTION_OK, signalsDeleted: 1000, error: 'signals: canceling statement due to statement timeout' },
     };
@@ -137,7 +132,7 @@ describe('janitorOutcome', () => {
 
 describe('janitorDetails', () => {
   it("keeps the sweep's keys where they always were, retention's counts and why it stopped beside them", () => {
-    const result: JanitorResult = {
+    const result: HousekeepingResult = {
       pushgateway: { deleted: [{ job: 'signal-harvester', function: 'signals', instance: 'a' }], kept: 4, failed: 0 },
       retention: { signalsDeleted: 7, jobRunsDeleted: 3, batches: 50, stoppedEarly: true, stopReason: 'time_budget' },
     };
@@ -152,11 +147,11 @@ describe('janitorDetails', () => {
   });
 
   it("names a skipped or failed sweep, and retention's error", () => {
-    const skipped: JanitorResult = {
+    const skipped: HousekeepingResult = {
       pushgateway: { deleted: [], kept: 0, failed: 0, skipped: 'no_pushgateway' },
       retention: { ...RETENTION_OK, error: 'signals: canceling statement due to statement timeout' },
     };
-    const unlisted: JanitorResult = { pushgateway: { deleted: [], kept: 0, failed: 0, error: 'TypeError: fetch failed' }, retention: RETENTION_OK };
+    const unlisted: HousekeepingResult = { pushgateway: { deleted: [], kept: 0, failed: 0, error: 'TypeError: fetch failed' }, retention: RETENTION_OK };
 
     expect(janitorDetails(skipped)).toMatchObject({
       sweep_skipped: 'no_pushgateway',

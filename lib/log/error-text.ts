@@ -1,9 +1,13 @@
 // The text stored in job_runs.error and returned in a job's result: the error's name and message
 // (and its cause's, one level: a wrapper's message alone rarely says what happened), never a stack
 // (some libraries fold stack frames into the message: those lines are dropped), with credentials
-// and registered secret values masked as in log lines, on one bounded line.
-import { MAX_ERROR_LENGTH } from '../db/job-runs-repo.js';
-import { redactString } from '../log/redact.js';
+// and registered secret values masked as in log lines, on one bounded line. A text helper: it
+// imports no storage (job_runs.error's own bound, MAX_ERROR_LENGTH in lib/db/job-runs-repo.ts, is
+// the same 500 characters, and a test keeps the two equal).
+import { redactString } from './redact.js';
+
+/** The longest text `errorText` returns, in UTF-16 units (job_runs.error holds as much). */
+export const ERROR_TEXT_MAX_CHARS = 500;
 
 /** A line of a V8 stack trace, `    at fn (file:1:2)`. */
 const STACK_FRAME = /^\s*at\s.+$/;
@@ -19,5 +23,5 @@ export function errorText(error: unknown): string {
   let text = describe(error);
   if (error instanceof Error && error.cause !== undefined) text += ` (cause: ${describe(error.cause)})`;
   const line = redactString(text).replace(/\s+/g, ' ').trim() || 'unknown error';
-  return line.length > MAX_ERROR_LENGTH ? `${line.slice(0, MAX_ERROR_LENGTH - 1)}…` : line;
+  return line.length > ERROR_TEXT_MAX_CHARS ? `${line.slice(0, ERROR_TEXT_MAX_CHARS - 1)}…` : line;
 }
