@@ -6,30 +6,20 @@
 // seconds: requests of a run are paced by `requestIntervalMs`. A bad query is answered with a feed
 // whose one entry is titled `Error`: that is the query's error, not a preprint.
 import { parseXml, XmlElement, XmlError } from '@rgrove/parse-xml';
-import type { Config } from '../../config.js';
 import { SourceError } from './errors.js';
-import type { FetchContext, HarvestedItem, SourceAdapter, SourceResult } from '../types.js';
+import type { FetchContext, HarvestedItem, SourceAdapter } from '../types.js';
+import { defineSource } from './define-source.js';
 import { dateFromIso, httpUrl, isRecord, type JsonRecord } from './fields.js';
-import { buildUrl, invalidBody, realSleep, type SourceHttp } from './http.js';
-import { commonOptionsFromConfig, DEFAULT_MAX_PAGES, runHttp, type CommonSourceOptions } from './options.js';
-import { compareDates, runQueries, type Page } from './run-queries.js';
+import { buildUrl, invalidBody, realSleep, type Sleep, type SourceHttp } from './http.js';
+import type { SourceOptions } from './options.js';
+import { compareDates, type Page } from './run-queries.js';
 import { bound, cleanTitle, collapseWhitespace, TEXT_MAX_CHARS } from './text.js';
 
-export interface ArxivSourceOptions extends CommonSourceOptions {
-  /** API base URL, e.g. `https://export.arxiv.org` (ARXIV_API_URL). */
-  baseUrl: string;
-  /** `search_query` expressions, e.g. `cat:cs.LG`, `all:diffusion` (ARXIV_QUERIES). */
-  queries: readonly string[];
+export interface ArxivSourceOptions extends SourceOptions {
   /** Entries per page (`max_results`). Default 100. */
   pageSize?: number;
   /** Least time between two requests of a run, ms (arXiv asks for 3 s). Default 3,000; 0 = no pacing. */
   requestIntervalMs?: number;
-}
-
-export type ArxivConfig = Pick<Config, 'ARXIV_API_URL' | 'ARXIV_QUERIES' | 'SOURCE_MAX_PAGES' | 'SOURCE_TIMEOUT_MS' | 'HARVEST_USER_AGENT'>;
-
-export function arxivOptionsFromConfig(config: ArxivConfig): ArxivSourceOptions {
-  return { ...commonOptionsFromConfig(config), baseUrl: config.ARXIV_API_URL, queries: config.ARXIV_QUERIES };
 }
 
 /** Elements that may repeat: always arrays, so a feed with one entry (or one author) reads the same. */
@@ -147,74 +137,66 @@ function parseFeed(xml: string): Feed {
   return { entries, total: Number.isFinite(total) ? total : undefined };
 }
 
+/** One run's pacing: each call waits until `intervalMs` has passed since the previous call's request. */
+function pacer(intervalMs: number, sleep: Sleep, context: FetchContext): () => Promise<void> {
+  const now = context.now ?? Date.now;
+  let lastRequestAt: number | undefined;
+  return async () => {
+    const wait = lastRequestAt === undefined ? 0 : lastRequestAt + intervalMs - now();
+    if (wait > 0) {
+      try {
+        await sleep(wait, context.run.signal);
+      } catch (error) {
+        throw new SourceError('arxiv', 'aborted', 'stopped: the run ran out of time', { attempts: 0, cause: error });
+      }
+    }
+    lastRequestAt = now();
+  };
+}
+
 export function createArxivSource(options: ArxivSourceOptions): SourceAdapter {
   const pageSize = options.pageSize ?? 100;
-  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const intervalMs = options.requestIntervalMs ?? 3000;
   const sleep = options.sleep ?? realSleep;
 
-  return {
+  async function fetchPage(client: SourceHttp, pace: () => Promise<void>, query: string, cursor: string | undefined, start: number): Promise<Page<number>> {
+    await pace();
+    const url = buildUrl(options.baseUrl, '/api/query', {
+      search_query: query,
+      sortBy: 'submittedDate',
+      sortOrder: 'descending',
+      start,
+      max_results: pageSize,
+    });
+    const feed = parseFeed(await client.getText(url));
+    const items: HarvestedItem[] = [];
+    let reachedCursor = false;
+    for (const entry of feed.entries) {
+      const item = toItem(entry);
+      if (item === undefined) continue;
+      if (cursor !== undefined && item.publishedAt.getTime() <= Date.parse(cursor)) {
+        reachedCursor = true;
+        continue;
+      }
+      items.push(item);
+    }
+    let newest: Date | undefined;
+    for (const item of items) if (newest === undefined || item.publishedAt > newest) newest = item.publishedAt;
+    const after = start + feed.entries.length;
+    // A short page is the last one (arXiv sometimes sends fewer than asked: the next run goes on).
+    const more = !reachedCursor && feed.entries.length >= pageSize && (feed.total === undefined || after < feed.total);
+    return { items, newest: newest?.toISOString(), next: more ? after : undefined };
+  }
+
+  return defineSource<number>(options, {
     name: 'arxiv',
-    enabled: true,
-    async fetch(context: FetchContext): Promise<SourceResult> {
-      const http = runHttp('arxiv', options, context, { accept: 'application/atom+xml' });
-      const now = context.now ?? Date.now;
-      let lastRequestAt: number | undefined;
-
-      /** Waits until `intervalMs` has passed since this run's previous request. */
-      async function pace(): Promise<void> {
-        const wait = lastRequestAt === undefined ? 0 : lastRequestAt + intervalMs - now();
-        if (wait > 0) {
-          try {
-            await sleep(wait, context.run.signal);
-          } catch (error) {
-            throw new SourceError('arxiv', 'aborted', 'stopped: the run ran out of time', { attempts: 0, cause: error });
-          }
-        }
-        lastRequestAt = now();
-      }
-
-      async function fetchPage(client: SourceHttp, query: string, cursor: string | undefined, start: number): Promise<Page<number>> {
-        await pace();
-        const url = buildUrl(options.baseUrl, '/api/query', {
-          search_query: query,
-          sortBy: 'submittedDate',
-          sortOrder: 'descending',
-          start,
-          max_results: pageSize,
-        });
-        const feed = parseFeed(await client.getText(url));
-        const items: HarvestedItem[] = [];
-        let reachedCursor = false;
-        for (const entry of feed.entries) {
-          const item = toItem(entry);
-          if (item === undefined) continue;
-          if (cursor !== undefined && item.publishedAt.getTime() <= Date.parse(cursor)) {
-            reachedCursor = true;
-            continue;
-          }
-          items.push(item);
-        }
-        let newest: Date | undefined;
-        for (const item of items) if (newest === undefined || item.publishedAt > newest) newest = item.publishedAt;
-        const after = start + feed.entries.length;
-        // A short page is the last one (arXiv sometimes sends fewer than asked: the next run goes on).
-        const more = !reachedCursor && feed.entries.length >= pageSize && (feed.total === undefined || after < feed.total);
-        return { items, newest: newest?.toISOString(), next: more ? after : undefined };
-      }
-
-      return runQueries<number>(
-        {
-          source: 'arxiv',
-          queries: options.queries,
-          maxPages,
-          compare: compareDates,
-          isCursor: (value) => dateFromIso(value) !== undefined,
-          fetchPage: (query, cursor, start) => fetchPage(http, query, cursor, start ?? 0),
-        },
-        context,
-        http,
-      );
+    queries: options.queries,
+    headers: { accept: 'application/atom+xml' },
+    compare: compareDates,
+    isCursor: (value) => dateFromIso(value) !== undefined,
+    pages: (http, context) => {
+      const pace = pacer(intervalMs, sleep, context);
+      return (query, cursor, start) => fetchPage(http, pace, query, cursor, start ?? 0);
     },
-  };
+  });
 }

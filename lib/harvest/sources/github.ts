@@ -10,8 +10,8 @@
 // Rate limits: GitHub answers 403 with `x-ratelimit-remaining: 0` (or 429/403 with `retry-after`
 // for its secondary limits); http.ts treats both like 429 and waits for `x-ratelimit-reset` only
 // when that fits the budget.
-import type { Config } from '../../config.js';
-import type { FetchContext, HarvestedItem, SourceAdapter, SourceResult } from '../types.js';
+import type { HarvestedItem, SourceAdapter } from '../types.js';
+import { defineSource } from './define-source.js';
 import {
   arrayField,
   dateFromIso,
@@ -25,25 +25,15 @@ import {
   textField,
 } from './fields.js';
 import { buildUrl, invalidBody, type SourceHttp } from './http.js';
-import { commonOptionsFromConfig, DEFAULT_MAX_PAGES, runHttp, type CommonSourceOptions } from './options.js';
-import { compareDates, runQueries, type Page } from './run-queries.js';
+import type { SourceOptions } from './options.js';
+import { compareDates, type Page } from './run-queries.js';
 import { cleanText, cleanTitle } from './text.js';
 
-export interface GitHubSourceOptions extends CommonSourceOptions {
-  /** REST API base URL, e.g. `https://api.github.com` (GITHUB_API_URL). */
-  baseUrl: string;
-  /** Repository search queries, e.g. `topic:llm`, `language:rust stars:>50` (GITHUB_QUERIES). */
-  queries: readonly string[];
+export interface GitHubSourceOptions extends SourceOptions {
   /** Token sent as `Authorization: Bearer`; unset = anonymous (10 searches a minute instead of 30). */
   token?: string;
   /** Repositories per page; GitHub allows up to 100. Default 100. */
   perPage?: number;
-}
-
-export type GitHubConfig = Pick<Config, 'GITHUB_API_URL' | 'GITHUB_QUERIES' | 'GITHUB_TOKEN' | 'SOURCE_MAX_PAGES' | 'SOURCE_TIMEOUT_MS' | 'HARVEST_USER_AGENT'>;
-
-export function gitHubOptionsFromConfig(config: GitHubConfig): GitHubSourceOptions {
-  return { ...commonOptionsFromConfig(config), baseUrl: config.GITHUB_API_URL, queries: config.GITHUB_QUERIES, token: config.GITHUB_TOKEN };
 }
 
 /** GitHub search serves the first 1,000 results of a query and no more. */
@@ -79,7 +69,6 @@ function toItem(repo: unknown): HarvestedItem | undefined {
 
 export function createGitHubSource(options: GitHubSourceOptions): SourceAdapter {
   const perPage = options.perPage ?? 100;
-  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const headers: Record<string, string> = { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' };
   if (options.token !== undefined && options.token !== '') headers.authorization = `Bearer ${options.token}`;
 
@@ -106,23 +95,12 @@ export function createGitHubSource(options: GitHubSourceOptions): SourceAdapter 
     return { items, newest, next: body.items.length >= perPage && page * perPage < total ? page + 1 : undefined };
   }
 
-  return {
+  return defineSource<number>(options, {
     name: 'github',
-    enabled: true,
-    async fetch(context: FetchContext): Promise<SourceResult> {
-      const http = runHttp('github', options, context, headers);
-      return runQueries<number>(
-        {
-          source: 'github',
-          queries: options.queries,
-          maxPages,
-          compare: compareDates,
-          isCursor: (value) => dateFromIso(value) !== undefined,
-          fetchPage: (query, cursor, page) => fetchPage(http, query, cursor, page ?? 1),
-        },
-        context,
-        http,
-      );
-    },
-  };
+    queries: options.queries,
+    headers,
+    compare: compareDates,
+    isCursor: (value) => dateFromIso(value) !== undefined,
+    pages: (http) => (query, cursor, page) => fetchPage(http, query, cursor, page ?? 1),
+  });
 }

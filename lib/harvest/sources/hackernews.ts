@@ -1,8 +1,8 @@
 // Hacker News stories through Algolia's HN Search API: `search_by_date` (newest first) per query,
 // `tags=story`. Cursor: the newest `created_at_i` (epoch seconds) a query has seen; the next run
 // asks only for `created_at_i>{cursor}`. Pages follow Algolia's `page`/`nbPages`.
-import type { Config } from '../../config.js';
-import type { FetchContext, HarvestedItem, SourceAdapter, SourceResult } from '../types.js';
+import type { HarvestedItem, SourceAdapter } from '../types.js';
+import { defineSource } from './define-source.js';
 import {
   arrayField,
   dateFromEpochSeconds,
@@ -15,23 +15,13 @@ import {
   textField,
 } from './fields.js';
 import { buildUrl, invalidBody, type SourceHttp } from './http.js';
-import { commonOptionsFromConfig, DEFAULT_MAX_PAGES, runHttp, type CommonSourceOptions } from './options.js';
-import { compareNumbers, newestEpochSeconds, runQueries, type Page } from './run-queries.js';
+import type { SourceOptions } from './options.js';
+import { compareNumbers, newestEpochSeconds, type Page } from './run-queries.js';
 import { cleanText, cleanTitle, htmlToText } from './text.js';
 
-export interface HackerNewsSourceOptions extends CommonSourceOptions {
-  /** Algolia HN API base URL, e.g. `https://hn.algolia.com/api/v1` (HACKERNEWS_API_URL). */
-  baseUrl: string;
-  /** Full-text queries, each with its own cursor (HACKERNEWS_QUERIES). */
-  queries: readonly string[];
+export interface HackerNewsSourceOptions extends SourceOptions {
   /** Hits per page; Algolia allows up to 1,000. Default 100. */
   hitsPerPage?: number;
-}
-
-export type HackerNewsConfig = Pick<Config, 'HACKERNEWS_API_URL' | 'HACKERNEWS_QUERIES' | 'SOURCE_MAX_PAGES' | 'SOURCE_TIMEOUT_MS' | 'HARVEST_USER_AGENT'>;
-
-export function hackerNewsOptionsFromConfig(config: HackerNewsConfig): HackerNewsSourceOptions {
-  return { ...commonOptionsFromConfig(config), baseUrl: config.HACKERNEWS_API_URL, queries: config.HACKERNEWS_QUERIES };
 }
 
 /** Algolia `_tags` worth keeping as labels. */
@@ -61,7 +51,6 @@ function toItem(hit: unknown): HarvestedItem | undefined {
 
 export function createHackerNewsSource(options: HackerNewsSourceOptions): SourceAdapter {
   const hitsPerPage = options.hitsPerPage ?? 100;
-  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
 
   async function fetchPage(http: SourceHttp, query: string, cursor: string | undefined, page: number): Promise<Page<number>> {
     const url = buildUrl(options.baseUrl, '/search_by_date', {
@@ -82,23 +71,12 @@ export function createHackerNewsSource(options: HackerNewsSourceOptions): Source
     };
   }
 
-  return {
+  return defineSource<number>(options, {
     name: 'hackernews',
-    enabled: true,
-    async fetch(context: FetchContext): Promise<SourceResult> {
-      const http = runHttp('hackernews', options, context, {});
-      return runQueries<number>(
-        {
-          source: 'hackernews',
-          queries: options.queries,
-          maxPages,
-          compare: compareNumbers,
-          isCursor: (value) => /^\d+$/.test(value),
-          fetchPage: (query, cursor, page) => fetchPage(http, query, cursor, page ?? 0),
-        },
-        context,
-        http,
-      );
-    },
-  };
+    queries: options.queries,
+    headers: {},
+    compare: compareNumbers,
+    isCursor: (value) => /^\d+$/.test(value),
+    pages: (http) => (query, cursor, page) => fetchPage(http, query, cursor, page ?? 0),
+  });
 }

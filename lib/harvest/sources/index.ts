@@ -4,12 +4,12 @@
 import type { Config } from '../../config.js';
 import type { SourceAdapter } from '../types.js';
 import type { SourceName } from '../../model/sources.js';
-import { arxivOptionsFromConfig, createArxivSource } from './arxiv.js';
-import { createGitHubSource, gitHubOptionsFromConfig } from './github.js';
-import { createHackerNewsSource, hackerNewsOptionsFromConfig } from './hackernews.js';
-import type { CommonSourceOptions } from './options.js';
-import { createRedditSource, redditOptionsFromConfig } from './reddit.js';
-import { createXSource, xOptionsFromConfig } from './x.js';
+import { createArxivSource, type ArxivSourceOptions } from './arxiv.js';
+import { createGitHubSource, type GitHubSourceOptions } from './github.js';
+import { createHackerNewsSource, type HackerNewsSourceOptions } from './hackernews.js';
+import { commonOptionsFromConfig, type CommonSourceOptions } from './options.js';
+import { createRedditSource, type RedditSourceOptions } from './reddit.js';
+import { createXSource, type XSourceOptions } from './x.js';
 
 export type SourcesConfig = Pick<
   Config,
@@ -34,21 +34,48 @@ export type SourcesConfig = Pick<
 /** Options laid over every adapter's configuration (tests: a fetch, a recording sleep). */
 export type SourceOverrides = Pick<CommonSourceOptions, 'fetch' | 'sleep' | 'retry'>;
 
-const FACTORIES: Readonly<Record<SourceName, (config: SourcesConfig, overrides: SourceOverrides) => SourceAdapter>> = {
-  hackernews: (config, overrides) => createHackerNewsSource({ ...hackerNewsOptionsFromConfig(config), ...overrides }),
-  github: (config, overrides) => createGitHubSource({ ...gitHubOptionsFromConfig(config), ...overrides }),
-  arxiv: (config, overrides) => createArxivSource({ ...arxivOptionsFromConfig(config), ...overrides }),
-  reddit: (config, overrides) => createRedditSource({ ...redditOptionsFromConfig(config), ...overrides }),
-  x: (config, overrides) => createXSource({ ...xOptionsFromConfig(config), ...overrides }),
+/** Each adapter's options. */
+interface OptionsBySource {
+  hackernews: HackerNewsSourceOptions;
+  github: GitHubSourceOptions;
+  arxiv: ArxivSourceOptions;
+  reddit: RedditSourceOptions;
+  x: XSourceOptions;
+}
+
+/** Each adapter's own settings, over the shared ones (SOURCE_MAX_PAGES, SOURCE_TIMEOUT_MS, HARVEST_USER_AGENT). */
+const FROM_CONFIG: { readonly [S in SourceName]: (config: SourcesConfig) => Omit<OptionsBySource[S], keyof CommonSourceOptions> } = {
+  hackernews: (config) => ({ baseUrl: config.HACKERNEWS_API_URL, queries: config.HACKERNEWS_QUERIES }),
+  github: (config) => ({ baseUrl: config.GITHUB_API_URL, queries: config.GITHUB_QUERIES, token: config.GITHUB_TOKEN }),
+  arxiv: (config) => ({ baseUrl: config.ARXIV_API_URL, queries: config.ARXIV_QUERIES }),
+  reddit: (config) => ({ baseUrl: config.REDDIT_API_URL, queries: config.REDDIT_SUBREDDITS }),
+  x: (config) => ({ baseUrl: config.X_API_URL, queries: config.X_QUERIES, bearerToken: config.X_BEARER_TOKEN }),
 };
+
+const CREATE: { readonly [S in SourceName]: (options: OptionsBySource[S]) => SourceAdapter } = {
+  hackernews: createHackerNewsSource,
+  github: createGitHubSource,
+  arxiv: createArxivSource,
+  reddit: createRedditSource,
+  x: createXSource,
+};
+
+/** The options of `source`'s adapter per configuration. */
+export function sourceOptionsFromConfig<S extends SourceName>(source: S, config: SourcesConfig): OptionsBySource[S] {
+  return { ...commonOptionsFromConfig(config), ...FROM_CONFIG[source](config) };
+}
+
+function createSource<S extends SourceName>(source: S, config: SourcesConfig, overrides: SourceOverrides): SourceAdapter {
+  return CREATE[source]({ ...sourceOptionsFromConfig(source, config), ...overrides });
+}
 
 /** The enabled adapters named in HARVEST_SOURCES, in that order, each once. */
 export function createSources(config: SourcesConfig, overrides: SourceOverrides = {}): SourceAdapter[] {
-  return [...new Set(config.HARVEST_SOURCES)].map((name) => FACTORIES[name](config, overrides)).filter((adapter) => adapter.enabled);
+  return [...new Set(config.HARVEST_SOURCES)].map((name) => createSource(name, config, overrides)).filter((adapter) => adapter.enabled);
 }
 
-export { createArxivSource, arxivOptionsFromConfig, type ArxivSourceOptions } from './arxiv.js';
-export { createGitHubSource, gitHubOptionsFromConfig, type GitHubSourceOptions } from './github.js';
-export { createHackerNewsSource, hackerNewsOptionsFromConfig, type HackerNewsSourceOptions } from './hackernews.js';
-export { createRedditSource, redditOptionsFromConfig, type RedditSourceOptions } from './reddit.js';
-export { createXSource, xOptionsFromConfig, type XSourceOptions } from './x.js';
+export { createArxivSource, type ArxivSourceOptions } from './arxiv.js';
+export { createGitHubSource, type GitHubSourceOptions } from './github.js';
+export { createHackerNewsSource, type HackerNewsSourceOptions } from './hackernews.js';
+export { createRedditSource, type RedditSourceOptions } from './reddit.js';
+export { createXSource, type XSourceOptions } from './x.js';

@@ -1,6 +1,6 @@
 // The options every source adapter shares, their defaults (the same as lib/config.ts), and how one
 // run's HTTP client is built from them and the pipeline's FetchContext. Each adapter adds its own
-// fields (base URL, queries, token) on top.
+// fields (page size, token) on top; lib/harvest/sources/index.ts fills them from configuration.
 import type { FetchContext } from '../types.js';
 import type { SourceName } from '../../model/sources.js';
 import { createSourceHttp, type RetryOptions, type SourceHttp, type Sleep } from './http.js';
@@ -18,6 +18,17 @@ export interface CommonSourceOptions {
   sleep?: Sleep;
   /** Attempts, backoff and the longest wait a source may ask for; see RetryOptions. */
   retry?: RetryOptions;
+}
+
+/** What every adapter is built from: where its API is and what it asks, over the shared options. */
+export interface SourceOptions extends CommonSourceOptions {
+  /** API base URL (`<SOURCE>_API_URL`, e.g. `https://hn.algolia.com/api/v1`). */
+  baseUrl: string;
+  /**
+   * What the source is asked, each with its own cursor: search expressions (HN, GitHub, arXiv's
+   * `search_query`, X), subreddit names without `r/` for Reddit (`<SOURCE>_QUERIES`, REDDIT_SUBREDDITS).
+   */
+  queries: readonly string[];
 }
 
 export const DEFAULT_MAX_PAGES = 3;

@@ -3,8 +3,8 @@
 // `created_utc` (epoch seconds) a subreddit has given us; the listing cannot be filtered by time, so
 // paging (`after`) stops at the first post that is not newer. Stickied posts (pinned, often old) and
 // NSFW posts are skipped; a stickied post never stops the paging.
-import type { Config } from '../../config.js';
-import type { FetchContext, HarvestedItem, SourceAdapter, SourceResult } from '../types.js';
+import type { HarvestedItem, SourceAdapter } from '../types.js';
+import { defineSource } from './define-source.js';
 import {
   dateFromEpochSeconds,
   httpUrl,
@@ -19,23 +19,13 @@ import {
   type JsonRecord,
 } from './fields.js';
 import { buildUrl, invalidBody, type SourceHttp } from './http.js';
-import { commonOptionsFromConfig, DEFAULT_MAX_PAGES, runHttp, type CommonSourceOptions } from './options.js';
-import { compareNumbers, newestEpochSeconds, runQueries, type Page } from './run-queries.js';
+import type { SourceOptions } from './options.js';
+import { compareNumbers, newestEpochSeconds, type Page } from './run-queries.js';
 import { cleanText, cleanTitle } from './text.js';
 
-export interface RedditSourceOptions extends CommonSourceOptions {
-  /** Base URL, e.g. `https://www.reddit.com` (REDDIT_API_URL). */
-  baseUrl: string;
-  /** Subreddit names without `r/`, each with its own cursor (REDDIT_SUBREDDITS). */
-  subreddits: readonly string[];
+export interface RedditSourceOptions extends SourceOptions {
   /** Posts per listing page; Reddit allows up to 100. Default 100. */
   limit?: number;
-}
-
-export type RedditConfig = Pick<Config, 'REDDIT_API_URL' | 'REDDIT_SUBREDDITS' | 'SOURCE_MAX_PAGES' | 'SOURCE_TIMEOUT_MS' | 'HARVEST_USER_AGENT'>;
-
-export function redditOptionsFromConfig(config: RedditConfig): RedditSourceOptions {
-  return { ...commonOptionsFromConfig(config), baseUrl: config.REDDIT_API_URL, subreddits: config.REDDIT_SUBREDDITS };
 }
 
 /** Links on Reddit's own hosts (self posts, galleries, i.redd.it images) are not external. */
@@ -74,7 +64,6 @@ function toItem(post: JsonRecord, subreddit: string): HarvestedItem | undefined 
 
 export function createRedditSource(options: RedditSourceOptions): SourceAdapter {
   const limit = options.limit ?? 100;
-  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
 
   async function fetchPage(http: SourceHttp, subreddit: string, cursor: string | undefined, after: string | undefined): Promise<Page<string>> {
     const url = buildUrl(options.baseUrl, `/r/${encodeURIComponent(subreddit)}/new.json`, { limit, raw_json: 1, after });
@@ -99,23 +88,12 @@ export function createRedditSource(options: RedditSourceOptions): SourceAdapter 
     return { items, newest: newestEpochSeconds(items), next: reachedCursor || listing.children.length === 0 ? undefined : next };
   }
 
-  return {
+  return defineSource<string>(options, {
     name: 'reddit',
-    enabled: true,
-    async fetch(context: FetchContext): Promise<SourceResult> {
-      const http = runHttp('reddit', options, context, { accept: 'application/json' });
-      return runQueries<string>(
-        {
-          source: 'reddit',
-          queries: options.subreddits,
-          maxPages,
-          compare: compareNumbers,
-          isCursor: (value) => /^\d+(\.\d+)?$/.test(value),
-          fetchPage: (subreddit, cursor, after) => fetchPage(http, subreddit, cursor, after),
-        },
-        context,
-        http,
-      );
-    },
-  };
+    queries: options.queries,
+    headers: { accept: 'application/json' },
+    compare: compareNumbers,
+    isCursor: (value) => /^\d+(\.\d+)?$/.test(value),
+    pages: (http) => (subreddit, cursor, after) => fetchPage(http, subreddit, cursor, after),
+  });
 }

@@ -4,30 +4,20 @@
 // `meta.next_token`. X refuses a `since_id` older than its 7-day window, so such a cursor is left
 // out and the query reads the whole window again. Post text arrives HTML-escaped (`&amp;`) and is
 // decoded.
-import type { Config } from '../../config.js';
 import { SourceError } from './errors.js';
-import type { FetchContext, HarvestedItem, SourceAdapter, SourceResult } from '../types.js';
+import type { HarvestedItem, SourceAdapter } from '../types.js';
+import { defineSource } from './define-source.js';
 import { arrayField, dateFromIso, idField, isRecord, numbers, recordField, stringField, textField, type JsonRecord } from './fields.js';
 import { buildUrl, invalidBody, type SourceHttp } from './http.js';
-import { commonOptionsFromConfig, DEFAULT_MAX_PAGES, runHttp, type CommonSourceOptions } from './options.js';
-import { compareBigInts, runQueries, type Page } from './run-queries.js';
+import type { SourceOptions } from './options.js';
+import { compareBigInts, type Page } from './run-queries.js';
 import { bound, cleanText, cleanTitle, decodeEntities } from './text.js';
 
-export interface XSourceOptions extends CommonSourceOptions {
-  /** API base URL, e.g. `https://api.x.com` (X_API_URL). */
-  baseUrl: string;
-  /** Recent-search queries, e.g. `llm -is:retweet lang:en` (X_QUERIES). */
-  queries: readonly string[];
+export interface XSourceOptions extends SourceOptions {
   /** App bearer token (X_BEARER_TOKEN); unset = the source is disabled. */
   bearerToken?: string;
   /** Posts per page, 10–100. Default 100. */
   maxResults?: number;
-}
-
-export type XConfig = Pick<Config, 'X_API_URL' | 'X_QUERIES' | 'X_BEARER_TOKEN' | 'SOURCE_MAX_PAGES' | 'SOURCE_TIMEOUT_MS' | 'HARVEST_USER_AGENT'>;
-
-export function xOptionsFromConfig(config: XConfig): XSourceOptions {
-  return { ...commonOptionsFromConfig(config), baseUrl: config.X_API_URL, queries: config.X_QUERIES, bearerToken: config.X_BEARER_TOKEN };
 }
 
 /** Twitter's snowflake epoch (2010-11-04T01:42:54.657Z): an id's top bits are ms since then. */
@@ -87,9 +77,7 @@ function firstError(errors: readonly unknown[]): string {
 
 export function createXSource(options: XSourceOptions): SourceAdapter {
   const maxResults = options.maxResults ?? 100;
-  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const token = options.bearerToken ?? '';
-  const enabled = token !== '';
 
   async function fetchPage(http: SourceHttp, query: string, sinceId: string | undefined, nextToken: string | undefined): Promise<Page<string>> {
     const url = buildUrl(options.baseUrl, '/2/tweets/search/recent', {
@@ -118,28 +106,19 @@ export function createXSource(options: XSourceOptions): SourceAdapter {
     return { items, newest, next: textField(meta, 'next_token') };
   }
 
-  return {
+  return defineSource<string>(options, {
     name: 'x',
-    enabled,
-    async fetch(context: FetchContext): Promise<SourceResult> {
-      if (!enabled) return { items: [], cursors: new Map(), queries: [], requests: 0, retries: 0, truncated: false };
-      const http = runHttp('x', options, context, { authorization: `Bearer ${token}` });
+    enabled: token !== '',
+    queries: options.queries,
+    headers: { authorization: `Bearer ${token}` },
+    compare: compareBigInts,
+    isCursor: (value) => /^\d{1,20}$/.test(value),
+    pages: (http, context) => {
       const now = context.now ?? Date.now;
-      return runQueries<string>(
-        {
-          source: 'x',
-          queries: options.queries,
-          maxPages,
-          compare: compareBigInts,
-          isCursor: (value) => /^\d{1,20}$/.test(value),
-          fetchPage: (query, cursor, nextToken) => {
-            const sinceId = cursor !== undefined && now() - snowflakeTime(cursor) < SEARCH_WINDOW_MS ? cursor : undefined;
-            return fetchPage(http, query, sinceId, nextToken);
-          },
-        },
-        context,
-        http,
-      );
+      return (query, cursor, nextToken) => {
+        const sinceId = cursor !== undefined && now() - snowflakeTime(cursor) < SEARCH_WINDOW_MS ? cursor : undefined;
+        return fetchPage(http, query, sinceId, nextToken);
+      };
     },
-  };
+  });
 }

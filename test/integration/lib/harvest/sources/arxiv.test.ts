@@ -4,7 +4,8 @@
 // feed, the error feed, and broken XML.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../../lib/config.js';
-import { arxivId, arxivOptionsFromConfig, createArxivSource, type ArxivSourceOptions } from '../../../../../lib/harvest/sources/arxiv.js';
+import { arxivId, createArxivSource, type ArxivSourceOptions } from '../../../../../lib/harvest/sources/arxiv.js';
+import { sourceOptionsFromConfig } from '../../../../../lib/harvest/sources/index.js';
 import { fixture, recordingSleep, runContext, useSourceServer, type ReceivedRequest, type Reply } from '../../../../support/source-server.js';
 
 const server = useSourceServer();
@@ -148,7 +149,7 @@ describe('createArxivSource', () => {
   });
 
   it('is built from the configuration', () => {
-    expect(arxivOptionsFromConfig(loadConfig({ ARXIV_QUERIES: 'cat:cs.LG' }))).toMatchObject({ baseUrl: 'https://export.arxiv.org', queries: ['cat:cs.LG'] });
+    expect(sourceOptionsFromConfig('arxiv', loadConfig({ ARXIV_QUERIES: 'cat:cs.LG' }))).toMatchObject({ baseUrl: 'https://export.arxiv.org', queries: ['cat:cs.LG'] });
   });
 });
 

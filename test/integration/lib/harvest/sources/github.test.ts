@@ -3,7 +3,8 @@
 // (token only when set), rate-limit 403s and a bad item in the middle of a page.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../../lib/config.js';
-import { createGitHubSource, gitHubOptionsFromConfig, type GitHubSourceOptions } from '../../../../../lib/harvest/sources/github.js';
+import { createGitHubSource, type GitHubSourceOptions } from '../../../../../lib/harvest/sources/github.js';
+import { sourceOptionsFromConfig } from '../../../../../lib/harvest/sources/index.js';
 import { fixtureJson, inTurn, json, recordingSleep, runContext, useSourceServer, type ReceivedRequest, type Reply } from '../../../../support/source-server.js';
 
 const server = useSourceServer();
@@ -133,7 +134,7 @@ describe('createGitHubSource', () => {
   });
 
   it('is built from the configuration, token included', () => {
-    const options = gitHubOptionsFromConfig(loadConfig({ GITHUB_TOKEN: 'ghp_x', GITHUB_QUERIES: 'topic:llm' }));
+    const options = sourceOptionsFromConfig('github', loadConfig({ GITHUB_TOKEN: 'ghp_x', GITHUB_QUERIES: 'topic:llm' }));
 
     expect(options).toMatchObject({ baseUrl: 'https://api.github.com', queries: ['topic:llm'], token: 'ghp_x', maxPages: 3 });
   });

@@ -2,7 +2,8 @@
 // pages: how hits become stories, the created_at_i cursor, paging by page/nbPages, the page limit,
 // shouldStop, retries, and one failing query leaving the others alone.
 import { describe, expect, it } from 'vitest';
-import { createHackerNewsSource, hackerNewsOptionsFromConfig, type HackerNewsSourceOptions } from '../../../../../lib/harvest/sources/hackernews.js';
+import { createHackerNewsSource, type HackerNewsSourceOptions } from '../../../../../lib/harvest/sources/hackernews.js';
+import { sourceOptionsFromConfig } from '../../../../../lib/harvest/sources/index.js';
 import { loadConfig } from '../../../../../lib/config.js';
 import { fixture, fixtureJson, inTurn, json, recordingSleep, runContext, useSourceServer, type ReceivedRequest, type Reply } from '../../../../support/source-server.js';
 
@@ -156,7 +157,7 @@ describe('createHackerNewsSource', () => {
   });
 
   it('is built from the configuration', () => {
-    const options = hackerNewsOptionsFromConfig(loadConfig({ HACKERNEWS_QUERIES: 'llm, rust', SOURCE_MAX_PAGES: '4' }));
+    const options = sourceOptionsFromConfig('hackernews', loadConfig({ HACKERNEWS_QUERIES: 'llm, rust', SOURCE_MAX_PAGES: '4' }));
 
     expect(options).toEqual({
       baseUrl: 'https://hn.algolia.com/api/v1',

@@ -4,7 +4,8 @@
 // and a listing that is not JSON.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../../lib/config.js';
-import { createRedditSource, redditOptionsFromConfig, type RedditSourceOptions } from '../../../../../lib/harvest/sources/reddit.js';
+import { createRedditSource, type RedditSourceOptions } from '../../../../../lib/harvest/sources/reddit.js';
+import { sourceOptionsFromConfig } from '../../../../../lib/harvest/sources/index.js';
 import { fixtureJson, inTurn, json, recordingSleep, runContext, useSourceServer, type ReceivedRequest, type Reply } from '../../../../support/source-server.js';
 
 const server = useSourceServer();
@@ -22,7 +23,7 @@ function reddit(request: ReceivedRequest): Reply {
 function source(overrides: Partial<RedditSourceOptions> = {}) {
   return createRedditSource({
     baseUrl: server.url,
-    subreddits: ['MachineLearning'],
+    queries: ['MachineLearning'],
     userAgent: 'signal-harvester/0.1 (test; contact: ops@example.com)',
     sleep: recordingSleep().sleep,
     ...overrides,
@@ -106,7 +107,7 @@ describe('createRedditSource', () => {
       if (request.path === '/r/broken/new.json') return { status: 200, headers: { 'content-type': 'text/html' }, body: '<!doctype html><title>Blocked</title>' };
       return reddit(request);
     });
-    const broken = await source({ subreddits: ['broken', 'MachineLearning'], maxPages: 1 }).fetch(runContext());
+    const broken = await source({ queries: ['broken', 'MachineLearning'], maxPages: 1 }).fetch(runContext());
     expect(broken.queries).toEqual([
       { query: 'broken', items: 0, pages: 0, error: 'reddit: the response is not JSON' },
       { query: 'MachineLearning', items: 3, pages: 1 },
@@ -127,9 +128,9 @@ describe('createRedditSource', () => {
   });
 
   it('is built from the configuration', () => {
-    expect(redditOptionsFromConfig(loadConfig({ REDDIT_SUBREDDITS: 'MachineLearning,LocalLLaMA' }))).toMatchObject({
+    expect(sourceOptionsFromConfig('reddit', loadConfig({ REDDIT_SUBREDDITS: 'MachineLearning,LocalLLaMA' }))).toMatchObject({
       baseUrl: 'https://www.reddit.com',
-      subreddits: ['MachineLearning', 'LocalLLaMA'],
+      queries: ['MachineLearning', 'LocalLLaMA'],
       userAgent: 'signal-harvester/0.1 (scheduled research digest; contact: ops)',
     });
   });

@@ -3,7 +3,8 @@
 // paging, an empty result, X's error body, a stale cursor, and the source disabled without a token.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../../lib/config.js';
-import { createXSource, snowflakeTime, xOptionsFromConfig, type XSourceOptions } from '../../../../../lib/harvest/sources/x.js';
+import { createXSource, snowflakeTime, type XSourceOptions } from '../../../../../lib/harvest/sources/x.js';
+import { sourceOptionsFromConfig } from '../../../../../lib/harvest/sources/index.js';
 import { fixtureJson, json, recordingSleep, runContext, useSourceServer, type ReceivedRequest, type Reply } from '../../../../support/source-server.js';
 
 const server = useSourceServer();
@@ -143,7 +144,7 @@ describe('createXSource', () => {
     expect(adapter.enabled).toBe(false);
     expect(result).toEqual({ items: [], cursors: new Map(), queries: [], requests: 0, retries: 0, truncated: false });
     expect(server.requests).toHaveLength(0);
-    expect(createXSource(xOptionsFromConfig(loadConfig({}))).enabled).toBe(false);
-    expect(createXSource(xOptionsFromConfig(loadConfig({ X_BEARER_TOKEN: 'token' }))).enabled).toBe(true);
+    expect(createXSource(sourceOptionsFromConfig('x', loadConfig({}))).enabled).toBe(false);
+    expect(createXSource(sourceOptionsFromConfig('x', loadConfig({ X_BEARER_TOKEN: 'token' }))).enabled).toBe(true);
   });
 });

@@ -1,0 +1,42 @@
+// What every adapter's run shares, so an adapter file holds only what is its own (the URL of a
+// page, how an item maps, how its cursors compare): the run's HTTP client, built from the common
+// options and the run's FetchContext; the query loop over its queries (./run-queries.ts); and a
+// disabled adapter's empty result.
+import type { FetchContext, SourceAdapter, SourceName, SourceResult } from '../types.js';
+import type { SourceHttp } from './http.js';
+import { DEFAULT_MAX_PAGES, runHttp, type CommonSourceOptions } from './options.js';
+import { runQueries, type QueryLoop } from './run-queries.js';
+
+export interface SourceDefinition<State> extends Pick<QueryLoop<State>, 'queries' | 'compare' | 'isCursor'> {
+  name: SourceName;
+  /** False when the source is not configured (X without a bearer token): skipped, not failed. Default true. */
+  enabled?: boolean;
+  /** Headers of every request of the source (Accept, Authorization), beside the User-Agent. */
+  headers: Readonly<Record<string, string>>;
+  /**
+   * The page fetcher of one run: `http` is the run's client (its counters become the result's),
+   * `context` the run's (a clock, the signal a pacing wait ends on).
+   */
+  pages(http: SourceHttp, context: FetchContext): QueryLoop<State>['fetchPage'];
+}
+
+function emptyResult(): SourceResult {
+  return { items: [], cursors: new Map(), queries: [], requests: 0, retries: 0, truncated: false };
+}
+
+/** An adapter: each run pages through `definition.queries` with `options`' limits and HTTP settings. */
+export function defineSource<State>(options: CommonSourceOptions, definition: SourceDefinition<State>): SourceAdapter {
+  const { name, queries, compare, isCursor } = definition;
+  const enabled = definition.enabled ?? true;
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  return {
+    name,
+    enabled,
+    async fetch(context: FetchContext): Promise<SourceResult> {
+      if (!enabled) return emptyResult();
+      const http = runHttp(name, options, context, definition.headers);
+      const fetchPage = definition.pages(http, context);
+      return runQueries<State>({ source: name, queries, maxPages, compare, isCursor, fetchPage }, context, http);
+    },
+  };
+}
