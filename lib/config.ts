@@ -84,7 +84,7 @@ const schema = z.object({
   /** Set by the Lambda runtime: the region the Secrets Manager client talks to. */
   AWS_REGION: z.optional(z.string().check(z.minLength(1))),
 
-  // ── The harvest (scheduled/discover.ts, lib/harvest/) ─────────────────────────────────────────
+  // ── The harvest (lib/jobs/catalog/discover.ts, lib/harvest/) ─────────────────────────────────────────
   /** Sources the discover job asks, by adapter name; `x` also needs X_BEARER_TOKEN. */
   HARVEST_SOURCES: z._default(z.pipe(commaList, z.array(z.enum(SOURCE_NAMES))), [...SOURCE_NAMES]),
   /** Sources fetched at once (the ancestor's `max_concurrent_sources`). */
@@ -134,7 +134,7 @@ const schema = z.object({
   /** Prefix of deployed function names (`<service>-<stage>-`), set by serverless.yml; the job invoke target. */
   FUNCTION_NAME_PREFIX: z.optional(z.string().check(z.minLength(1))),
 
-  // ── Topics (scheduled/evolve-topics.ts, lib/harvest/topics/) ─────────────────────────────────
+  // ── Topics (lib/jobs/catalog/evolve-topics.ts, lib/harvest/topics/) ─────────────────────────────────
   /** Fewest signals that make an emergent topic, a growth/decline, or each half of a split (the seed's min_artifacts_per_topic). */
   MIN_SIGNALS_PER_TOPIC: z._default(z.coerce.number().check(z.int(), z.minimum(2), z.maximum(100)), 3),
   /** Days of signals the daily topic job looks at (complete UTC days before its run day). */
@@ -146,7 +146,7 @@ const schema = z.object({
   /** A topic splits when its members form two groups whose centroids are less similar (cosine) than this. */
   TOPIC_SPLIT_SIMILARITY: z._default(z.coerce.number().check(z.minimum(0), z.maximum(1)), 0.7),
 
-  // ── Retention (scheduled/janitor.ts, lib/housekeeping/) ───────────────────────────────────────
+  // ── Retention (lib/jobs/catalog/janitor.ts, lib/housekeeping/) ───────────────────────────────────────
   /** Archived signals not updated for this many days are deleted, with their topic assignments (at most 100 years). */
   SIGNAL_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(36_500)), 90),
   /** job_runs rows started this many days ago are deleted, whatever their status (at most 100 years). */

@@ -12,7 +12,7 @@ export type JobRunStatus = (typeof JOB_RUN_STATUSES)[number];
 /** The statuses a run ends in. */
 export type FinishedStatus = Extract<JobRunStatus, 'succeeded' | 'failed' | 'skipped'>;
 
-/** Longest error text stored; the caller passes a message, never a stack (lib/jobs/error-text.ts). */
+/** Longest error text stored; the caller passes a message, never a stack (lib/log/error-text.ts, bounded alike). */
 export const MAX_ERROR_LENGTH = 500;
 /** Largest page `listJobRuns` returns; the API allows less. */
 export const MAX_RUNS_PAGE = 1000;
