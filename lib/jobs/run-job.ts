@@ -1,8 +1,9 @@
 // The wrapper every scheduled function runs its work in, so each job reads as its own pipeline and
 // none re-implements the rest: one run of a job at a time (a lock), a time budget from the
-// Lambda's remaining time (an AbortSignal and a shouldStop() handed to the work), a job_runs row
-// from start to finish, the job metrics, and a forced metrics push at the end — awaited, within
-// the budget, whatever happened. A handler is `settleJob(await runJob(name, context, work, …))`.
+// Lambda's remaining time (the JobContext handed to the work: an AbortSignal, shouldStop(),
+// remainingMs() and the run's logger), a job_runs row from start to finish, the job metrics, and a
+// forced metrics push at the end — awaited, within the budget, whatever happened. A job's handler
+// is `scheduledJob({ name, work, … })` (./scheduled-job.ts): `settleJob(await runJob(…))`.
 //
 // Outcomes: the work returns → succeeded (or what `outcome` says); it throws or overruns its
 // budget → failed, with a short message (never a stack) in job_runs.error, the result and the log;
