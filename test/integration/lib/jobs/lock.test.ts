@@ -4,9 +4,7 @@
 // against a real SCRIPT LOAD. Keys live under a random prefix and are deleted afterwards.
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis as IORedis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startUpstashBridge, type UpstashBridge } from '../../../../infra/local/upstash-bridge.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resetConfig } from '../../../../lib/config.js';
 import {
   createFallbackLock,
@@ -21,38 +19,24 @@ import { RELEASE_LOCK_SCRIPT, RELEASE_LOCK_SHA1 } from '../../../../lib/jobs/rel
 import { resetLog } from '../../../../lib/log/index.js';
 import { resetDefaultUpstash } from '../../../../lib/redis/client.js';
 import { UpstashError } from '../../../../lib/redis/errors.js';
-import { createUpstashRest, type UpstashRest } from '../../../../lib/redis/upstash-rest.js';
+import type { UpstashRest } from '../../../../lib/redis/upstash-rest.js';
 import { captureLogLines } from '../../../support/capture-log.js';
 import { valueOf } from '../../../support/metric-values.js';
-import { scanAll } from '../../../support/redis-scan.js';
-import { services } from '../../../support/services.js';
+import { useRedisBridge } from '../../../support/redis-bridge.js';
 
 const prefix = `test:job-lock:${randomUUID()}:`;
 const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
 
-let bridge: UpstashBridge;
-let direct: IORedis;
+const bridged = useRedisBridge(prefix);
 
 function rest(): UpstashRest {
-  return createUpstashRest({ url: bridge.url, token: bridge.token });
+  return bridged.rest();
 }
 
 const LOCKS: { store: string; create: () => JobLock }[] = [
   { store: 'Redis', create: () => createRedisLock({ redis: rest(), prefix }) },
   { store: 'memory', create: () => createMemoryLock() },
 ];
-
-beforeAll(async () => {
-  bridge = await startUpstashBridge({ redisUrl: services.redisUrl, token: randomUUID() });
-  direct = new IORedis(services.redisUrl);
-});
-
-afterAll(async () => {
-  const keys = await scanAll(direct, `${prefix}*`);
-  if (keys.length > 0) await direct.del(...keys);
-  direct.disconnect();
-  await bridge.close();
-});
 
 describe('the release script', () => {
   it('has its SHA1 pinned', () => {
@@ -135,10 +119,10 @@ describe('the Redis job lock', () => {
     const handle = await createRedisLock({ redis: rest(), prefix }).acquire(job, 30_000);
 
     expect(handle?.backend).toBe('redis');
-    const ttl = await direct.pttl(`${prefix}${job}`);
+    const ttl = await bridged.direct.pttl(`${prefix}${job}`);
     expect(ttl).toBeGreaterThan(25_000);
     expect(ttl).toBeLessThanOrEqual(30_000);
-    expect(await direct.get(`${prefix}${job}`)).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await bridged.direct.get(`${prefix}${job}`)).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('releases through EVAL when Redis has not cached the script (NOSCRIPT)', async () => {
@@ -163,7 +147,7 @@ describe('the Redis job lock', () => {
     // Assess
     expect(released).toBe(true);
     expect(evalCalls).toEqual([RELEASE_LOCK_SCRIPT]);
-    expect(await direct.exists(`${prefix}${job}`)).toBe(0);
+    expect(await bridged.direct.exists(`${prefix}${job}`)).toBe(0);
   });
 });
 
@@ -191,13 +175,13 @@ describe('the default job lock', () => {
   }
 
   it('is Redis when Upstash is configured', async () => {
-    configure({ UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: bridge.token });
+    configure({ UPSTASH_REDIS_REST_URL: bridged.bridge.url, UPSTASH_REDIS_REST_TOKEN: bridged.bridge.token });
     const job = `default-${randomUUID()}`;
 
     const handle = await defaultJobLock().acquire(job, 10_000);
 
     expect(handle?.backend).toBe('redis');
-    expect(await direct.exists(`job_lock:${job}`)).toBe(1);
+    expect(await bridged.direct.exists(`job_lock:${job}`)).toBe(1);
     expect(await handle?.release()).toBe(true);
   });
 

@@ -7,11 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from 'aws-lambda';
-import { Redis as IORedis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLambdaContext } from '../../../../infra/local/lambda-context.js';
 import { buildScheduledEvent } from '../../../../infra/local/scheduled-event.js';
-import { startUpstashBridge, type UpstashBridge } from '../../../../infra/local/upstash-bridge.js';
 import { createJobRun, getJobRun, type JobRun } from '../../../../lib/db/job-runs-repo.js';
 import type { Db } from '../../../../lib/db/types.js';
 import { runJob, settleJob, type JobContext, type RunJobOptions } from '../../../../lib/jobs/run-job.js';
@@ -23,29 +21,17 @@ import { jobRunRecordFailures } from '../../../../lib/jobs/metrics.js';
 import { clearSecretValues, registerSecretValue } from '../../../../lib/log/index.js';
 import { jobRuns } from '../../../../lib/metrics/job-metrics.js';
 import { maybeFlush, type FlushRequest } from '../../../../lib/metrics/pushgateway.js';
-import { createUpstashRest } from '../../../../lib/redis/upstash-rest.js';
 import { captureLogLines } from '../../../support/capture-log.js';
 import { closeDatabases, DRIVERS, type TestDatabase } from '../../../support/databases.js';
 import { valueOf } from '../../../support/metric-values.js';
-import { scanAll } from '../../../support/redis-scan.js';
-import { services } from '../../../support/services.js';
+import { useRedisBridge } from '../../../support/redis-bridge.js';
 
 const prefix = `test:run-job:${randomUUID()}:`;
 
-let bridge: UpstashBridge;
-let direct: IORedis;
+const bridged = useRedisBridge(prefix);
 const opened: TestDatabase[] = [];
 
-beforeAll(async () => {
-  bridge = await startUpstashBridge({ redisUrl: services.redisUrl, token: randomUUID() });
-  direct = new IORedis(services.redisUrl);
-});
-
 afterAll(async () => {
-  const keys = await scanAll(direct, `${prefix}*`);
-  if (keys.length > 0) await direct.del(...keys);
-  direct.disconnect();
-  await bridge.close();
   await Promise.all(opened.map((database) => database.dispose()));
   await closeDatabases();
 });
@@ -71,7 +57,7 @@ describe.each(DRIVERS)('runJob with job_runs on $driver', ({ create }) => {
     const database = await create();
     opened.push(database);
     db = database.db;
-    lock = createRedisLock({ redis: createUpstashRest({ url: bridge.url, token: bridge.token }), prefix });
+    lock = createRedisLock({ redis: bridged.rest(), prefix });
   });
 
   /** The real database and Redis lock of this suite; the real (unconfigured) push, recorded. */
@@ -126,7 +112,7 @@ describe.each(DRIVERS)('runJob with job_runs on $driver', ({ create }) => {
     expect(flushes).toEqual([{ functionName: 'discover', force: true, remainingMs: expect.any(Number) as unknown }]);
     expect(flushes[0]?.remainingMs).toBeGreaterThan(10_000 - result.durationMs - 1_000);
     // … and the lock is free again
-    expect(await direct.exists(`${prefix}discover`)).toBe(0);
+    expect(await bridged.direct.exists(`${prefix}discover`)).toBe(0);
     expect(settleJob(result)).toBe(result);
   });
 
@@ -314,7 +300,7 @@ describe.each(DRIVERS)('runJob with job_runs on $driver', ({ create }) => {
     expect(result).toMatchObject({ status: 'failed', error: 'JobTimeoutError: job did not return within its time budget' });
     expect(context.getRemainingTimeInMillis()).toBeGreaterThan(100);
     expect(await row(result.runId)).toMatchObject({ status: 'failed', finishedAt: expect.any(Date) as unknown });
-    expect(await direct.exists(`${prefix}janitor`)).toBe(0);
+    expect(await bridged.direct.exists(`${prefix}janitor`)).toBe(0);
   });
 
   it("takes over the run an admin queued, keeping the request's details; a second delivery is a run of its own", async () => {
