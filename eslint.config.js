@@ -35,7 +35,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['lib/log/**/*.ts', 'lib/harvest/sources/text.ts', 'lib/harvest/topics/vectors.ts'],
+    files: ['lib/log/**/*.ts', 'lib/harvest/sources/text.ts', 'lib/harvest/topics/vectors.ts', 'lib/harvest/topics/taxonomy.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -2,7 +2,8 @@
 // page, how an item maps, how its cursors compare): the run's HTTP client, built from the common
 // options and the run's FetchContext; the query loop over its queries (./run-queries.ts); and a
 // disabled adapter's empty result.
-import type { FetchContext, SourceAdapter, SourceName, SourceResult } from '../types.js';
+import type { FetchContext, SourceAdapter, SourceResult } from '../types.js';
+import type { SourceName } from '../../model/sources.js';
 import type { SourceHttp } from './http.js';
 import { DEFAULT_MAX_PAGES, runHttp, type CommonSourceOptions } from './options.js';
 import { runQueries, type QueryLoop } from './run-queries.js';

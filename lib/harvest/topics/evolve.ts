@@ -25,7 +25,7 @@ import {
 import { getDb } from '../../db/client.js';
 import type { Db } from '../../db/types.js';
 import { TOPIC_EVENT_KINDS, type Topic, type TopicEventKind } from '../../model/topic.js';
-import { log as rootLog, type Log } from '../../log/index.js';
+import { log as rootLog } from '../../log/index.js';
 import type { JobContext } from '../../model/job-context.js';
 import { findClusters } from './clustering.js';
 import { detectEvolution, type TopicMember, type TopicSnapshot } from './evolution.js';
