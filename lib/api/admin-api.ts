@@ -4,8 +4,7 @@ import type { ApiKeyRecord } from '../auth/key-store.js';
 import { getDb } from '../db/client.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../db/api-keys-repo.js';
 import { NotFoundError } from '../errors.js';
-import type { App } from '../http/app.js';
-import { route } from '../http/route.js';
+import { route, type App } from '../http/index.js';
 import { createKeyRoute, listKeysRoute, revokeKeyRoute } from './admin-routes.js';
 
 function toKeyJson(record: ApiKeyRecord) {

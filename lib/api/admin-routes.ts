@@ -1,6 +1,6 @@
 // Key administration, admin tier only. A created key is returned once and never again.
 import * as z from 'zod/mini';
-import type { RouteSpec } from '../http/route-spec.js';
+import type { RouteSpec } from '../http/index.js';
 
 export const apiKeySchema = z.strictObject({
   id: z.string(),

@@ -4,8 +4,7 @@
 import { getDb } from '../db/client.js';
 import { createJobRun, finishJobRun, listJobRuns, type JobRun } from '../db/job-runs-repo.js';
 import { NotFoundError } from '../errors.js';
-import type { App } from '../http/app.js';
-import { route } from '../http/route.js';
+import { route, type App } from '../http/index.js';
 import { errorText } from '../log/error-text.js';
 import { invokeJobAsync } from '../jobs/invoke.js';
 import { isJobName } from '../jobs/names.js';

@@ -2,7 +2,7 @@
 // and list recent runs from job_runs. A job runs in its own Lambda invocation, as on its schedule.
 import * as z from 'zod/mini';
 import { JOB_RUN_STATUSES } from '../db/job-runs-repo.js';
-import type { RouteSpec } from '../http/route-spec.js';
+import type { RouteSpec } from '../http/index.js';
 import { JOB_NAMES } from '../jobs/names.js';
 import { pageLimit } from './common-schemas.js';
 

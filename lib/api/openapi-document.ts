@@ -1,8 +1,8 @@
 // The OpenAPI document of the whole API, generated from the same route specs that validate
 // requests. Built once per container, on first request.
 import { getConfig } from '../config.js';
-import { buildOpenApi } from '../http/openapi.js';
-import type { RouteSpec } from '../http/route-spec.js';
+import { buildOpenApi } from '../http/openapi/document.js';
+import type { RouteSpec } from '../http/index.js';
 import { adminRoutes } from './admin-routes.js';
 import { jobsRoutes } from './jobs-routes.js';
 import { signalsRoutes } from './signals-routes.js';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { RouteSpec } from '../http/route-spec.js';
+import type { RouteSpec } from '../http/index.js';
 
 export const openApiRoute = {
   method: 'get',

@@ -10,9 +10,7 @@ import {
   type SignalCursor,
 } from '../db/signals-repo.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import type { App } from '../http/app.js';
-import { withTextBody } from '../http/lambda-adapter.js';
-import { route } from '../http/route.js';
+import { route, withTextBody, type App } from '../http/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { signalPageText, toSignalJson } from './signal-json.js';
 import {

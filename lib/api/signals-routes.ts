@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { SIGNAL_SORTS } from '../db/signals-types.js';
 import { SIGNAL_KINDS, SIGNAL_STATUSES } from '../model/signal.js';
-import type { RouteSpec } from '../http/route-spec.js';
+import type { RouteSpec } from '../http/index.js';
 import { cursorParam, isoDateTime, pageLimit, score, signalId } from './common-schemas.js';
 import { signalPageSchema, signalSchema } from './signal-json.js';
 

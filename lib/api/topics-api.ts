@@ -3,8 +3,7 @@
 import { getDb } from '../db/client.js';
 import { getTopic, listTopicEvents, mergedInto, topicStats, trendingTopics } from '../db/topics-repo.js';
 import { NotFoundError } from '../errors.js';
-import type { App } from '../http/app.js';
-import { route } from '../http/route.js';
+import { route, type App } from '../http/index.js';
 import type { Topic, TopicEvent } from '../model/topic.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { getTopicRoute, topicEventsRoute, trendingTopicsRoute, windowDays } from './topics-routes.js';

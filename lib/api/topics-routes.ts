@@ -2,7 +2,7 @@
 // daily timeline, and a topic's evolution events. One schema per route validates and documents.
 import * as z from 'zod/mini';
 import { TOPIC_EVENT_KINDS, TOPIC_KINDS, TOPIC_STATUSES } from '../model/topic.js';
-import type { RouteSpec } from '../http/route-spec.js';
+import type { RouteSpec } from '../http/index.js';
 import { cursorParam } from './common-schemas.js';
 
 /** Topic ids are positive bigints, sent as strings (like signal ids). */

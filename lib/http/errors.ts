@@ -8,7 +8,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, BadRequestError, MethodNotAllowedError, RateLimitedError, type ErrorDetails } from '../errors.js';
 import { errorsTotal } from '../metrics/error-metrics.js';
 import { InvalidCursorError } from '../model/errors.js';
-import type { AppEnv } from './types.js';
+import type { AppEnv } from './env.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: ErrorDetails; requestId: string };

@@ -4,8 +4,8 @@
 // so the pushes that fall due are part of the measured time). Then pushes back to back on loopback.
 import { Hono } from 'hono';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
-import { metrics } from '../../lib/http/metrics.js';
-import type { AppEnv } from '../../lib/http/types.js';
+import { metrics } from '../../lib/http/middleware/metrics.js';
+import type { AppEnv } from '../../lib/http/env.js';
 import { createFlusher, groupingPath, maybeFlush, pushesTotal, PUSH_JOB, containerId } from '../../lib/metrics/pushgateway.js';
 import { reportToParent } from './child.js';
 import { benchLambdaContext, getEvent } from './fixtures.js';

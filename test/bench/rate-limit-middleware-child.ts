@@ -1,8 +1,8 @@
 // Child process of rate-limit.ts, the middleware part: what the rate-limit middleware adds to a warm
 // invocation. The same app (createApp, a trivial route) with and without a memory-store limiter,
-// both behind toLambdaHandler and fed the same API Gateway event. The anonymous limit is lifted so
+// both behind httpFunction's Lambda handler and fed the same API Gateway event. The anonymous limit is lifted so
 // nothing is refused: the one client address takes a token on every call.
-import { createApp, toLambdaHandler, type LambdaHttpHandler } from '../../lib/http/app.js';
+import { httpFunction, type App, type LambdaHttpHandler } from '../../lib/http/index.js';
 import { RateLimiter } from '../../lib/ratelimit/limiter.js';
 import { reportToParent } from './child.js';
 import { benchLambdaContext, getEvent } from './fixtures.js';
@@ -22,9 +22,8 @@ const CALLS_PER_ROUND = 2_500;
 const LIFTED = 100_000_000;
 
 function benchHandler(limiter: RateLimiter | undefined): LambdaHttpHandler {
-  const app = createApp({ name: 'rate-limit-bench', ...(limiter === undefined ? {} : { limiter: () => limiter }) });
-  app.get(PATH, (c) => c.json({ ok: true }));
-  return toLambdaHandler(app);
+  const mount = (app: App): void => void app.get(PATH, (c) => c.json({ ok: true }));
+  return httpFunction('rate-limit-bench', mount, limiter === undefined ? {} : { limiter: () => limiter });
 }
 
 const limiter = new RateLimiter({ limits: { anonymous: LIFTED, api_key: LIFTED, premium: LIFTED } });

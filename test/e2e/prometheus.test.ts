@@ -144,11 +144,11 @@ async function bootContainer(functionName: string) {
   process.env.PUSHGATEWAY_URL = services.pushgatewayUrl;
   process.env.METRICS_PUSH_INTERVAL_MS = '0';
   vi.resetModules();
-  const { createApp, toLambdaHandler } = await import('../../lib/http/app.js');
+  const { httpFunction } = await import('../../lib/http/index.js');
   const { containerId } = await import('../../lib/metrics/pushgateway.js');
-  const app = createApp({ name: functionName });
-  app.get('/v1/things/:id', (c) => c.json({ id: c.req.param('id') }));
-  const handler = toLambdaHandler(app);
+  const handler = httpFunction(functionName, (app) => {
+    app.get('/v1/things/:id', (c) => c.json({ id: c.req.param('id') }));
+  });
   const context = createLambdaContext({ functionName, timeoutSeconds: 10, memorySize: 256, region: 'us-east-1' });
   const grouping: Grouping = { job: PUSH_JOB, function: functionName, instance: containerId };
   return { grouping, invoke: (path: string) => handler(eventFor(path), context) };

@@ -9,7 +9,7 @@ import { createLambdaContext } from '../../../infra/local/lambda-context.js';
 import { startSecretsManagerFake, type SecretsManagerFake } from '../../../infra/local/secrets-manager-fake.js';
 import { getConfig, resetConfig } from '../../../lib/config.js';
 import { SecretsError } from '../../../lib/errors.js';
-import { createApp, toLambdaHandler } from '../../../lib/http/app.js';
+import { httpFunction, type App } from '../../../lib/http/index.js';
 import { clearSecretValues, log } from '../../../lib/log/index.js';
 import { secretsRefreshFailures } from '../../../lib/metrics/secrets-metrics.js';
 import { clearSecrets, ensureSecrets } from '../../../lib/secrets.js';
@@ -228,7 +228,7 @@ describe('secrets', () => {
     expect(text).not.toContain(FIRST.UPSTASH_REDIS_REST_URL);
   });
 
-  describe('through toLambdaHandler', () => {
+  describe('through the Lambda handler (httpFunction)', () => {
     function eventFor(path: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
       return buildHttpEvent({
         method: 'GET',
@@ -248,9 +248,8 @@ describe('secrets', () => {
 
     /** A tiny app built before any secret is loaded, as a function module is at cold start. */
     function tinyHandler() {
-      const app = createApp({ name: 'secrets-test', keys: () => ({ findByHash: () => Promise.resolve(undefined) }) });
-      app.get('/probe', (c) => c.json({ redisUrl: getConfig().UPSTASH_REDIS_REST_URL ?? null, tier: c.get('caller').tier }));
-      return toLambdaHandler(app);
+      const mount = (app: App): void => void app.get('/probe', (c) => c.json({ redisUrl: getConfig().UPSTASH_REDIS_REST_URL ?? null, tier: c.get('caller').tier }));
+      return httpFunction('secrets-test', mount, { keys: () => ({ findByHash: () => Promise.resolve(undefined) }) });
     }
 
     it('lets the app see the merged configuration, the bootstrap admin key from the secret included', async () => {

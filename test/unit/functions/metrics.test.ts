@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { buildHttpEvent } from '../../../infra/local/api-gateway-event.js';
 import { createLambdaContext } from '../../../infra/local/lambda-context.js';
 import { resetConfig } from '../../../lib/config.js';
-import type { LambdaHttpHandler } from '../../../lib/http/app.js';
+import type { LambdaHttpHandler } from '../../../lib/http/index.js';
 
 const ADMIN_KEY = 'metrics-test-admin-key-0123456789abcdef';
 

@@ -81,11 +81,11 @@ async function bootContainer(functionName: string, env: Partial<Record<(typeof E
     else process.env[name] = value;
   }
   vi.resetModules();
-  const { createApp, toLambdaHandler } = await import('../../../../lib/http/app.js');
+  const { httpFunction } = await import('../../../../lib/http/index.js');
   const pushgateway = await import('../../../../lib/metrics/pushgateway.js');
-  const app = createApp({ name: functionName });
-  app.get('/v1/things/:id', (c) => c.json({ id: c.req.param('id') }));
-  const handler = toLambdaHandler(app);
+  const handler = httpFunction(functionName, (app) => {
+    app.get('/v1/things/:id', (c) => c.json({ id: c.req.param('id') }));
+  });
   const grouping: Grouping = { job: 'signal-harvester', function: functionName, instance: pushgateway.containerId };
   return {
     grouping,

@@ -16,7 +16,7 @@ import { Redis as IORedis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startUpstashBridge, type UpstashBridge } from '../../../../infra/local/upstash-bridge.js';
 import { createApp, type App } from '../../../../lib/http/app.js';
-import type { AppBindings } from '../../../../lib/http/types.js';
+import type { AppBindings } from '../../../../lib/http/env.js';
 import { rateLimitFallbacks } from '../../../../lib/metrics/rate-limit-metrics.js';
 import { registry } from '../../../../lib/metrics/registry.js';
 import { bucketKey, hashIdentifier } from '../../../../lib/ratelimit/bucket-key.js';

@@ -1,0 +1,40 @@
+// Reads a request body as JSON, or explains why it cannot: 415 for anything but application/json,
+// 400 for bytes that are not UTF-8 JSON, 400 for a body sent to a route that takes none (ignoring
+// it would hide a client's mistake, e.g. filters sent in a GET body that were never applied; 415
+// would wrongly suggest another content type could work). Runs after the body limit and the auth
+// middleware, so the JSON parser only ever sees bounded bodies from callers allowed to send them.
+import type { HonoRequest } from 'hono';
+import { BadRequestError, UnsupportedMediaTypeError } from '../../errors.js';
+
+/** JSON text is UTF-8 (RFC 8259 §8.1); `fatal` makes invalid bytes an error, not U+FFFD. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** `application/json`, optionally with parameters; a charset, if given, must be UTF-8. */
+export function isJsonContentType(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  const [essence = '', ...parameters] = header.split(';');
+  if (essence.trim().toLowerCase() !== 'application/json') return false;
+  return parameters.every((parameter) => {
+    const [name = '', value = ''] = parameter.split('=', 2);
+    if (name.trim().toLowerCase() !== 'charset') return true;
+    return value.trim().replace(/^"(.*)"$/, '$1').toLowerCase() === 'utf-8';
+  });
+}
+
+/**
+ * The parsed JSON body, or `undefined` when the request has none (zero bytes). `expectsBody` is
+ * whether the route declares a body schema.
+ */
+export async function readJsonBody(req: Pick<HonoRequest, 'arrayBuffer' | 'header'>, expectsBody: boolean): Promise<unknown> {
+  const bytes = new Uint8Array(await req.arrayBuffer());
+  if (bytes.byteLength === 0) return undefined;
+  if (!expectsBody) throw new BadRequestError('this route takes no request body');
+  if (!isJsonContentType(req.header('content-type'))) {
+    throw new UnsupportedMediaTypeError('request body must be application/json');
+  }
+  try {
+    return JSON.parse(utf8.decode(bytes)) as unknown;
+  } catch (error) {
+    throw new BadRequestError('malformed JSON body', { cause: error });
+  }
+}
