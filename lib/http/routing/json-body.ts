@@ -6,8 +6,11 @@
 import type { HonoRequest } from 'hono';
 import { BadRequestError, UnsupportedMediaTypeError } from '../../errors.js';
 
-/** JSON text is UTF-8 (RFC 8259 §8.1); `fatal` makes invalid bytes an error, not U+FFFD. */
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * JSON text is UTF-8 (RFC 8259 §8.1); `fatal` makes invalid bytes an error, not U+FFFD. Pure, so a
+ * bundle that mounts no route leaves this module out (see validate.ts).
+ */
+const utf8 = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true });
 
 /** `application/json`, optionally with parameters; a charset, if given, must be UTF-8. */
 export function isJsonContentType(header: string | undefined): boolean {

@@ -33,8 +33,12 @@ export interface MountOptions {
   before?: MiddlewareHandler<AppEnv>[];
 }
 
-/** Stands in for an absent params or query schema, so stray query parameters are still rejected. */
-const NOTHING = z.strictObject({});
+/**
+ * Stands in for an absent params or query schema, so stray query parameters are still rejected.
+ * Marked pure so a bundle that reaches this module through lib/http's index without mounting a
+ * route (health, fallback) leaves it out.
+ */
+const NOTHING = /* @__PURE__ */ z.strictObject({});
 
 /** Parses one part of the request; problems are added to `errors` rather than thrown one by one. */
 function parsePart(schema: ObjectSchema, input: unknown, location: FieldLocation, errors: FieldError[]): unknown {
