@@ -5,12 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.js';
-import { serverlessYmlPath } from '../../infra/local/settings.js';
-import { resetConfig } from '../../lib/config.js';
-import { resetDb, setDb } from '../../lib/db/client.js';
 import { containerId, groupingPath } from '../../lib/metrics/pushgateway.js';
-import { createPgliteDatabase, type TestDatabase } from '../support/databases.js';
+import { E2E_START_TIMEOUT_MS, startE2eRuntime, type E2eRuntime } from '../support/e2e-runtime.js';
 import { services } from '../support/services.js';
 
 const ADMIN_KEY = `bootstrap-${randomBytes(24).toString('hex')}`;
@@ -32,33 +28,28 @@ interface RunsPage {
 }
 
 describe('the admin jobs API through the local runtime', () => {
-  let runtime: LocalRuntime;
-  let database: TestDatabase;
-  const saved = { ...process.env };
+  let runtime: E2eRuntime;
 
   beforeAll(async () => {
-    process.env.ADMIN_API_KEY = ADMIN_KEY;
-    // The janitor sweeps the real Pushgateway with a TTL of a day: no other suite's group is that old.
-    process.env.PUSHGATEWAY_URL = services.pushgatewayUrl;
-    process.env.PUSHGATEWAY_GROUP_TTL_MS = String(24 * 60 * 60 * 1000);
-    delete process.env.LAMBDA_ENDPOINT;
-    resetConfig();
-    database = await createPgliteDatabase();
-    setDb(database.db);
-    runtime = await startLocalRuntime({ configPath: serverlessYmlPath, port: 0, schedules: false, database: false });
-  }, 60_000);
+    runtime = await startE2eRuntime({
+      env: {
+        ADMIN_API_KEY: ADMIN_KEY,
+        // The janitor sweeps the real Pushgateway with a TTL of a day: no other suite's group is that old.
+        PUSHGATEWAY_URL: services.pushgatewayUrl,
+        PUSHGATEWAY_GROUP_TTL_MS: String(24 * 60 * 60 * 1000),
+        LAMBDA_ENDPOINT: undefined,
+      },
+    });
+  }, E2E_START_TIMEOUT_MS);
 
   afterAll(async () => {
     await runtime.close();
-    await resetDb();
     // Every function of this process pushed under this container's instance label.
     const listing = (await (await fetch(`${services.pushgatewayUrl}/api/v1/metrics`)).json()) as { data: Array<{ labels: Record<string, string> }> };
     const ours = listing.data.filter((group) => group.labels.instance === containerId && group.labels.job === 'signal-harvester');
     await Promise.all(
       ours.map((group) => fetch(`${services.pushgatewayUrl}/metrics${groupingPath({ ...group.labels, job: 'signal-harvester' })}`, { method: 'DELETE' })),
     );
-    process.env = saved;
-    resetConfig();
   });
 
   /** A request with the admin key, another `key`, or none (`null`). */

@@ -5,11 +5,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.js';
-import { repoRoot, serverlessYmlPath } from '../../infra/local/settings.js';
-import { resetConfig } from '../../lib/config.js';
-import { resetDb, setDb } from '../../lib/db/client.js';
-import { createPgliteDatabase, type TestDatabase } from '../support/databases.js';
+import { repoRoot } from '../../infra/local/settings.js';
+import { E2E_START_TIMEOUT_MS, startE2eRuntime, type E2eRuntime } from '../support/e2e-runtime.js';
 import { fixture, startSourceServer, type ReceivedRequest, type Reply, type SourceServer } from '../support/source-server.js';
 
 const run = promisify(execFile);
@@ -30,9 +27,7 @@ interface SignalJson {
 
 describe('npm run invoke -- discover against the local runtime', () => {
   let server: SourceServer;
-  let runtime: LocalRuntime;
-  let database: TestDatabase;
-  const saved = { ...process.env };
+  let runtime: E2eRuntime;
   const slack: ReceivedRequest[] = [];
 
   beforeAll(async () => {
@@ -45,7 +40,7 @@ describe('npm run invoke -- discover against the local runtime', () => {
       const recorded = RECORDED[source];
       return recorded === undefined ? { status: 404 } : { status: 200, headers: { 'content-type': recorded.type }, body: fixture(recorded.file) };
     });
-    Object.assign(process.env, {
+    const env = {
       HACKERNEWS_API_URL: `${server.url}/hackernews`,
       GITHUB_API_URL: `${server.url}/github`,
       ARXIV_API_URL: `${server.url}/arxiv`,
@@ -61,21 +56,15 @@ describe('npm run invoke -- discover against the local runtime', () => {
       SLACK_WEBHOOK_URL: `${server.url}/slack`,
       NOTIFY_MIN_SALIENCE: '0',
       NOTIFY_MIN_DISCOVERY_SCORE: '0',
-    });
-    delete process.env.LAMBDA_ENDPOINT;
-    delete process.env.PUSHGATEWAY_URL;
-    resetConfig();
-    database = await createPgliteDatabase();
-    setDb(database.db);
-    runtime = await startLocalRuntime({ configPath: serverlessYmlPath, port: 0, schedules: false, database: false });
-  }, 60_000);
+      LAMBDA_ENDPOINT: undefined,
+      PUSHGATEWAY_URL: undefined,
+    };
+    runtime = await startE2eRuntime({ env });
+  }, E2E_START_TIMEOUT_MS);
 
   afterAll(async () => {
     await runtime.close();
-    await resetDb();
     await server.close();
-    process.env = saved;
-    resetConfig();
   });
 
   it('fills the database, and GET /v1/signals ranks what it stored by score', async () => {

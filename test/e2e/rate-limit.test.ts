@@ -8,12 +8,8 @@
 // (only `Date`; timers stay real) and moves it on by hand when it wants a refill.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.js';
-import { serverlessYmlPath } from '../../infra/local/settings.js';
-import { resetConfig } from '../../lib/config.js';
-import { resetDb, setDb } from '../../lib/db/client.js';
 import { resetDefaultLimiter } from '../../lib/ratelimit/default-limiter.js';
-import { createPgliteDatabase, type TestDatabase } from '../support/databases.js';
+import { E2E_START_TIMEOUT_MS, startE2eRuntime, type E2eRuntime } from '../support/e2e-runtime.js';
 import { seedSignals } from '../support/signal-factory.js';
 
 const ADMIN_KEY = `bootstrap-${randomBytes(24).toString('hex')}`;
@@ -30,32 +26,23 @@ function limits(response: Response): { limit: number; remaining: number; reset: 
 }
 
 describe('rate limiting through the local runtime', () => {
-  let runtime: LocalRuntime;
-  let database: TestDatabase;
-  const saved = { ...process.env };
+  let runtime: E2eRuntime;
 
   beforeAll(async () => {
     // The limits of serverless.yml and the memory limiter: nothing from the developer's shell.
-    for (const name of Object.keys(process.env)) {
-      if (name.startsWith('UPSTASH_') || name.startsWith('RATE_LIMIT_')) delete process.env[name];
-    }
-    process.env.ADMIN_API_KEY = ADMIN_KEY;
-    resetConfig();
+    const fromShell = Object.keys(process.env).filter((name) => name.startsWith('UPSTASH_') || name.startsWith('RATE_LIMIT_'));
     resetDefaultLimiter();
-    database = await createPgliteDatabase();
-    await seedSignals(database.db, 5);
-    setDb(database.db);
-    runtime = await startLocalRuntime({ configPath: serverlessYmlPath, port: 0, schedules: false, database: false });
+    runtime = await startE2eRuntime({
+      env: { ...Object.fromEntries(fromShell.map((name) => [name, undefined])), ADMIN_API_KEY: ADMIN_KEY },
+      seed: (db) => seedSignals(db, 5),
+    });
     // Before the first request: the limiter, built on first use, reads this clock.
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
-  }, 60_000);
+  }, E2E_START_TIMEOUT_MS);
 
   afterAll(async () => {
     vi.useRealTimers();
     await runtime.close();
-    await resetDb(); // closes the database
-    process.env = saved;
-    resetConfig();
     resetDefaultLimiter();
   });
 

@@ -2,11 +2,7 @@
 // the real serverless.yml, real handlers, real HTTP, PGlite loaded from the migrated snapshot.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.js';
-import { serverlessYmlPath } from '../../infra/local/settings.js';
-import { resetConfig } from '../../lib/config.js';
-import { resetDb, setDb } from '../../lib/db/client.js';
-import { createPgliteDatabase, type TestDatabase } from '../support/databases.js';
+import { E2E_START_TIMEOUT_MS, startE2eRuntime, type E2eRuntime } from '../support/e2e-runtime.js';
 import { seedSignals } from '../support/signal-factory.js';
 
 const ADMIN_KEY = `bootstrap-${randomBytes(24).toString('hex')}`;
@@ -22,27 +18,16 @@ interface ErrorJson {
 }
 
 describe('the signals API through the local runtime', () => {
-  let runtime: LocalRuntime;
-  let database: TestDatabase;
-  const saved = { ...process.env };
+  let runtime: E2eRuntime;
 
   beforeAll(async () => {
-    process.env.ADMIN_API_KEY = ADMIN_KEY;
-    process.env.API_KEY_CACHE_TTL_MS = '300';
-    process.env.MAX_BODY_BYTES = '4096';
-    resetConfig();
-    database = await createPgliteDatabase();
-    await seedSignals(database.db, SIGNALS);
-    setDb(database.db);
-    runtime = await startLocalRuntime({ configPath: serverlessYmlPath, port: 0, schedules: false, database: false });
-  }, 60_000);
+    runtime = await startE2eRuntime({
+      env: { ADMIN_API_KEY: ADMIN_KEY, API_KEY_CACHE_TTL_MS: '300', MAX_BODY_BYTES: '4096' },
+      seed: (db) => seedSignals(db, SIGNALS),
+    });
+  }, E2E_START_TIMEOUT_MS);
 
-  afterAll(async () => {
-    await runtime.close();
-    await resetDb();
-    process.env = saved;
-    resetConfig();
-  });
+  afterAll(() => runtime.close());
 
   function call(path: string, init: RequestInit = {}): Promise<Response> {
     return fetch(`${runtime.url}${path}`, init);
