@@ -12,7 +12,7 @@ import {
   metricOf,
   metricsDefinedInCode,
   readDashboard,
-} from './monitoring-assets.js';
+} from '../../support/monitoring-assets.js';
 
 const defined = metricsDefinedInCode();
 const definedNames = new Set(defined.keys());

@@ -1,6 +1,6 @@
 // The monitoring kit's files parse and hold together: the compose file, Grafana's provisioning and
 // dashboards, Prometheus' config and rules (which promtool checks in
-// test/integration/infra/monitoring/rules.test.ts), and the runbook each alert points at.
+// test/integration/infra/prometheus.test.ts), and the runbook each alert points at.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import {
   readDashboard,
   readYaml,
   type Rule,
-} from './monitoring-assets.js';
+} from '../../support/monitoring-assets.js';
 
 interface ComposeService {
   image: string;

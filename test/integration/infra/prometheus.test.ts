@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { PROMETHEUS_DIR, dashboardExprs, dashboardFiles, interpolateGrafanaVariables, readDashboard } from '../../../unit/infra/monitoring/monitoring-assets.js';
+import { PROMETHEUS_DIR, dashboardExprs, dashboardFiles, interpolateGrafanaVariables, readDashboard } from '../../support/monitoring-assets.js';
 
 const run = promisify(execFile);
 const PROMTOOL = process.env.PROMTOOL ?? 'promtool';

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
-export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const PROMETHEUS_DIR = join(ROOT, 'infra/prometheus');
 export const GRAFANA_DIR = join(ROOT, 'infra/grafana');
 export const DASHBOARDS_DIR = join(GRAFANA_DIR, 'dashboards');
