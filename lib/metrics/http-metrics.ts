@@ -1,4 +1,4 @@
-// HTTP metrics (names and buckets as in the seeds), recorded by lib/http/metrics.ts. Labels are
+// HTTP metrics (names and buckets as in the seeds), recorded by lib/http/middleware/metrics.ts. Labels are
 // bounded: a handful of methods, the app's route templates (never raw paths) and status codes.
 import { Counter, Gauge, Histogram } from './prom.js';
 import { registry } from './registry.js';

@@ -1,7 +1,7 @@
 // Step 5 of the chain (ARCHITECTURE §3): who is calling. `authenticate` turns the presented API key
-// into `c.var.caller` (anonymous when there is none, 403 when it is unknown or revoked); the
-// route's tier is checked by `requireTier` (require-tier.ts). The key itself is hashed at once and never logged: log lines carry
-// the key id, or the 12-character display prefix when there is no id.
+// into `c.var.caller` (anonymous when there is none, 403 when it is unknown or revoked); a route's
+// tier is checked by `requireTier` (require-tier.ts). The key itself is hashed at once and never
+// logged: log lines carry the key id, or the 12-character display prefix when there is no id.
 import type { MiddlewareHandler } from 'hono';
 import { apiKeyDisplayPrefix, hashApiKey, looksLikeApiKey, safeEqualHex } from '../../auth/api-key.js';
 import type { ApiKeyLookup, ApiKeyRecord } from '../../auth/key-store.js';

@@ -1,6 +1,7 @@
 // Generates the OpenAPI 3.1 document from the same route specs `mount` validates with, so what is
-// documented is what is accepted. Kept apart from validate.ts because zod's JSON Schema generator
-// is the heavy part of zod: only the function that serves the document should bundle it.
+// documented is what is accepted. Kept apart from routing/validate.ts (and out of lib/http's index)
+// because zod's JSON Schema generator is the heavy part of zod: only the function that serves the
+// document should bundle it.
 import * as z from 'zod/mini';
 import type { Tier } from '../../model/tiers.js';
 import { assertRouteSpec, pathParamNames, type RouteSpec } from '../routing/route-spec.js';
