@@ -14,11 +14,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildHttpEvent } from '../../infra/local/api-gateway-event.js';
-import { createLambdaContext } from '../../infra/local/lambda-context.js';
 import { sweepPushgateway } from '../../lib/metrics/pushgateway-sweep.js';
 import { groupingPath, PUSH_JOB, type Grouping } from '../../lib/metrics/pushgateway.js';
 import { services } from '../support/services.js';
+import { httpEvent, lambdaContext } from '../support/http-event.js';
 
 const PROMETHEUS_BIN = '/usr/bin/prometheus';
 const CONFIG_DIR = fileURLToPath(new URL('../../infra/prometheus/', import.meta.url));
@@ -124,16 +123,7 @@ async function requestSum(prometheus: RunningPrometheus, functionName: string): 
 }
 
 function eventFor(path: string): APIGatewayProxyEventV2 {
-  return buildHttpEvent({
-    method: 'GET',
-    url: path,
-    headers: { host: 'api.example.com' },
-    body: Buffer.alloc(0),
-    sourceIp: '203.0.113.9',
-    routeKey: 'ANY /v1/things/{id}',
-    pathParameters: {},
-    domainName: 'localhost',
-  });
+  return httpEvent('GET', path, { routeKey: 'ANY /v1/things/{id}' });
 }
 
 const ENV_NAMES = ['PUSHGATEWAY_URL', 'METRICS_PUSH_INTERVAL_MS'] as const;
@@ -149,7 +139,7 @@ async function bootContainer(functionName: string) {
   const handler = httpFunction(functionName, (app) => {
     app.get('/v1/things/:id', (c) => c.json({ id: c.req.param('id') }));
   });
-  const context = createLambdaContext({ functionName, timeoutSeconds: 10, memorySize: 256, region: 'us-east-1' });
+  const context = lambdaContext(functionName);
   const grouping: Grouping = { job: PUSH_JOB, function: functionName, instance: containerId };
   return { grouping, invoke: (path: string) => handler(eventFor(path), context) };
 }

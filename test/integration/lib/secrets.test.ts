@@ -4,8 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildHttpEvent } from '../../../infra/local/api-gateway-event.js';
-import { createLambdaContext } from '../../../infra/local/lambda-context.js';
 import { startSecretsManagerFake, type SecretsManagerFake } from '../../../infra/local/secrets-manager-fake.js';
 import { getConfig, resetConfig } from '../../../lib/config.js';
 import { SecretsError } from '../../../lib/errors.js';
@@ -15,6 +13,7 @@ import { secretsRefreshFailures } from '../../../lib/metrics/secrets-metrics.js'
 import { clearSecrets, ensureSecrets } from '../../../lib/secrets.js';
 import { captureLogLines, captureOutput } from '../../support/capture-log.js';
 import { valueOf } from '../../support/metric-values.js';
+import { httpEvent, lambdaContext } from '../../support/http-event.js';
 
 const ADMIN_KEY = `admin-${'k'.repeat(40)}`;
 const ROTATED_ADMIN_KEY = `admin-${'r'.repeat(40)}`;
@@ -230,20 +229,11 @@ describe('secrets', () => {
 
   describe('through the Lambda handler (httpFunction)', () => {
     function eventFor(path: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
-      return buildHttpEvent({
-        method: 'GET',
-        url: path,
-        headers: { host: 'api.example.com', ...headers },
-        body: Buffer.alloc(0),
-        sourceIp: '203.0.113.9',
-        routeKey: `ANY ${path}`,
-        pathParameters: {},
-        domainName: 'localhost',
-      });
+      return httpEvent('GET', path, { headers });
     }
 
     function context(): Context {
-      return createLambdaContext({ functionName: 'secrets-test', timeoutSeconds: 10, memorySize: 256, region: 'us-east-1' });
+      return lambdaContext('secrets-test');
     }
 
     /** A tiny app built before any secret is loaded, as a function module is at cold start. */

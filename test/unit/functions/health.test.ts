@@ -3,18 +3,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../functions/health.js';
 import { buildHttpEvent } from '../../../infra/local/api-gateway-event.js';
 import { createLambdaContext } from '../../../infra/local/lambda-context.js';
+import { httpEvent } from '../../support/http-event.js';
 
 function eventFor(method: string, url: string, headers: Record<string, string> = { 'x-correlation-id': 'health-test' }): APIGatewayProxyEventV2 {
-  return buildHttpEvent({
-    method,
-    url,
-    headers: { host: 'api.example.com', 'user-agent': 'vitest', ...headers },
-    body: Buffer.alloc(0),
-    sourceIp: '203.0.113.9',
-    routeKey: 'ANY /health/live',
-    pathParameters: {},
-    domainName: 'localhost',
-  });
+  return httpEvent(method, url, { headers: { 'user-agent': 'vitest', ...headers }, routeKey: 'ANY /health/live' });
 }
 
 function invoke(event: APIGatewayProxyEventV2): ReturnType<typeof handler> {

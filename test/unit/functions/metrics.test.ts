@@ -1,23 +1,14 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildHttpEvent } from '../../../infra/local/api-gateway-event.js';
 import { createLambdaContext } from '../../../infra/local/lambda-context.js';
 import { resetConfig } from '../../../lib/config.js';
 import type { LambdaHttpHandler } from '../../../lib/http/index.js';
+import { httpEvent } from '../../support/http-event.js';
 
 const ADMIN_KEY = 'metrics-test-admin-key-0123456789abcdef';
 
 function eventFor(method: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
-  return buildHttpEvent({
-    method,
-    url: '/metrics',
-    headers: { host: 'api.example.com', ...headers },
-    body: Buffer.alloc(0),
-    sourceIp: '203.0.113.9',
-    routeKey: 'ANY /metrics',
-    pathParameters: {},
-    domainName: 'localhost',
-  });
+  return httpEvent(method, '/metrics', { headers });
 }
 
 describe('the metrics function', () => {

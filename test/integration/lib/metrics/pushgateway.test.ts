@@ -7,11 +7,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildHttpEvent } from '../../../../infra/local/api-gateway-event.js';
-import { createLambdaContext } from '../../../../infra/local/lambda-context.js';
 import { Counter, Registry } from '../../../../lib/metrics/prom.js';
 import { createFlusher, groupingPath, type Grouping } from '../../../../lib/metrics/pushgateway.js';
 import { services } from '../../../support/services.js';
+import { httpEvent, lambdaContext } from '../../../support/http-event.js';
 
 interface ApiGroup {
   labels: Record<string, string>;
@@ -50,20 +49,11 @@ function uniqueName(): string {
 }
 
 function eventFor(path: string, routePath: string): APIGatewayProxyEventV2 {
-  return buildHttpEvent({
-    method: 'GET',
-    url: path,
-    headers: { host: 'api.example.com' },
-    body: Buffer.alloc(0),
-    sourceIp: '203.0.113.9',
-    routeKey: `ANY ${routePath}`,
-    pathParameters: {},
-    domainName: 'localhost',
-  });
+  return httpEvent('GET', path, { routeKey: `ANY ${routePath}` });
 }
 
-function lambdaContext(functionName: string, remainingMs?: number): Context {
-  const context = createLambdaContext({ functionName, timeoutSeconds: 10, memorySize: 256, region: 'us-east-1' });
+function contextOf(functionName: string, remainingMs?: number): Context {
+  const context = lambdaContext(functionName);
   return remainingMs === undefined ? context : { ...context, getRemainingTimeInMillis: () => remainingMs };
 }
 
@@ -90,7 +80,7 @@ async function bootContainer(functionName: string, env: Partial<Record<(typeof E
   return {
     grouping,
     pushFailuresTotal: pushgateway.pushFailuresTotal,
-    invoke: (path: string, remainingMs?: number) => handler(eventFor(path, '/v1/things/{id}'), lambdaContext(functionName, remainingMs)),
+    invoke: (path: string, remainingMs?: number) => handler(eventFor(path, '/v1/things/{id}'), contextOf(functionName, remainingMs)),
   };
 }
 

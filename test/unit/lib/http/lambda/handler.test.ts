@@ -1,29 +1,18 @@
 // The Lambda export of an app, fed API Gateway payload 2.0 events as the local runtime builds them:
 // what reaches the route, the result's shape (text, base64, cookies), a body on a GET dropped, a
 // request the fetch API refuses answered as our 400, and the function name on the access log.
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildHttpEvent } from '../../../../../infra/local/api-gateway-event.js';
-import { createLambdaContext } from '../../../../../infra/local/lambda-context.js';
 import { resetConfig } from '../../../../../lib/config.js';
 import type { ErrorBody } from '../../../../../lib/http/errors.js';
 import { httpFunction, withTextBody, type App } from '../../../../../lib/http/index.js';
 import { resetLog } from '../../../../../lib/log/index.js';
 import { captureLogLines } from '../../../../support/capture-log.js';
+import { httpEvent, lambdaContext } from '../../../../support/http-event.js';
 
-const context = createLambdaContext({ functionName: 'handler-test', timeoutSeconds: 10, memorySize: 256, region: 'us-east-1' });
+const context = lambdaContext('handler-test');
 
-function event(method: string, url: string, body = '', headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
-  return buildHttpEvent({
-    method,
-    url,
-    headers: { host: 'localhost', ...headers },
-    body: Buffer.from(body),
-    sourceIp: '127.0.0.1',
-    routeKey: `${method} ${url}`,
-    pathParameters: {},
-    domainName: 'localhost',
-  });
+function event(method: string, url: string, body = '', headers: Record<string, string> = {}) {
+  return httpEvent(method, url, { body, headers });
 }
 
 function mountProbes(app: App): void {
@@ -59,7 +48,7 @@ describe('the Lambda handler of an app', () => {
 
     // Assess: url and method as the event says; text() and signal from the real Request behind it
     expect(result.statusCode).toBe(200);
-    expect(JSON.parse(result.body ?? '')).toEqual({ url: 'https://localhost/echo?x=1', body: '', aborted: false });
+    expect(JSON.parse(result.body ?? '')).toEqual({ url: 'https://api.example.com/echo?x=1', body: '', aborted: false });
     expect(result.isBase64Encoded).toBe(false);
     expect(result.headers?.['x-correlation-id']).toBeTruthy();
   });

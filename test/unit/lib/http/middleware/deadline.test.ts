@@ -2,22 +2,21 @@
 // time less the reserve, or the function timeout without one; its signal aborts with a 503 reason
 // at the deadline (so a route that waits on it answers 503 in our shape), is made only when read,
 // and its timer is cleared once the request is answered.
-import type { Context as LambdaContext } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context as LambdaContext } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildHttpEvent } from '../../../../../infra/local/api-gateway-event.js';
-import { createLambdaContext } from '../../../../../infra/local/lambda-context.js';
 import { ServiceUnavailableError } from '../../../../../lib/errors.js';
 import { createApp } from '../../../../../lib/http/app.js';
 import type { ErrorBody } from '../../../../../lib/http/errors.js';
 import { httpFunction, type RequestDeadline } from '../../../../../lib/http/index.js';
 import { DEFAULT_RESERVE_MS, DEFAULT_TIMEOUT_MS, RequestDeadline as Deadline } from '../../../../../lib/http/middleware/deadline.js';
+import { httpEvent, lambdaContext } from '../../../../support/http-event.js';
 
-function lambdaContext(timeoutMs: number): LambdaContext {
-  return createLambdaContext({ functionName: 'deadline-test', timeoutSeconds: timeoutMs / 1000, memorySize: 256, region: 'us-east-1' });
+function getEvent(path: string): APIGatewayProxyEventV2 {
+  return httpEvent('GET', path);
 }
 
-function getEvent(path: string) {
-  return buildHttpEvent({ method: 'GET', url: path, headers: { host: 'localhost' }, body: Buffer.alloc(0), sourceIp: '127.0.0.1', routeKey: `GET ${path}`, pathParameters: {}, domainName: 'localhost' });
+function context(timeoutMs: number): LambdaContext {
+  return lambdaContext('deadline-test', timeoutMs);
 }
 
 /** Keeps the access and error log lines out of the test output. */
@@ -43,7 +42,7 @@ describe('the deadline middleware', () => {
     silenceLogs();
 
     // Act
-    const result = await handler(getEvent('/t'), lambdaContext(10_000));
+    const result = await handler(getEvent('/t'), context(10_000));
 
     // Assess: 10 s less the 500 ms reserve, give or take the time the request took
     expect(result.statusCode).toBe(200);
@@ -83,7 +82,7 @@ describe('the deadline middleware', () => {
     const started = Date.now();
 
     // Act
-    const result = await handler(getEvent('/slow'), lambdaContext(200));
+    const result = await handler(getEvent('/slow'), context(200));
 
     // Assess: answered before the Lambda's deadline, with the error shape and no detail
     const elapsed = Date.now() - started;
@@ -106,7 +105,7 @@ describe('the deadline middleware', () => {
     silenceLogs();
 
     // Act: answer, then wait past the deadline
-    const result = await handler(getEvent('/t'), lambdaContext(100));
+    const result = await handler(getEvent('/t'), context(100));
     await new Promise((resolve) => setTimeout(resolve, 120));
 
     // Assess: the request's end disposed of the deadline, so its signal never fired
