@@ -54,31 +54,39 @@ function logicalName(name: string): string {
   return normalised.charAt(0).toUpperCase() + normalised.slice(1);
 }
 
-/** The statements the Lambda execution role must hold on `stage`, exactly. */
-function expectedStatements(stage: Stage): Statement[] {
+/** What each function's own role may do beyond writing its log group: least privilege, per function. */
+const GRANTS: Record<string, ReadonlyArray<'secret' | 'invokeJobs' | 'deadLetter'>> = {
+  health: ['secret'],
+  signals: ['secret'],
+  topics: ['secret'],
+  admin: ['secret', 'invokeJobs'],
+  openapi: ['secret'],
+  metrics: ['secret'],
+  janitor: ['secret', 'deadLetter'],
+  discover: ['secret', 'deadLetter'],
+  'evolve-topics': ['secret', 'deadLetter'],
+  fallback: ['secret'],
+};
+
+/** The statements the execution role of function `fn` must hold on `stage`, exactly. */
+function expectedStatements(stage: Stage, fn: string): Statement[] {
   const account = 'arn:aws:lambda:${AWS::Region}:${AWS::AccountId}';
-  return [
-    {
-      Effect: 'Allow',
-      Action: ['logs:CreateLogStream', 'logs:CreateLogGroup', 'logs:TagResource'],
-      Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/signal-harvester-${stage}*:*` }],
-    },
-    {
-      Effect: 'Allow',
-      Action: ['logs:PutLogEvents'],
-      Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/signal-harvester-${stage}*:*:*` }],
-    },
-    {
+  const grants: Record<(typeof GRANTS)[string][number], Statement> = {
+    secret: {
       Effect: 'Allow',
       Action: ['secretsmanager:GetSecretValue'],
       Resource: { 'Fn::Sub': `arn:aws:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:signal-harvester/${stage}-*` },
     },
-    {
+    invokeJobs: {
       Effect: 'Allow',
       Action: ['lambda:InvokeFunction'],
       Resource: Object.keys(JOBS).map((job) => ({ 'Fn::Sub': `${account}:function:signal-harvester-${stage}-${job}` })),
     },
-    { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: DLQ_ARN },
+    deadLetter: { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: DLQ_ARN },
+  };
+  return [
+    { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [`${logicalName(fn)}LogGroup`, 'Arn'] } },
+    ...(GRANTS[fn] ?? []).map((grant) => grants[grant]),
   ];
 }
 
@@ -176,20 +184,31 @@ describe('npm run package', () => {
   describe.each(STAGES)('the %s template', (stage) => {
     const expected = EXPECTED[stage];
 
-    it('gives the one execution role exactly the logs, secret, job-invoke and dead-letter statements, none with a wildcard action', () => {
+    it('gives each function its own role: its log group, then exactly what it needs, none with a wildcard', () => {
       // Prepare
+      const { Resources } = templates[stage];
       const roles = ofType(templates[stage], 'AWS::IAM::Role');
-      const policies = roles.flatMap(([, role]) => (role.Properties.Policies ?? []) as Array<{ PolicyDocument: { Statement: Statement[] } }>);
-      const statements = policies.flatMap((policy) => policy.PolicyDocument.Statement);
 
-      // Assess
-      expect(roles.map(([id]) => id)).toEqual(['IamRoleLambdaExecution']);
+      // Assess: one role per function, no shared role, no managed or inline policy elsewhere
+      expect(roles.map(([id]) => id).sort()).toEqual(specs[stage].functions.map((fn) => `${logicalName(fn.name)}Role`).sort());
       expect(ofType(templates[stage], 'AWS::IAM::Policy')).toEqual([]);
-      expect(statements).toEqual(expectedStatements(stage));
-      for (const statement of statements) {
-        expect(statement.Effect).toBe('Allow');
-        for (const action of [statement.Action].flat()) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
-        expect(JSON.stringify(statement.Resource)).not.toMatch(/^"\*"$|"\*"/);
+      expect(Object.keys(GRANTS).sort()).toEqual(specs[stage].functions.map((fn) => fn.name).sort());
+      for (const fn of specs[stage].functions) {
+        const id = logicalName(fn.name);
+        expect(Resources[`${id}LambdaFunction`]?.Properties.Role, fn.name).toEqual({ 'Fn::GetAtt': [`${id}Role`, 'Arn'] });
+        const role = Resources[`${id}Role`]?.Properties ?? {};
+        expect(role.ManagedPolicyArns, fn.name).toBeUndefined();
+        expect(role.AssumeRolePolicyDocument, fn.name).toEqual({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        });
+        const policies = role.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>;
+        const statements = policies.flatMap((policy) => policy.PolicyDocument.Statement);
+        expect(statements, fn.name).toEqual(expectedStatements(stage, fn.name));
+        for (const statement of statements) {
+          for (const action of [statement.Action].flat()) expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+          expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"/);
+        }
       }
     });
 
