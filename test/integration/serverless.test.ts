@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceSpec, type ServiceSpec } from '../../infra/local/serverless-config.js';
 import { repoRoot, serverlessYmlPath } from '../../infra/local/settings.js';
+import { loadAwsSchemas, TemplateValidator, type CfnTemplate, type Finding } from '../support/cloudformation-schemas.js';
 
 const run = promisify(execFile);
 
@@ -101,6 +102,8 @@ describe('npm run package', () => {
   const spec = specs.dev;
   /** Dev's resources, for the checks that hold on every stage. */
   let resources: Record<string, Resource>;
+  /** AWS's published resource schemas and attributes (test/support/cloudformation-schemas.ts). */
+  let validator: TemplateValidator;
 
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'sh-package-'));
@@ -117,6 +120,7 @@ describe('npm run package', () => {
       templates[stage] = JSON.parse(await readFile(join(stageDir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
     }
     resources = templates.dev.Resources;
+    validator = new TemplateValidator(await loadAwsSchemas());
   }, 240_000);
 
   afterAll(async () => {
@@ -183,6 +187,16 @@ describe('npm run package', () => {
 
   describe.each(STAGES)('the %s template', (stage) => {
     const expected = EXPECTED[stage];
+
+    it("passes AWS's published resource schemas: properties, types, required, enums, every Ref/GetAtt/Sub target", () => {
+      const template = templates[stage] as unknown as CfnTemplate;
+
+      const findings = validator.validate(template);
+
+      expect(findings).toEqual([]);
+      // Every resource was judged against a schema (an unknown type would be a finding above).
+      expect(Object.keys(template.Resources).length).toBeGreaterThan(50);
+    });
 
     it('gives each function its own role: its log group, then exactly what it needs, none with a wildcard', () => {
       // Prepare
@@ -271,6 +285,42 @@ describe('npm run package', () => {
         expect(Resources[`${logicalName(fn.name)}LambdaFunction`]?.Properties, fn.name).toMatchObject({ MemorySize: fn.memorySize, Timeout: fn.timeoutSeconds });
       }
       expect(Resources.SignalsLambdaFunction?.Properties.MemorySize).toBe(expected.memorySize);
+    });
+  });
+
+  describe('the schema check, given a template with a planted mistake', () => {
+    /** Dev's template with one change made by `plant`, and the findings on it. */
+    function findingsAfter(plant: (template: CfnTemplate) => void): Finding[] {
+      const template = structuredClone(templates.dev) as unknown as CfnTemplate;
+      plant(template);
+      return validator.validate(template);
+    }
+    // `expect.stringContaining` is typed `any`; the finding's message is a string.
+    const stringContaining = (text: string): string => expect.stringContaining(text) as string;
+    const fn = (template: CfnTemplate): Record<string, unknown> => template.Resources.SignalsLambdaFunction?.Properties ?? {};
+
+    it.each([
+      ['an unknown property', (t: CfnTemplate) => void (fn(t).MemorySizeMb = 512), { resource: 'SignalsLambdaFunction', path: '', message: "unknown property 'MemorySizeMb'" }],
+      ['a wrong type', (t: CfnTemplate) => void (fn(t).Timeout = 'ten'), { resource: 'SignalsLambdaFunction', path: '/Timeout', message: '"ten" must be integer' }],
+      ['a missing required property', (t: CfnTemplate) => void delete fn(t).Code, { resource: 'SignalsLambdaFunction', path: '', message: "missing required property 'Code'" }],
+      ['a bad enum value', (t: CfnTemplate) => void (fn(t).Architectures = ['arm65']), { resource: 'SignalsLambdaFunction', path: '/Architectures/0', message: '"arm65" is not one of ["x86_64","arm64"]' }],
+      ['a value out of range', (t: CfnTemplate) => void ((t.Resources.DiscoverLambdaEvConf?.Properties ?? {}).MaximumRetryAttempts = 3), { resource: 'DiscoverLambdaEvConf', path: '/MaximumRetryAttempts', message: '3 must be <= 2' }],
+      ['a log retention CloudWatch does not offer', (t: CfnTemplate) => void ((t.Resources.SignalsLogGroup?.Properties ?? {}).RetentionInDays = 10), { resource: 'SignalsLogGroup', path: '/RetentionInDays', message: '10 is not one of [1,3,5,7,14,30,60,90,120,150,180,365,400,545,731,1096,1827,2192,2557,2922,3288,3653]' }],
+      ['a description over its length', (t: CfnTemplate) => void (fn(t).Description = 'x'.repeat(257)), { resource: 'SignalsLambdaFunction', path: '/Description', message: stringContaining('must NOT have more than 256 characters') }],
+      ['a Ref to no resource', (t: CfnTemplate) => void (fn(t).Role = { Ref: 'SignalsRol' }), { resource: 'SignalsLambdaFunction', path: '/Role', message: 'Ref names nothing: "SignalsRol"' }],
+      ['a GetAtt of an attribute the type lacks', (t: CfnTemplate) => void (fn(t).Role = { 'Fn::GetAtt': ['SignalsRole', 'Arnn'] }), { resource: 'SignalsLambdaFunction', path: '/Role', message: stringContaining("AWS::IAM::Role has no attribute 'Arnn'") }],
+      ['a Sub naming no resource', (t: CfnTemplate) => void (fn(t).Description = { 'Fn::Sub': '${JobDeadLetterQueu.Arn}' }), { resource: 'SignalsLambdaFunction', path: '/Description', message: "Fn::GetAtt names no resource: 'JobDeadLetterQueu'" }],
+      ['a DependsOn naming no resource', (t: CfnTemplate) => void ((t.Resources.SignalsLambdaFunction ?? { Type: '' }).DependsOn = ['SignalsLogGroupp']), { resource: 'SignalsLambdaFunction', path: '', message: "DependsOn names no resource: 'SignalsLogGroupp'" }],
+      ['an unknown resource type', (t: CfnTemplate) => void ((t.Resources.JobDeadLetterQueue ?? { Type: '' }).Type = 'AWS::SQS::Queues'), { resource: 'JobDeadLetterQueue', path: '', message: "unknown resource type 'AWS::SQS::Queues'" }],
+    ])('finds %s, and only that', (_name, plant, finding) => {
+      expect(findingsAfter(plant)).toEqual([finding]);
+    });
+
+    it("finds a bad enum inside a nested property type (the function's tracing mode)", () => {
+      const findings = findingsAfter((t) => {
+        fn(t).TracingConfig = { Mode: 'Sometimes' };
+      });
+      expect(findings).toEqual([{ resource: 'SignalsLambdaFunction', path: '/TracingConfig/Mode', message: '"Sometimes" is not one of ["Active","PassThrough"]' }]);
     });
   });
 
