@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Makes sure the real services the test suite talks to are up (see test/support/services.ts):
 # Redis on 127.0.0.1:6379, PostgreSQL on 127.0.0.1:5432 with database `test`, a Prometheus
-# Pushgateway on 127.0.0.1:9091, plus the tools `promtool` and `unzip` (package test). Starts what is installed but stopped, installs
+# Pushgateway on 127.0.0.1:9091, PgBouncer on 127.0.0.1:6432 (transaction pooling in front of that
+# PostgreSQL, as Neon's pooled `-pooler` endpoint is), plus the tools `promtool` and `unzip` (package test)
+# and the Lambda runtime client (infra/lambda-runtime/, the zips' runtime test). Starts what is installed but stopped, installs
 # what is missing when it can (root on Debian), otherwise says exactly what to do. Idempotent and
 # quick when everything already runs, so `npm test` can call it every time.
 #
-# Usage: ensure-services.sh [redis] [postgres] [pushgateway] [promtool] [unzip]   (default: all)
+# Usage: ensure-services.sh [redis] [postgres] [pushgateway] [pgbouncer] [promtool] [unzip] [lambda-runtime]   (default: all)
 set -euo pipefail
 
 ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -14,11 +16,15 @@ HOST=127.0.0.1
 REDIS_PORT=6379
 PG_PORT=5432
 PUSHGATEWAY_PORT=9091
+PGBOUNCER_PORT=6432
+PGBOUNCER_DIR="$DATA_DIR/pgbouncer"
 WAIT_SECONDS=15
 POLICY_RC=/usr/sbin/policy-rc.d
 
 # Debian package that provides each service (promtool ships in `prometheus`).
-declare -A PACKAGE=([redis]=redis-server [postgres]=postgresql [pushgateway]=prometheus-pushgateway [promtool]=prometheus [unzip]=unzip)
+# The Lambda runtime client is built from npm with the machine's toolchain (autoconf… for its curl).
+declare -A PACKAGE=([redis]=redis-server [postgres]=postgresql [pushgateway]=prometheus-pushgateway [pgbouncer]=pgbouncer [promtool]=prometheus [unzip]=unzip
+  [lambda-runtime]="autoconf automake libtool cmake make g++ python3")
 
 die() {
   printf 'ensure-services: %s\n' "$*" >&2
@@ -49,6 +55,10 @@ postgres_up() {
 
 pushgateway_up() { port_open "$PUSHGATEWAY_PORT"; }
 
+pgbouncer_up() { port_open "$PGBOUNCER_PORT"; }
+
+lambda-runtime_up() { bash "$ROOT/infra/lambda-runtime/ensure.sh" --check; }
+
 promtool_up() { command -v promtool >/dev/null; }
 
 unzip_up() { command -v unzip >/dev/null; }
@@ -58,6 +68,8 @@ installed() {
     redis) command -v redis-server >/dev/null ;;
     postgres) command -v pg_ctlcluster >/dev/null && [[ -n "$(ls -A /etc/postgresql 2>/dev/null)" ]] ;;
     pushgateway) command -v prometheus-pushgateway >/dev/null ;;
+    pgbouncer) command -v pgbouncer >/dev/null ;;
+    lambda-runtime) command -v autoreconf >/dev/null && command -v libtoolize >/dev/null && command -v cmake >/dev/null && command -v g++ >/dev/null ;;
     promtool) command -v promtool >/dev/null ;;
     unzip) command -v unzip >/dev/null ;;
   esac
@@ -112,7 +124,41 @@ start() {
         >>"$DATA_DIR/pushgateway.log" 2>&1 </dev/null &
       PUSHGATEWAY_PID=$!
       ;;
+    pgbouncer)
+      start_pgbouncer
+      ;;
+    lambda-runtime)
+      bash "$ROOT/infra/lambda-runtime/ensure.sh"
+      ;;
   esac
+}
+
+# Neon's pooled endpoint is PgBouncer in transaction mode; this one is configured alike (a server
+# connection per transaction, no startup parameter beyond the ones PgBouncer tracks) so what works
+# through it works through Neon's. PgBouncer refuses to run as root: it runs as `postgres`.
+start_pgbouncer() {
+  mkdir -p "$PGBOUNCER_DIR" || return
+  printf '"postgres" ""\n' >"$PGBOUNCER_DIR/users.txt"
+  cat >"$PGBOUNCER_DIR/pgbouncer.ini" <<INI
+[databases]
+* = host=$HOST port=$PG_PORT
+
+[pgbouncer]
+listen_addr = $HOST
+listen_port = $PGBOUNCER_PORT
+auth_type = trust
+auth_file = $PGBOUNCER_DIR/users.txt
+pool_mode = transaction
+max_client_conn = 1000
+default_pool_size = 10
+query_wait_timeout = 120
+logfile = $PGBOUNCER_DIR/pgbouncer.log
+pidfile = $PGBOUNCER_DIR/pgbouncer.pid
+INI
+  chown -R postgres "$PGBOUNCER_DIR" 2>/dev/null || true
+  local as_user=()
+  if [[ "$(id -u)" -eq 0 ]]; then as_user=(-u postgres); fi
+  pgbouncer -d -q "${as_user[@]}" "$PGBOUNCER_DIR/pgbouncer.ini"
 }
 
 how_to_start() {
@@ -120,6 +166,8 @@ how_to_start() {
     redis) echo "redis-server --daemonize yes --bind 127.0.0.1 --port $REDIS_PORT --save ''" ;;
     postgres) echo "sudo pg_ctlcluster --skip-systemctl-redirect $(pg_version) main start" ;;
     pushgateway) echo "prometheus-pushgateway --web.listen-address=$HOST:$PUSHGATEWAY_PORT &" ;;
+    pgbouncer) echo "bash infra/local/ensure-services.sh pgbouncer (as root), or pgbouncer -d with $PGBOUNCER_DIR/pgbouncer.ini" ;;
+    lambda-runtime) echo "bash infra/lambda-runtime/ensure.sh (needs autoconf automake libtool cmake g++ python3)" ;;
   esac
 }
 
@@ -151,14 +199,15 @@ ensure_test_database() {
 
 main() {
   local wanted=("$@") missing=() service
-  ((${#wanted[@]})) || wanted=(redis postgres pushgateway promtool unzip)
+  ((${#wanted[@]})) || wanted=(redis postgres pushgateway pgbouncer promtool unzip lambda-runtime)
   for service in "${wanted[@]}"; do
-    [[ -n "${PACKAGE[$service]:-}" ]] || die "unknown service '$service' (known: redis postgres pushgateway promtool unzip)"
+    [[ -n "${PACKAGE[$service]:-}" ]] || die "unknown service '$service' (known: redis postgres pushgateway pgbouncer promtool unzip lambda-runtime)"
   done
 
   # Install everything missing in one apt run, so `apt-get update` happens at most once.
   for service in "${wanted[@]}"; do
-    if ! "${service}_up" && ! installed "$service"; then missing+=("${PACKAGE[$service]}"); fi
+    # shellcheck disable=SC2206 # a service may need several packages, space-separated
+    if ! "${service}_up" && ! installed "$service"; then missing+=(${PACKAGE[$service]}); fi
   done
   # An `if`, not `||`: bash ignores `set -e` inside a function called from an `||` list.
   if ((${#missing[@]})); then install_packages "${missing[@]}"; fi
@@ -166,7 +215,7 @@ main() {
   for service in "${wanted[@]}"; do
     local status="ok (already running)" fresh=""
     CREATED_DB=""
-    if [[ " ${missing[*]} " == *" ${PACKAGE[$service]} "* ]]; then fresh="installed, "; fi
+    if [[ " ${missing[*]} " == *" ${PACKAGE[$service]%% *} "* ]]; then fresh="installed, "; fi
     if [[ "$service" == postgres && -n "$fresh" ]]; then trust_local_connections; fi
     if [[ "$service" == promtool || "$service" == unzip ]]; then
       status="ok"
