@@ -11,7 +11,7 @@ export interface NeonOptions {
   connectionString: string;
   /** Pool size per container (1–2 in Lambda). */
   max: number;
-  /** Server-side statement timeout, ms. */
+  /** Server-side statement timeout of every transaction, ms (single statements: the role's default). */
   statementTimeoutMs: number;
   /** `host:port/path` of a plain-ws proxy (local bridge); unset for Neon itself. */
   wsProxy?: string;
@@ -50,7 +50,10 @@ export async function createNeonDb(options: NeonOptions): Promise<Db> {
     max: options.max,
     idleTimeoutMillis: 60_000,
     connectionTimeoutMillis: 10_000,
-    statement_timeout: options.statementTimeoutMs,
+    // No `statement_timeout` here: the driver would send it as a startup parameter, which Neon's
+    // pooled endpoint (PgBouncer, transaction mode) refuses ("unsupported startup parameter"). The
+    // timeout is set where the pooler keeps it: SET LOCAL in each transaction (below), and the
+    // role's own default for single statements (`ALTER ROLE … SET statement_timeout`, README).
   });
   // An 'error' on an idle client is emitted by the pool; unhandled, it would kill the process.
   pool.on('error', (error: Error) => log.warn('postgres pool connection error', { error, reason: 'pool_error' }));
@@ -71,7 +74,10 @@ export async function createNeonDb(options: NeonOptions): Promise<Db> {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
+        // One round trip, as BEGIN alone was; the timeout ends with the transaction, so it never
+        // leaks to the next client the pooler hands this server connection to. An integer from
+        // the validated configuration, never input.
+        await client.query(`BEGIN; SET LOCAL statement_timeout = ${String(Math.trunc(options.statementTimeoutMs))}`);
         const result = await work({ query: (statement) => runOn(client, statement) });
         await client.query('COMMIT');
         return result;
