@@ -25,6 +25,7 @@ export async function setup(): Promise<void> {
     ['Redis', services.redisUrl],
     ['PostgreSQL', services.postgresUrl],
     ['Prometheus Pushgateway', services.pushgatewayUrl],
+    ['PgBouncer', services.pgbouncerUrl],
   ] as const;
   const missing: string[] = [];
   for (const [name, url] of checks) {

@@ -4,4 +4,6 @@ export const services = {
   redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
   postgresUrl: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
   pushgatewayUrl: process.env.TEST_PUSHGATEWAY_URL ?? 'http://127.0.0.1:9091',
+  /** PgBouncer in transaction mode in front of that PostgreSQL (Neon's pooled endpoint, emulated). */
+  pgbouncerUrl: process.env.TEST_PGBOUNCER_URL ?? 'postgres://postgres@127.0.0.1:6432/test',
 } as const;

@@ -1,7 +1,7 @@
 // Neon's pooled endpoint (`-pooler`) is PgBouncer in transaction mode: a server connection per
 // transaction, and only the startup parameters PgBouncer tracks. This suite runs the production
 // driver (@neondatabase/serverless, over the neon-bridge) through a real PgBouncer configured alike
-// (127.0.0.1:6432, started by infra/local/ensure-services.sh) in front of the machine's
+// (test/support/services.ts, started by infra/local/ensure-services.sh) in front of the machine's
 // PostgreSQL: migrations under their lock, the signals API, a janitor run (its job lock and
 // job_runs ledger, retention's batched deletes), and statement timeouts that the pooler keeps.
 import { randomBytes } from 'node:crypto';
@@ -20,9 +20,10 @@ import { upsertSignals } from '../../../../lib/db/signals-upsert.js';
 import { raw, sql } from '../../../../lib/db/sql.js';
 import type { Db } from '../../../../lib/db/types.js';
 import { neonBridgeDatabaseUrl, useNeonBridge } from '../../../support/neon.js';
+import { services } from '../../../support/services.js';
 import { makeSignal } from '../../../support/signal-factory.js';
 
-const PGBOUNCER_PORT = 6432;
+const pgbouncer = new URL(services.pgbouncerUrl);
 
 describe('through PgBouncer in transaction mode (Neon’s pooled endpoint)', () => {
   const name = `sh_pooled_${randomBytes(6).toString('hex')}`;
@@ -41,14 +42,14 @@ describe('through PgBouncer in transaction mode (Neon’s pooled endpoint)', () 
 
   beforeAll(async () => {
     direct = await startNeonBridge();
-    pooled = await startNeonBridge({ pgPort: PGBOUNCER_PORT });
+    pooled = await startNeonBridge({ pgHost: pgbouncer.hostname, pgPort: Number(pgbouncer.port) });
     admin = await createNeonDb({ connectionString: neonBridgeDatabaseUrl('test'), max: 1, statementTimeoutMs: 30_000, wsProxy: `${direct.host}:${String(direct.port)}/v2` });
     await admin.query(sql`CREATE DATABASE ${raw(name)}`);
     const probe = await createNeonDb({ connectionString: neonBridgeDatabaseUrl(name), max: 1, statementTimeoutMs: 5000, wsProxy: `${pooled.host}:${String(pooled.port)}/v2` });
     try {
       await probe.query(sql`SELECT 1`);
     } catch (error) {
-      throw new Error(`PgBouncer does not answer on 127.0.0.1:${String(PGBOUNCER_PORT)} (${(error as Error).message}); start it with: bash infra/local/ensure-services.sh pgbouncer`, { cause: error });
+      throw new Error(`PgBouncer does not answer on ${pgbouncer.host} (${(error as Error).message}); start it with: bash infra/local/ensure-services.sh pgbouncer`, { cause: error });
     } finally {
       await probe.close();
     }
