@@ -2,8 +2,9 @@
 // unzipped into an empty task root, and started by the AWS Lambda Runtime Interface Client
 // (aws-lambda-ric, the client Lambda's Node.js images use) on Node.js 22 (nodejs22.x), both from
 // .data/lambda-runtime (infra/lambda-runtime/ensure.sh), never the project's node_modules. The
-// client talks to a Runtime API this test serves (test/support/lambda-runtime-api.ts) and gets the
-// events API Gateway (payload 2.0) and EventBridge send. So a dependency left external, a CommonJS/
+// client talks to a Runtime API this test serves (test/support/lambda-runtime-api.ts). Every
+// function must initialise; most then get the events API Gateway (payload 2.0) and EventBridge
+// send (discover and evolve-topics only initialise: a run would reach the public sources). So a dependency left external, a CommonJS/
 // ESM mix-up, or a file read at run time that the bundle forgot, fails here instead of in the cloud.
 //
 // What the runtime provides besides Node.js: the AWS SDK v3. Lambda resolves `@aws-sdk/*` for the
@@ -166,6 +167,30 @@ describe('the packaged zips under the Lambda runtime interface client (Node.js 2
     running.push(fn);
     return fn;
   }
+
+  it('initialises every function of the template from its zip alone', async () => {
+    expect(Object.keys(resources).sort()).toEqual(['admin', 'discover', 'evolve-topics', 'fallback', 'health', 'janitor', 'metrics', 'openapi', 'signals', 'topics']);
+    for (const name of Object.keys(resources)) {
+      const fn = await startFunction(name);
+      const outcome = await Promise.race([fn.api.initialised.then(() => 'initialised'), fn.api.initError.then((error) => `init error ${JSON.stringify(error)}`), fn.exited.then((code) => `exited ${String(code)}`)]);
+      expect(outcome, `${name}: ${fn.output()}`).toBe('initialised');
+    }
+  });
+
+  it('openapi, topics, metrics and admin answer their first request', async () => {
+    const [openapi, topics, metrics, admin] = await Promise.all([startFunction('openapi'), startFunction('topics'), startFunction('metrics'), startFunction('admin')]);
+
+    const document = httpResult(await openapi.api.invoke(httpEvent('GET', '/openapi.json', 'ANY /openapi.json')));
+    const trending = httpResult(await topics.api.invoke(httpEvent('GET', '/v1/topics/trending', 'ANY /v1/topics/trending')));
+    const anonymousMetrics = httpResult(await metrics.api.invoke(httpEvent('GET', '/metrics', 'ANY /metrics')));
+    const runs = httpResult(await admin.api.invoke(httpEvent('GET', '/v1/admin/jobs', 'ANY /v1/admin/jobs', { headers: { 'x-api-key': ADMIN_KEY } })));
+
+    expect(document.statusCode).toBe(200);
+    expect((document.json as { openapi: string }).openapi).toMatch(/^3\.1/);
+    expect(trending.statusCode, JSON.stringify(trending.json)).toBe(200);
+    expect(anonymousMetrics.statusCode).toBe(401);
+    expect(runs.statusCode, JSON.stringify(runs.json)).toBe(200);
+  });
 
   it('health: live, then ready (the secret read through the runtime SDK, Postgres through the Neon driver)', async () => {
     const fn = await startFunction('health');

@@ -22,6 +22,8 @@ export interface LambdaRuntimeApi {
   invoke(event: unknown, options?: { timeoutMs?: number; functionArn?: string }): Promise<InvocationOutcome>;
   /** Resolves when the runtime reports an init error. */
   readonly initError: Promise<InitError>;
+  /** Resolves when the runtime first asks for an invocation: its init (the handler's import) succeeded. */
+  readonly initialised: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,10 @@ export async function startLambdaRuntimeApi(): Promise<LambdaRuntimeApi> {
   const initError = new Promise<InitError>((resolve) => {
     reportInitError = resolve;
   });
+  let reportInitialised: () => void = () => undefined;
+  const initialised = new Promise<void>((resolve) => {
+    reportInitialised = resolve;
+  });
 
   const deliver = (response: ServerResponse, pending: Pending): void => {
     inFlight.set(pending.requestId, pending);
@@ -72,6 +78,7 @@ export async function startLambdaRuntimeApi(): Promise<LambdaRuntimeApi> {
     void (async () => {
       const url = request.url ?? '';
       if (request.method === 'GET' && url === `${PREFIX}/invocation/next`) {
+        reportInitialised();
         const next = queue.shift();
         if (next === undefined) waiting.push(response);
         else deliver(response, next);
@@ -108,6 +115,7 @@ export async function startLambdaRuntimeApi(): Promise<LambdaRuntimeApi> {
   return {
     address: `127.0.0.1:${String(port)}`,
     initError,
+    initialised,
     invoke(event, options = {}) {
       return new Promise<InvocationOutcome>((resolve) => {
         const pending: Pending = {
