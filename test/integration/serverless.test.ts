@@ -1,8 +1,9 @@
 // `serverless package` works offline, with no AWS credentials, and its CloudFormation template
 // holds every function of serverless.yml with its routes and schedules: the deployable artefact is
-// checked, not just the source. Packaged twice, for dev and prod (the stages whose params differ
-// most), in one beforeAll: the per-stage settings, IAM, schedules and dead-letter queue are read
-// off the templates CloudFormation would get.
+// checked, not just the source. Packaged for every deployed stage (dev, staging, prod) in one
+// beforeAll: the per-stage settings, IAM, schedules and dead-letter queue are read off the
+// templates CloudFormation would get, and every resource is checked against AWS's published
+// CloudFormation registry schemas (test/support/cloudformation-schemas.ts).
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,8 @@ import { loadAwsSchemas, TemplateValidator, type CfnTemplate, type Finding } fro
 
 const run = promisify(execFile);
 
-const STAGES = ['dev', 'prod'] as const;
+/** Every stage serverless.yml deploys (`local` is `npm start`'s, never packaged for AWS). */
+const STAGES = ['dev', 'staging', 'prod'] as const;
 type Stage = (typeof STAGES)[number];
 
 interface Resource {
@@ -37,6 +39,7 @@ interface Statement {
 /** What each stage's params say (serverless.yml `params:`). */
 const EXPECTED: Record<Stage, { schedules: 'ENABLED' | 'DISABLED'; logRetentionDays: number; memorySize: number; dlqRetentionSeconds: number }> = {
   dev: { schedules: 'DISABLED', logRetentionDays: 7, memorySize: 512, dlqRetentionSeconds: 4 * 24 * 3600 },
+  staging: { schedules: 'ENABLED', logRetentionDays: 14, memorySize: 1024, dlqRetentionSeconds: 14 * 24 * 3600 },
   prod: { schedules: 'ENABLED', logRetentionDays: 30, memorySize: 1024, dlqRetentionSeconds: 14 * 24 * 3600 },
 };
 
