@@ -39,7 +39,7 @@ const schema = z.object({
   PGLITE_DIR: z._default(z.string().check(z.minLength(1)), '.data/pglite'),
   /** Connections per container (Neon Pool `max`): 1,000 containers × this must fit the pooler. */
   DB_POOL_MAX: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10)), 2),
-  /** Server-side statement timeout for every query, in milliseconds. */
+  /** Server-side statement timeout of every transaction (SET LOCAL), ms; single statements: the role's default. */
   DB_STATEMENT_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(100)), 5000),
   /** Bootstrap admin API key (≥ 32 characters); lets the first real keys be created. */
   ADMIN_API_KEY: z.optional(z.string().check(z.minLength(32))),
