@@ -55,6 +55,13 @@ const schema = z.object({
   RATE_LIMIT_PREMIUM: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 5000),
   /** Time budget of one Redis decision; past it the limiter decides from memory (fallback). */
   RATE_LIMIT_REDIS_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(5000)), 50),
+  /**
+   * Share of a bucket each container may grant while Redis is failing or too slow (its fallback
+   * bucket holds this share of what Redis last reported, and refills at this share of the rate):
+   * N containers together grant at most N × share × the limit. 0.25: four warm containers hold the
+   * limit exactly.
+   */
+  RATE_LIMIT_FALLBACK_SHARE: z._default(z.coerce.number().check(z.gt(0), z.maximum(1)), 0.25),
   /** Set by the Lambda runtime: the function's memory size in MB (the readiness memory check). */
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z.optional(z.coerce.number().check(z.int(), z.minimum(128))),
   /** How long a readiness result is reused by this container, ms (a probe storm is not a DB storm). */

@@ -7,7 +7,7 @@ import { getDb } from '../db/client.js';
 import { sql } from '../db/sql.js';
 import { pushgatewayTarget } from '../metrics/pushgateway.js';
 import { defaultLimiter } from '../ratelimit/default-limiter.js';
-import { defaultUpstash } from '../redis/client.js';
+import { abortable, defaultRedis } from '../redis/client.js';
 import { ensureSecrets, secretsState } from '../secrets.js';
 import type { HealthCheck, HealthStatus } from './types.js';
 
@@ -32,10 +32,10 @@ export const redisCheck: HealthCheck = {
   // Redis down is never unhealthy: the limiter decides from memory meanwhile.
   onTimeout: 'degraded',
   async run(signal) {
-    const redis = defaultUpstash();
+    const redis = defaultRedis();
     if (redis === undefined) return { status: 'healthy', message: 'no Redis configured: in-memory rate limiting' };
     const limiter = defaultLimiter().status();
-    await redis.ping(signal);
+    await abortable(signal, () => redis.ping());
     if (limiter.degraded) return { status: 'degraded', message: 'Redis answers again; the limiter is still on its memory fallback' };
     return { status: 'healthy', message: 'Redis is healthy' };
   },

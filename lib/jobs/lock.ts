@@ -1,6 +1,7 @@
 // One run of a job at a time: a lock per job name, taken before the work and released after it.
-// In the cloud the lock is a Redis key, `SET job_lock:{job} <token> NX PX <ttl>` through Upstash
-// (one command), released by a compare-and-delete script (release-lock.lua.ts) so a run never
+// In the cloud the lock is a Redis key, `SET job_lock:{job} <token> NX PX <ttl>` through @upstash/redis
+// (one billed command), released by a compare-and-delete script (release-lock.lua.ts: deterministic,
+// its one key in KEYS, as Upstash asks; EVALSHA + GET + DEL = 3 billed commands) so a run never
 // deletes a lock that expired and was taken over by the next one. The TTL is the run's remaining
 // Lambda time plus a margin, so the lock of a crashed or killed run expires by itself.
 //
@@ -12,8 +13,8 @@
 // (`job_lock_fallbacks_total`).
 import { randomUUID } from 'node:crypto';
 import { log } from '../log/index.js';
-import { defaultUpstash } from '../redis/client.js';
-import type { ScriptRunner, UpstashRest } from '../redis/upstash-rest.js';
+import type { Redis } from '@upstash/redis';
+import { abortable, defaultRedis, isNoScript } from '../redis/client.js';
 import { jobLockFallbacks } from './metrics.js';
 import { RELEASE_LOCK_SCRIPT, RELEASE_LOCK_SHA1 } from './release-lock.lua.js';
 
@@ -42,15 +43,14 @@ export interface JobLock {
 }
 
 export interface RedisLockOptions {
-  /** Sends `SET … NX PX` and runs the release script: `createUpstashRest(…)` in production. */
-  redis: Pick<UpstashRest, 'command'> & ScriptRunner;
+  /** Sends `SET … NX PX` and runs the release script: this container's @upstash/redis client in production. */
+  redis: LockRedis;
   /** Prefix of the lock keys. Default LOCK_KEY_PREFIX; tests isolate themselves with their own. */
   prefix?: string;
 }
 
-function isNoScript(error: unknown): boolean {
-  return error instanceof Error && /\bNOSCRIPT\b/.test(error.message);
-}
+/** What the lock needs of Redis; a test overrides one method to inject a failure. */
+export type LockRedis = Pick<Redis, 'set' | 'evalsha' | 'eval'>;
 
 /** The Redis lock: one command to take, one script call (two on NOSCRIPT) to release. */
 export function createRedisLock(options: RedisLockOptions): JobLock {
@@ -60,10 +60,10 @@ export function createRedisLock(options: RedisLockOptions): JobLock {
   async function release(key: string, token: string, signal?: AbortSignal): Promise<boolean> {
     let reply: unknown;
     try {
-      reply = await redis.evalsha(RELEASE_LOCK_SHA1, [key], [token], signal);
+      reply = await abortable(signal, () => redis.evalsha(RELEASE_LOCK_SHA1, [key], [token]));
     } catch (error) {
       if (!isNoScript(error)) throw error;
-      reply = await redis.eval(RELEASE_LOCK_SCRIPT, [key], [token], signal);
+      reply = await abortable(signal, () => redis.eval(RELEASE_LOCK_SCRIPT, [key], [token]));
     }
     return reply === 1;
   }
@@ -72,7 +72,7 @@ export function createRedisLock(options: RedisLockOptions): JobLock {
     async acquire(job, ttlMs, signal) {
       const key = `${prefix}${job}`;
       const token = randomUUID();
-      const reply = await redis.command<string | null>(['SET', key, token, 'NX', 'PX', Math.max(1, Math.ceil(ttlMs))], signal);
+      const reply = await abortable(signal, () => redis.set(key, token, { nx: true, px: Math.max(1, Math.ceil(ttlMs)) }));
       if (reply !== 'OK') return undefined;
       return { backend: 'redis', release: (releaseSignal) => release(key, token, releaseSignal) };
     },
@@ -147,7 +147,7 @@ function logFallback(job: string, error: unknown): void {
  */
 export function defaultJobLock(): JobLock {
   if (defaultLock === undefined) {
-    const redis = defaultUpstash();
+    const redis = defaultRedis();
     defaultLock = redis === undefined ? memoryLock : createFallbackLock({ primary: createRedisLock({ redis }), fallback: memoryLock, onFallback: logFallback });
   }
   return defaultLock;

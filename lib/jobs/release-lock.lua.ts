@@ -1,7 +1,9 @@
 // Releases a job lock only if it is still ours: compare and delete, atomically, in one round trip.
 // A plain DEL could delete the lock of the next run once ours had expired (our run overran its
 // TTL and another took the lock over); the token written by `SET key token NX PX ttl` tells them
-// apart. Cost on Upstash: GET (+ DEL when ours) = at most 2 commands.
+// apart. Commands billed by Upstash: EVALSHA + GET (+ DEL when ours) = at most 3.
+// Upstash's script rules hold: deterministic (no clock or random source: the lock's expiry is the
+// PX of the SET that took it, which Redis keeps), and the one key it touches is KEYS[1].
 //
 // `allow-key-locking` is Upstash's flag for a script that touches only its KEYS (see
 // lib/ratelimit/token-bucket.lua.ts); the local bridge drops it for Redis 7.0 and keeps this SHA1.

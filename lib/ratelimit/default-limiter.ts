@@ -1,7 +1,7 @@
-// This container's limiter, built once from config: Redis (Upstash REST) when configured, with the
+// This container's limiter, built once from config: Redis (@upstash/redis) when configured, with the
 // memory store as its fallback; memory alone otherwise (local runs).
 import { getConfig } from '../config.js';
-import { defaultUpstash, resetDefaultUpstash } from '../redis/client.js';
+import { defaultRedis, resetDefaultRedis } from '../redis/client.js';
 import { RateLimiter } from './limiter.js';
 import { RedisStore } from './redis-store.js';
 
@@ -10,11 +10,12 @@ let limiter: RateLimiter | undefined;
 export function defaultLimiter(): RateLimiter {
   if (limiter === undefined) {
     const config = getConfig();
-    const redis = defaultUpstash();
+    const redis = defaultRedis();
     limiter = new RateLimiter({
       store: redis === undefined ? undefined : new RedisStore({ runner: redis }),
       limits: { anonymous: config.RATE_LIMIT_ANONYMOUS, api_key: config.RATE_LIMIT_API_KEY, premium: config.RATE_LIMIT_PREMIUM },
       timeoutMs: config.RATE_LIMIT_REDIS_TIMEOUT_MS,
+      fallbackShare: config.RATE_LIMIT_FALLBACK_SHARE,
     });
   }
   return limiter;
@@ -23,5 +24,5 @@ export function defaultLimiter(): RateLimiter {
 /** Forgets the limiter (tests that change config). */
 export function resetDefaultLimiter(): void {
   limiter = undefined;
-  resetDefaultUpstash();
+  resetDefaultRedis();
 }

@@ -7,13 +7,34 @@
 //                  decided from the memory store, counted, logged at most once per interval;
 //   memory         no store configured.
 // A Redis outage never throws out of `check`, and the limiter goes back to Redis by itself.
+//
+// Exact under bursts, bounded under slowness (issue 12):
+// - Concurrent decisions for one bucket in this container are coalesced: the first starts a batch
+//   that is sent a microtask later, and while a call for the bucket is in flight newcomers wait in
+//   the next batch. One script call decides a whole batch (count = n), so a burst of n requests is
+//   one round trip and Redis decides it exactly, instead of n calls queueing in our event loop.
+// - The fallback bucket never starts fuller than what Redis last reported for the key, times the
+//   fallback share (RATE_LIMIT_FALLBACK_SHARE, 0.25): every Redis answer is copied into it; a key
+//   Redis never reported starts at share × capacity. It refills at share × rate. So while Redis is
+//   slow or down, N containers grant at most N × share × (what was left + refill): with four
+//   containers exactly what one Redis bucket would.
+// - A budget overrun caused by our own event loop (the budget's timer fired late: the reply may be
+//   sitting unread behind our own queue) is not a Redis failure: the batch gets one more budget,
+//   and if it still misses, it falls back without tripping the retry pause.
+// - A call that missed its budget is not abandoned at once: kept up to `lateReplyMs`, its late
+//   reply is settled, so the client is charged once, for what it was given. Redis granted g
+//   requests that the fallback had already decided, m of them allowed: one more call moves the
+//   bucket by (m − g)·cost (gives back what Redis took for refused requests, or charges what the
+//   fallback admitted beyond Redis, as a debt the refill repays), and the fallback bucket is capped
+//   at what Redis then holds. A batch still waiting behind a call in flight when its budget ends is
+//   never sent, so it charges Redis nothing.
 import type { Tier } from '../model/tiers.js';
 import { getConfig } from '../config.js';
 import { log } from '../log/index.js';
 import { rateLimitDenials, rateLimitFallbacks, rateLimitRequests } from '../metrics/rate-limit-metrics.js';
 import { bucketKeyFromHash, hashIdentifier } from './bucket-key.js';
 import { MemoryStore, RETRY_NEVER_MS } from './memory-store.js';
-import type { BucketSpec, Decision, DecisionReason, StoreDecision, TokenStore } from './types.js';
+import type { BatchDecision, BucketSpec, Decision, DecisionReason, StoreDecision, TokenStore } from './types.js';
 
 /** The tiers that have a limit; admin is unlimited. */
 export type LimitedTier = Exclude<Tier, 'admin'>;
@@ -28,8 +49,9 @@ export interface RateLimiterOptions {
   memory?: MemoryStore;
   /** Requests per minute per tier; admin is unlimited. */
   limits: TierLimits;
-  /** Time budget of one store call in ms; past it the call is aborted and memory decides.
-   *  Default: config `RATE_LIMIT_REDIS_TIMEOUT_MS` (50). */
+  /** Time budget of one decision in ms; past it memory decides. Default: config
+   *  `RATE_LIMIT_REDIS_TIMEOUT_MS` (50). When the budget's timer fires late (our own event loop
+   *  was the delay), the decision gets one more budget. */
   timeoutMs?: number;
   /**
    * After a store failure or timeout, skip the store for this many ms and decide from memory
@@ -38,7 +60,15 @@ export interface RateLimiterOptions {
    * 0 tries the store on every call. Default 1,000.
    */
   redisRetryMs?: number;
-  /** Clock in epoch ms (denial cache, retry pause, warning interval). Default `Date.now`. */
+  /**
+   * Share of a bucket this container may grant while the store fails (see the header).
+   * Default: config `RATE_LIMIT_FALLBACK_SHARE` (0.25).
+   */
+  fallbackShare?: number;
+  /** How long a call that missed its budget is kept, to settle what it did in Redis; then it is
+   *  aborted. Default 2,000. */
+  lateReplyMs?: number;
+  /** Clock in epoch ms (sent to the store, denial cache, retry pause, warning interval). Default `Date.now`. */
   now?: () => number;
   /** Least time between two warnings about the store failing. Default 60,000. */
   warnIntervalMs?: number;
@@ -78,6 +108,31 @@ interface CachedDenial {
   retryAtMs: number;
 }
 
+/** One decision waiting in a batch. */
+interface Waiter {
+  resolve: (decision: Decision) => void;
+  /** Set once answered (by Redis or the fallback); what the fallback granted, for settling. */
+  answeredBy?: 'redis' | 'fallback';
+  allowedByFallback?: boolean;
+}
+
+/** Concurrent decisions of one cost for one bucket, decided by one store call. */
+interface Batch {
+  /** `key` + cost: where the batch is registered. */
+  id: string;
+  key: string;
+  tier: LimitedTier;
+  cost: number;
+  waiters: Waiter[];
+  /** pending: collecting, not sent; sent: its call is in flight within budget; expired: decided by the fallback. */
+  state: 'pending' | 'sent' | 'expired';
+  timer: NodeJS.Timeout | undefined;
+  /** performance.now() at which the budget timer is due (to tell a late timer). */
+  dueAt: number;
+  extended: boolean;
+  controller: AbortController | undefined;
+}
+
 /**
  * Bucket keys remembered per tier. Hashing costs ~0.4 µs; and a key string used before has its
  * own hash cached by V8, which makes the memory store's Map look-up ~3× cheaper than with a
@@ -90,8 +145,12 @@ export class RateLimiter {
   readonly #store: TokenStore | undefined;
   readonly #memory: MemoryStore;
   readonly #buckets: Readonly<Record<LimitedTier, BucketSpec>>;
+  /** The same buckets scaled by the fallback share: what one container may grant alone. */
+  readonly #fallbackBuckets: Readonly<Record<LimitedTier, BucketSpec>>;
+  readonly #share: number;
   readonly #timeoutMs: number;
   readonly #redisRetryMs: number;
+  readonly #lateReplyMs: number;
   readonly #now: () => number;
   readonly #warnIntervalMs: number;
   readonly #keyPrefix: string;
@@ -103,6 +162,10 @@ export class RateLimiter {
     api_key: new Map(),
     premium: new Map(),
   };
+  /** Batches collecting decisions, by bucket key + cost. */
+  readonly #pending = new Map<string, Batch>();
+  /** Batches whose call has not settled yet (in budget or late), by bucket key + cost. */
+  readonly #inFlight = new Map<string, Batch>();
 
   #degraded = false;
   /** Epoch ms of the failure that began the current degraded spell. */
@@ -122,9 +185,18 @@ export class RateLimiter {
       api_key: bucketFor('api_key', limits.api_key),
       premium: bucketFor('premium', limits.premium),
     };
+    this.#share = options.fallbackShare ?? getConfig().RATE_LIMIT_FALLBACK_SHARE;
+    if (!(this.#share > 0 && this.#share <= 1)) throw new RangeError(`fallbackShare must be in (0, 1], got ${String(this.#share)}`);
+    const scaled = (bucket: BucketSpec): BucketSpec => ({ capacity: bucket.capacity * this.#share, refillPerSecond: bucket.refillPerSecond * this.#share });
+    this.#fallbackBuckets = {
+      anonymous: scaled(this.#buckets.anonymous),
+      api_key: scaled(this.#buckets.api_key),
+      premium: scaled(this.#buckets.premium),
+    };
     this.#timeoutMs = options.timeoutMs ?? getConfig().RATE_LIMIT_REDIS_TIMEOUT_MS;
     if (!(this.#timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${String(this.#timeoutMs)}`);
     this.#redisRetryMs = options.redisRetryMs ?? 1_000;
+    this.#lateReplyMs = options.lateReplyMs ?? 2_000;
     this.#now = options.now ?? Date.now;
     this.#store = options.store;
     this.#memory = options.memory ?? new MemoryStore({ now: this.#now });
@@ -147,12 +219,11 @@ export class RateLimiter {
     }
     if (!(cost >= 0 && cost < Infinity)) throw new RangeError(`cost must be a finite number ≥ 0, got ${String(cost)}`);
 
-    const bucket = this.#buckets[tier];
     const key = this.#keyOf(identifier, tier);
     const decision =
       this.#store === undefined
-        ? decide(this.#memory.takeSync(key, bucket, cost), 'memory')
-        : await this.#fromStore(this.#store, key, bucket, cost);
+        ? decide(this.#memory.takeSync(key, this.#buckets[tier], cost), 'memory')
+        : await this.#fromStore(key, tier, cost);
 
     if (decision.allowed) {
       rateLimitRequests.inc({ tier, result: 'allowed' });
@@ -171,55 +242,170 @@ export class RateLimiter {
     return status;
   }
 
-  async #fromStore(store: TokenStore, key: string, bucket: BucketSpec, cost: number): Promise<Decision> {
+  #fromStore(key: string, tier: LimitedTier, cost: number): Decision | Promise<Decision> {
     const now = this.#now();
     const denial = this.#cachedDenial(key, cost, now);
     if (denial !== undefined) return denial;
+    if (now < this.#skipStoreUntil) return this.#fallback(key, tier, cost);
+    return new Promise<Decision>((resolve) => this.#join(key, tier, cost, { resolve }));
+  }
 
-    if (now < this.#skipStoreUntil) return this.#fallback(key, bucket, cost);
+  /** Adds a decision to the bucket's collecting batch, starting one (and its budget) if needed. */
+  #join(key: string, tier: LimitedTier, cost: number, waiter: Waiter): void {
+    const id = cost === 1 ? key : `${key}\u0000${String(cost)}`;
+    let batch = this.#pending.get(id);
+    if (batch === undefined) {
+      batch = { id, key, tier, cost, waiters: [], state: 'pending', timer: undefined, dueAt: 0, extended: false, controller: undefined };
+      this.#pending.set(id, batch);
+      this.#armBudget(batch, this.#timeoutMs);
+      // A microtask later: the rest of a synchronous burst joins first. Behind a call in flight,
+      // the batch is sent when that call settles.
+      if (!this.#inFlight.has(id)) {
+        const starting = batch;
+        queueMicrotask(() => this.#send(starting));
+      }
+    }
+    batch.waiters.push(waiter);
+  }
 
-    let answer: StoreDecision;
+  #armBudget(batch: Batch, ms: number): void {
+    batch.dueAt = performance.now() + ms;
+    batch.timer = setTimeout(() => this.#onBudgetEnd(batch), ms);
+  }
+
+  #send(batch: Batch): void {
+    const store = this.#store;
+    if (batch.state !== 'pending' || store === undefined) return;
+    if (this.#pending.get(batch.id) === batch) this.#pending.delete(batch.id);
+    batch.state = 'sent';
+    batch.controller = new AbortController();
+    this.#inFlight.set(batch.id, batch);
+    const bucket = this.#buckets[batch.tier];
+    let call: Promise<BatchDecision>;
     try {
-      answer = await this.#takeWithin(store, key, bucket, cost);
+      call = store.takeBatch(batch.key, bucket, batch.cost, batch.waiters.length, this.#now(), batch.controller.signal);
     } catch (error) {
-      this.#recordFailure(error);
-      return this.#fallback(key, bucket, cost);
+      // A store that throws instead of rejecting (a bad argument, a broken client) fails the same way.
+      call = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+    call.then(
+      (answer) => this.#onAnswer(batch, answer),
+      (error: unknown) => this.#onCallFailed(batch, error),
+    ).finally(() => this.#settled(batch));
+  }
+
+  /** The call of `batch` is over (answered, failed or aborted): the next batch may go. */
+  #settled(batch: Batch): void {
+    clearTimeout(batch.timer);
+    if (this.#inFlight.get(batch.id) === batch) this.#inFlight.delete(batch.id);
+    const next = this.#pending.get(batch.id);
+    if (next !== undefined) this.#send(next);
+  }
+
+  #onBudgetEnd(batch: Batch): void {
+    batch.timer = undefined;
+    if (batch.state === 'expired') return;
+    // The timer fired late: our own event loop was busy, and the reply may be waiting behind it.
+    // Not Redis's fault: one more budget, and no retry pause if that one is missed too.
+    const lateByMs = performance.now() - batch.dueAt;
+    const ourQueue = lateByMs > Math.max(5, this.#timeoutMs / 2);
+    if (ourQueue && !batch.extended) {
+      batch.extended = true;
+      this.#armBudget(batch, this.#timeoutMs);
+      return;
+    }
+    const wasSent = batch.state === 'sent';
+    batch.state = 'expired';
+    if (this.#pending.get(batch.id) === batch) this.#pending.delete(batch.id); // never sent: charges nothing
+    for (const waiter of batch.waiters) this.#fallbackFor(batch, waiter);
+    if (!wasSent) return;
+    if (!ourQueue && !batch.extended) this.#recordFailure(new RateLimitStoreTimeoutError(this.#timeoutMs));
+    // Kept a while to settle what it did in Redis, then given up.
+    const controller = batch.controller;
+    const abandon = setTimeout(() => controller?.abort(new RateLimitStoreTimeoutError(this.#lateReplyMs)), this.#lateReplyMs);
+    abandon.unref();
+    batch.timer = abandon;
+  }
+
+  #onAnswer(batch: Batch, answer: BatchDecision): void {
+    const share = this.#share;
+    if (batch.state === 'expired') {
+      this.#settleLate(batch, answer);
+      return;
+    }
+    batch.state = 'expired'; // answered: nothing left to decide
+    clearTimeout(batch.timer);
     this.#recordSuccess();
-    if (!answer.allowed) this.#rememberDenial(key, cost, answer);
-    return decide(answer, 'redis');
-  }
-
-  /** The store's answer, or a rejection when it fails or exceeds the budget (then it is aborted). */
-  async #takeWithin(store: TokenStore, key: string, bucket: BucketSpec, cost: number): Promise<StoreDecision> {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => {
-        const error = new RateLimitStoreTimeoutError(this.#timeoutMs);
-        // Reject before aborting: a store that rejects on abort must not win the race.
-        reject(error);
-        controller.abort(error);
-      }, this.#timeoutMs);
-    });
-    try {
-      return await Promise.race([store.take(key, bucket, cost, controller.signal), timeout]);
-    } finally {
-      clearTimeout(timer);
+    // What Redis holds now, copied (scaled) into the fallback bucket: it never starts fuller.
+    this.#memory.setTokens(batch.key, this.#fallbackBuckets[batch.tier], answer.remaining * share, 'set');
+    const { waiters, cost } = batch;
+    for (let i = 0; i < waiters.length; i += 1) {
+      const waiter = waiters[i] as Waiter;
+      waiter.answeredBy = 'redis';
+      const allowed = i < answer.granted;
+      waiter.resolve({
+        allowed,
+        limit: answer.limit,
+        // Each granted request sees the tokens left after it, as if decided one by one.
+        remaining: allowed ? Math.floor(answer.remaining + (answer.granted - 1 - i) * cost) : answer.remaining,
+        resetAtMs: answer.resetAtMs,
+        retryAfterMs: allowed ? 0 : answer.retryAfterMs,
+        reason: 'redis',
+      });
+    }
+    if (answer.granted < waiters.length) {
+      this.#rememberDenial(batch.key, cost, { allowed: false, limit: answer.limit, remaining: answer.remaining, resetAtMs: answer.resetAtMs, retryAfterMs: answer.retryAfterMs });
     }
   }
 
-  #fallback(key: string, bucket: BucketSpec, cost: number): Decision {
+  /**
+   * A reply that came after the fallback had decided the batch: Redis charged `granted` requests
+   * that memory already answered, `allowedByFallback` of them allowed. Settle the difference, so
+   * Redis holds what the client was given (each request charged once), and cap the fallback
+   * bucket at what Redis then holds.
+   */
+  #settleLate(batch: Batch, answer: BatchDecision): void {
+    const store = this.#store;
+    const allowed = batch.waiters.filter((waiter) => waiter.allowedByFallback === true).length;
+    const tokens = (allowed - answer.granted) * batch.cost;
+    const bucket = this.#buckets[batch.tier];
+    this.#memory.setTokens(batch.key, this.#fallbackBuckets[batch.tier], Math.max(0, answer.remaining - tokens) * this.#share, 'cap');
+    if (tokens !== 0 && store !== undefined) {
+      store.settle(batch.key, bucket, tokens, this.#now(), AbortSignal.timeout(this.#lateReplyMs)).catch((error: unknown) => {
+        log.debug('rate limiter: settling a late call failed', { error: error instanceof Error ? error : new Error(String(error)) });
+      });
+    }
+  }
+
+  #onCallFailed(batch: Batch, error: unknown): void {
+    if (batch.state === 'expired') return; // already decided; an abort after `lateReplyMs` lands here
+    batch.state = 'expired';
+    clearTimeout(batch.timer);
+    this.#recordFailure(error);
+    for (const waiter of batch.waiters) this.#fallbackFor(batch, waiter);
+  }
+
+  #fallbackFor(batch: Batch, waiter: Waiter): void {
+    if (waiter.answeredBy !== undefined) return;
+    const decision = this.#fallback(batch.key, batch.tier, batch.cost);
+    waiter.answeredBy = 'fallback';
+    waiter.allowedByFallback = decision.allowed;
+    waiter.resolve(decision);
+  }
+
+  #fallback(key: string, tier: LimitedTier, cost: number): Decision {
     rateLimitFallbacks.inc();
     this.#fallbacksSinceWarning += 1;
-    return decide(this.#memory.takeSync(key, bucket, cost), 'fallback');
+    const answer = this.#memory.takeSync(key, this.#fallbackBuckets[tier], cost);
+    // The tier's limit, as every response states it; what is left is this container's share.
+    return decide({ ...answer, limit: this.#buckets[tier].capacity }, 'fallback');
   }
 
   #recordFailure(error: unknown): void {
     const now = this.#now();
     if (!this.#degraded) this.#degradedSince = now;
     this.#degraded = true;
-    this.#lastError = error instanceof Error ? error.message : String(error);
+    this.#lastError = describe(error);
     this.#lastFailureAt = now;
     if (this.#redisRetryMs > 0) this.#skipStoreUntil = now + this.#redisRetryMs;
     if (now - this.#lastWarnAt < this.#warnIntervalMs) return;
@@ -317,4 +503,11 @@ function decide(answer: StoreDecision, reason: DecisionReason): Decision {
     retryAfterMs: answer.retryAfterMs,
     reason,
   };
+}
+
+/** An error's message, with its cause's (fetch says only "fetch failed"; the cause says why). */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause: unknown = error.cause;
+  return cause instanceof Error && cause.message !== '' ? `${error.message}: ${cause.message}` : error.message;
 }

@@ -6,7 +6,7 @@
 // one), so full buckets are never kept and are the first dropped when the map is at `maxBuckets`;
 // past that the least recently used bucket goes (a Map keeps insertion order and every touch
 // re-inserts, so the first key is the least recently used).
-import type { BucketSpec, StoreDecision, TokenStore } from './types.js';
+import type { BucketSpec, StoreDecision } from './types.js';
 
 /**
  * `retryAfterMs` of a request that can never succeed (its cost exceeds the bucket's capacity).
@@ -38,7 +38,7 @@ interface Bucket {
   fullAt: number;
 }
 
-export class MemoryStore implements TokenStore {
+export class MemoryStore {
   readonly #buckets = new Map<string, Bucket>();
   readonly #maxBuckets: number;
   readonly #now: () => number;
@@ -77,7 +77,7 @@ export class MemoryStore implements TokenStore {
     this.#earliestFullAt = Number.POSITIVE_INFINITY;
   }
 
-  /** `TokenStore.take`; memory answers at once, so `signal` is not consulted. */
+  /** `takeSync` as a promise (the shape of a store call); memory answers at once, so `signal` is not consulted. */
   take(key: string, bucket: BucketSpec, cost: number, _signal?: AbortSignal): Promise<StoreDecision> {
     // A throw inside the executor (RangeError) becomes a rejection, as from any other store.
     return new Promise((resolve) => resolve(this.takeSync(key, bucket, cost)));
@@ -139,6 +139,41 @@ export class MemoryStore implements TokenStore {
       resetAtMs: fullAt,
       retryAfterMs,
     };
+  }
+
+  /**
+   * Sets the bucket at `key` to hold `tokens` now (`set`), or at most that many (`cap`: a bucket
+   * already lower stays as it is). The limiter copies what Redis reports here, so its fallback
+   * never starts fuller than Redis last said.
+   */
+  setTokens(key: string, bucket: BucketSpec, tokens: number, mode: 'set' | 'cap'): void {
+    const { capacity, refillPerSecond } = bucket;
+    const now = this.#now();
+    const held = this.#buckets.get(key);
+    let at = now;
+    let current = capacity;
+    if (held !== undefined) {
+      if (held.updatedAt > now) at = held.updatedAt;
+      current = Math.min(capacity, held.tokens + ((at - held.updatedAt) * refillPerSecond) / 1000);
+    }
+    const target = Math.max(0, Math.min(capacity, mode === 'set' ? tokens : Math.min(current, tokens)));
+    const missing = capacity - target;
+    if (missing <= EPSILON) {
+      if (held !== undefined) this.#buckets.delete(key);
+      return;
+    }
+    const fullAt = at + Math.ceil((missing * 1000) / refillPerSecond);
+    if (held === undefined) {
+      if (this.#buckets.size >= this.#maxBuckets) this.#makeRoom(now);
+      this.#buckets.set(key, { tokens: target, updatedAt: at, fullAt });
+      if (fullAt < this.#earliestFullAt) this.#earliestFullAt = fullAt;
+      return;
+    }
+    held.tokens = target;
+    held.updatedAt = at;
+    held.fullAt = fullAt;
+    this.#buckets.delete(key);
+    this.#buckets.set(key, held);
   }
 
   /**

@@ -31,10 +31,27 @@ export interface Decision extends StoreDecision {
   reason: DecisionReason;
 }
 
+/** What a store answers for a batch of `count` requests of `cost` tokens each (one script call). */
+export interface BatchDecision {
+  /** Requests granted: the first `granted` of the batch, each taking `cost` tokens. */
+  granted: number;
+  /** The bucket's capacity (the tier's per-minute limit). */
+  limit: number;
+  /** Whole tokens left after the batch. */
+  remaining: number;
+  /** Epoch ms (the caller's clock) at which the bucket will be full again. */
+  resetAtMs: number;
+  /** Ms until the next request of `cost` would be granted (0 when the whole batch was). */
+  retryAfterMs: number;
+}
+
+/** The shared store (Redis). The limiter keeps its memory buckets itself (memory-store.ts). */
 export interface TokenStore {
   /**
-   * Takes `cost` tokens from the bucket at `key` if it holds that many, else takes nothing.
-   * `now` is ignored by stores with their own clock (Redis uses its TIME).
+   * Grants the first of `count` requests of `cost` tokens each that the bucket at `key` holds,
+   * at the caller's clock `nowMs` (epoch ms); takes nothing for the others.
    */
-  take(key: string, bucket: BucketSpec, cost: number, signal?: AbortSignal): Promise<StoreDecision>;
+  takeBatch(key: string, bucket: BucketSpec, cost: number, count: number, nowMs: number, signal?: AbortSignal): Promise<BatchDecision>;
+  /** Settles a late call: takes `tokens` whatever the bucket holds (debt allowed), or gives -`tokens` back. */
+  settle(key: string, bucket: BucketSpec, tokens: number, nowMs: number, signal?: AbortSignal): Promise<void>;
 }

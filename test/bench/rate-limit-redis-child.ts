@@ -1,9 +1,9 @@
 // Child process of rate-limit.ts, the Redis part: rate-limit decisions through the Upstash bridge
-// to the machine's Redis, ours (RedisStore over our REST client) against @upstash/ratelimit's token
-// bucket over @upstash/redis, sequential and interleaved, each decision on a fresh identifier so
-// both allow. HTTP calls are counted where Upstash would count them, at the bridge (Node's
-// `http.server.request.start` channel: @upstash/redis takes no custom fetch), and ours also at its
-// own fetch. Keys live under a random prefix and are deleted afterwards.
+// to the machine's Redis, ours (RedisStore over @upstash/redis as lib/redis/client.ts sets it up)
+// against @upstash/ratelimit's token bucket over @upstash/redis with its defaults, sequential and
+// interleaved, each decision on a fresh identifier so both allow. HTTP calls are counted where
+// Upstash would count them, at the bridge (Node's `http.server.request.start` channel: neither
+// client takes a custom fetch). Keys live under a random prefix and are deleted afterwards.
 import { randomUUID } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Server } from 'node:http';
@@ -16,7 +16,7 @@ import { bucketKey } from '../../lib/ratelimit/bucket-key.js';
 import { RateLimiter } from '../../lib/ratelimit/limiter.js';
 import { RedisStore } from '../../lib/ratelimit/redis-store.js';
 import type { BucketSpec, DecisionReason } from '../../lib/ratelimit/types.js';
-import { createUpstashRest } from '../../lib/redis/upstash-rest.js';
+import { createRedis } from '../../lib/redis/client.js';
 import { services } from '../support/services.js';
 import { reportToParent } from './child.js';
 import { interleave, median } from './stats.js';
@@ -31,11 +31,8 @@ export interface DecisionSeries {
 export interface RedisDecisionsResult {
   /** Measured decisions per side (after the warm-up). */
   samples: number;
-  /** RedisStore.take over createUpstashRest. */
-  ours: DecisionSeries & {
-    /** Calls of the fetch handed to our client, per decision (must equal the bridge's count). */
-    fetchesPerDecision: number;
-  };
+  /** RedisStore.take over createRedis (@upstash/redis). */
+  ours: DecisionSeries;
   /** Ratelimit.tokenBucket(100, '60 s', 100).limit() over @upstash/redis. */
   theirs: DecisionSeries;
   /** RateLimiter.check over the same RedisStore: the production path (hashing, time budget, metrics). */
@@ -81,13 +78,7 @@ const countBridgeRequest = (message: unknown): void => {
 };
 subscribe('http.server.request.start', countBridgeRequest);
 
-let ourFetches = 0;
-const countingFetch: typeof fetch = (input, init) => {
-  ourFetches += 1;
-  return fetch(input, init);
-};
-
-const store = new RedisStore({ runner: createUpstashRest({ url: bridge.url, token: bridge.token, fetch: countingFetch }) });
+const store = new RedisStore({ runner: createRedis({ url: bridge.url, token: bridge.token }) });
 // A budget no local call comes near: a decision that falls back would not be a Redis decision.
 const limiter = new RateLimiter({
   store,
@@ -155,10 +146,7 @@ async function measure(): Promise<RedisDecisionsResult> {
   // The first rounds also load each side's script (NOSCRIPT, then EVAL).
   await interleave(WARM_UP_ROUNDS, steps);
   recording = true;
-  const fetchesBefore = ourFetches;
   await interleave(ROUNDS, steps);
-  // Our fetch also served the limiter's decisions, one each.
-  const ourFetchesPerDecision = (ourFetches - fetchesBefore - viaLimiter.httpCalls) / ours.ms.length;
 
   // Ours: the limiter remembers a Redis denial and answers the next checks without a call.
   const deniedByUs = freshIdentifier();
@@ -176,7 +164,7 @@ async function measure(): Promise<RedisDecisionsResult> {
 
   return {
     samples: ROUNDS,
-    ours: { ...summary(ours), fetchesPerDecision: ourFetchesPerDecision },
+    ours: summary(ours),
     theirs: summary(their),
     limiter: summary(viaLimiter),
     oursCachedDenial: { ...summary(cachedDenial), storeCallsPerDecision: storeCalls / DENIAL_CHECKS, checks: DENIAL_CHECKS },

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis as IORedis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { startUpstashBridge, type UpstashBridge } from '../../infra/local/upstash-bridge.js';
-import { createUpstashRest, type UpstashRest } from '../../lib/redis/upstash-rest.js';
+import { createRedis, type AppRedis } from '../../lib/redis/client.js';
 import { scanAll } from './redis-scan.js';
 import { services } from './services.js';
 
@@ -14,8 +14,8 @@ export interface RedisBridge {
   readonly bridge: UpstashBridge;
   /** A direct connection, to read what the code under test wrote. */
   readonly direct: IORedis;
-  /** A new Upstash REST client over the bridge. */
-  rest(): UpstashRest;
+  /** A new client over the bridge, as production builds it (@upstash/redis, loaded on first use). */
+  rest(): AppRedis;
 }
 
 /** Registers the suite's hooks; the fields are there once its tests run. */
@@ -51,7 +51,7 @@ export function useRedisBridge(prefix: string): RedisBridge {
     },
     rest() {
       const { url, token } = started(bridge);
-      return createUpstashRest({ url, token });
+      return createRedis({ url, token });
     },
   };
 }

@@ -1,6 +1,6 @@
 // Signal text vectors cached for TOPIC_VECTOR_CACHE_TTL_S (the seed's embeddings cache, 7 days),
 // keyed by a hash of the text, so the daily topic job does not vectorise a month of signals again
-// every day: in Upstash Redis through our REST client (MGET for reads, pipelined SET … EX for
+// every day: in Upstash Redis through @upstash/redis (MGET for reads, pipelined SET … EX for
 // writes, a few requests in flight, so thousands of signals cost a few dozen round trips), or in
 // an in-memory LRU per container when Upstash is not configured. Hits and misses are counted in
 // cache_hits_total / cache_misses_total{cache="topic_vector"}.
@@ -11,19 +11,19 @@ import { TtlCache } from '../../cache/ttl-cache.js';
 import { getConfig } from '../../config.js';
 import { log } from '../../log/index.js';
 import { cacheHits, cacheMisses } from '../../metrics/cache-metrics.js';
-import { defaultUpstash } from '../../redis/client.js';
-import type { UpstashRest } from '../../redis/upstash-rest.js';
+import type { Redis } from '@upstash/redis';
+import { abortable, defaultRedis } from '../../redis/client.js';
 import { decodeVector, encodeVector } from './vector-codec.js';
 import { textVector, VECTOR_DIMENSIONS, VECTOR_VERSION } from './vectors.js';
 
 const CACHE_LABEL = { cache: 'topic_vector' } as const;
 
 /** What the cache needs of Redis; a test can hand in a client whose one method fails. */
-export type VectorRedis = Pick<UpstashRest, 'command' | 'pipeline'>;
+export type VectorRedis = Pick<Redis, 'mget' | 'pipeline'>;
 
 export interface VectorCacheOptions {
   /**
-   * Redis to keep vectors in. Default: this container's Upstash client (lib/redis/client.ts);
+   * Redis to keep vectors in. Default: this container's @upstash/redis client (lib/redis/client.ts);
    * `null`, or Upstash not configured, keeps them in an in-memory LRU instead.
    */
   redis?: VectorRedis | null;
@@ -86,7 +86,7 @@ function redisStore(redis: VectorRedis, options: Required<Pick<VectorCacheOption
   return {
     getMany: (keys) =>
       chunked(keys, options.batchSize, options.concurrency, async (chunk) => {
-        const values = await redis.command<Array<string | null>>(['MGET', ...chunk], AbortSignal.timeout(options.timeoutMs));
+        const values = await abortable(AbortSignal.timeout(options.timeoutMs), () => redis.mget<Array<string | null>>(...chunk));
         return chunk.map((_, i) => {
           const value = values[i];
           return typeof value === 'string' ? decodeVector(value) : undefined;
@@ -94,10 +94,10 @@ function redisStore(redis: VectorRedis, options: Required<Pick<VectorCacheOption
       }),
     setMany: async (entries) => {
       await chunked(entries, options.batchSize, options.concurrency, async (chunk) => {
-        const commands = chunk.map(([key, vector]) => ['SET', key, encodeVector(vector), 'EX', options.ttlSeconds]);
-        const outcomes = await redis.pipeline(commands, AbortSignal.timeout(options.timeoutMs));
-        const failed = outcomes.find((outcome) => 'error' in outcome);
-        if (failed !== undefined && 'error' in failed) throw new Error(`Redis refused a SET: ${failed.error}`);
+        const pipeline = redis.pipeline();
+        for (const [key, vector] of chunk) pipeline.set(key, encodeVector(vector), { ex: options.ttlSeconds });
+        // One request for the chunk; a refused SET rejects it (UpstashError naming the command).
+        await abortable(AbortSignal.timeout(options.timeoutMs), () => pipeline.exec());
         return [];
       });
     },
@@ -125,7 +125,7 @@ export function createVectorCache(options: VectorCacheOptions = {}): VectorCache
   const ttlSeconds = options.ttlSeconds ?? getConfig().TOPIC_VECTOR_CACHE_TTL_S;
   const prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   const vectorize = options.vectorize ?? textVector;
-  const redis = options.redis === undefined ? defaultUpstash() : options.redis;
+  const redis = options.redis === undefined ? defaultRedis() : options.redis;
   const store =
     redis === null || redis === undefined
       ? memoryStore(new TtlCache({ ttlMs: ttlSeconds * 1000, maxEntries: options.memoryEntries ?? 20_000 }))

@@ -1,15 +1,17 @@
-// The job lock against the real Redis, through the Upstash REST bridge, and in memory: one holder
+// The job lock against the real Redis, through @upstash/redis and the Upstash REST bridge, and in memory: one holder
 // at a time per job, jobs independent of each other, an expired lock taken over, and a release
 // that never deletes the next holder's lock. The release script's SHA1 is pinned and checked
 // against a real SCRIPT LOAD. Keys live under a random prefix and are deleted afterwards.
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errors as upstashErrors } from '@upstash/redis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resetConfig } from '../../../../lib/config.js';
 import {
   createFallbackLock,
   createMemoryLock,
   createRedisLock,
+  type LockRedis,
   defaultJobLock,
   resetDefaultJobLock,
   type JobLock,
@@ -17,9 +19,7 @@ import {
 import { jobLockFallbacks } from '../../../../lib/jobs/metrics.js';
 import { RELEASE_LOCK_SCRIPT, RELEASE_LOCK_SHA1 } from '../../../../lib/jobs/release-lock.lua.js';
 import { resetLog } from '../../../../lib/log/index.js';
-import { resetDefaultUpstash } from '../../../../lib/redis/client.js';
-import { UpstashError } from '../../../../lib/redis/errors.js';
-import type { UpstashRest } from '../../../../lib/redis/upstash-rest.js';
+import { connectRedis, resetDefaultRedis, type AppRedis } from '../../../../lib/redis/client.js';
 import { captureLogLines } from '../../../support/capture-log.js';
 import { valueOf } from '../../../support/metric-values.js';
 import { useRedisBridge } from '../../../support/redis-bridge.js';
@@ -29,7 +29,7 @@ const sha1 = (text: string): string => createHash('sha1').update(text).digest('h
 
 const bridged = useRedisBridge(prefix);
 
-function rest(): UpstashRest {
+function rest(): AppRedis {
   return bridged.rest();
 }
 
@@ -44,7 +44,8 @@ describe('the release script', () => {
   });
 
   it('gets the pinned SHA1 back from a real SCRIPT LOAD', async () => {
-    expect(await rest().scriptLoad(RELEASE_LOCK_SCRIPT)).toBe(RELEASE_LOCK_SHA1);
+    const { url, token } = bridged.bridge;
+    expect(await (await connectRedis({ url, token })).scriptLoad(RELEASE_LOCK_SCRIPT)).toBe(RELEASE_LOCK_SHA1);
   });
 });
 
@@ -129,12 +130,12 @@ describe('the Redis job lock', () => {
     // Prepare: a client whose EVALSHA meets an empty script cache
     const client = rest();
     const evalCalls: string[] = [];
-    const redis: UpstashRest = {
-      ...client,
-      evalsha: () => Promise.reject(new UpstashError('NOSCRIPT No matching script. Please use EVAL.')),
-      eval: (script, keys, args, signal) => {
+    const redis: LockRedis = {
+      set: client.set,
+      evalsha: () => Promise.reject(new upstashErrors.UpstashError('NOSCRIPT No matching script. Please use EVAL.')),
+      eval: (script, keys, args) => {
         evalCalls.push(script);
-        return client.eval(script, keys, args, signal);
+        return client.eval(script, keys, args);
       },
     };
     const lock = createRedisLock({ redis, prefix });
@@ -159,7 +160,7 @@ describe('the default job lock', () => {
     vi.restoreAllMocks();
     resetConfig();
     resetLog();
-    resetDefaultUpstash();
+    resetDefaultRedis();
     resetDefaultJobLock();
   });
 
@@ -170,7 +171,7 @@ describe('the default job lock', () => {
     }
     resetConfig();
     resetLog();
-    resetDefaultUpstash();
+    resetDefaultRedis();
     resetDefaultJobLock();
   }
 

@@ -1,10 +1,10 @@
 // The Redis token store against the real Redis, through the upstash-bridge: the same store runs
-// through our Upstash REST client and through the real @upstash/redis client. Expectations about
-// time are bounded by Redis TIME read just before and after each call, never by the test's clock.
-// Keys live under a random prefix and are deleted afterwards; the script cache is never flushed
-// (other suites share it), so NOSCRIPT is provoked by asking for a SHA1 that was never loaded.
+// through our @upstash/redis set-up (lib/redis/client.ts) and through the library's defaults. The
+// script reads no clock (Upstash's rule): every call carries the caller's, so the expectations
+// about time are exact. Keys live under a random prefix and are deleted afterwards; the script
+// cache is never flushed (other suites share it), so NOSCRIPT is provoked by asking for a SHA1
+// that was never loaded.
 import { createHash, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis as UpstashRedis } from '@upstash/redis';
 import { Redis as IORedis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,10 +14,9 @@ import { bucketKey } from '../../../../lib/ratelimit/bucket-key.js';
 import { RETRY_NEVER_MS } from '../../../../lib/ratelimit/memory-store.js';
 import { RedisStore } from '../../../../lib/ratelimit/redis-store.js';
 import { TOKEN_BUCKET_SCRIPT, TOKEN_BUCKET_SHA1 } from '../../../../lib/ratelimit/token-bucket.lua.js';
-import type { BucketSpec, StoreDecision } from '../../../../lib/ratelimit/types.js';
-import { createUpstashRest, type ScriptRunner } from '../../../../lib/redis/upstash-rest.js';
+import type { BucketSpec } from '../../../../lib/ratelimit/types.js';
+import { connectRedis, createRedis, type ScriptRunner } from '../../../../lib/redis/client.js';
 import { services } from '../../../support/services.js';
-import { upstashRedisRunner } from '../../../support/upstash-redis-runner.js';
 import { scanAll as scanKeys } from '../../../support/redis-scan.js';
 
 const prefix = `test:redis-store:${randomUUID()}:`;
@@ -31,11 +30,8 @@ let bridge: UpstashBridge;
 let direct: IORedis;
 
 const RUNNERS: { client: string; create: () => ScriptRunner }[] = [
-  { client: 'our Upstash REST client', create: () => createUpstashRest({ url: bridge.url, token: bridge.token }) },
-  {
-    client: '@upstash/redis',
-    create: () => upstashRedisRunner(new UpstashRedis({ url: bridge.url, token: bridge.token })),
-  },
+  { client: 'our @upstash/redis set-up (loaded on first use)', create: () => createRedis({ url: bridge.url, token: bridge.token }) },
+  { client: '@upstash/redis with its defaults', create: () => new UpstashRedis({ url: bridge.url, token: bridge.token }) },
 ];
 
 /** A fresh bucket key for one test, under the suite's prefix. */
@@ -43,34 +39,15 @@ function freshKey(): string {
   return bucketKey(randomUUID(), 'anonymous', prefix);
 }
 
-function newStore(runner: ScriptRunner = RUNNERS[0]!.create()): RedisStore {
-  return new RedisStore({ runner });
-}
-
-/** Redis's clock, in microseconds (exact: below 2^53 until the year 2255). */
-async function redisTimeUs(): Promise<number> {
-  const [seconds, micros] = await direct.time();
-  return Number(seconds) * 1_000_000 + Number(micros);
-}
-
-/** Runs `take` between two readings of Redis TIME, which bound the script's own clock. */
-async function timedTake(
-  store: RedisStore,
-  key: string,
-  bucket: BucketSpec,
-  cost: number,
-): Promise<{ decision: StoreDecision; beforeUs: number; afterUs: number }> {
-  const beforeUs = await redisTimeUs();
-  const decision = await store.take(key, bucket, cost);
-  const afterUs = await redisTimeUs();
-  return { decision, beforeUs, afterUs };
+function newStore(runner: ScriptRunner = RUNNERS[0]!.create(), now?: () => number): RedisStore {
+  return new RedisStore(now === undefined ? { runner } : { runner, now });
 }
 
 beforeAll(async () => {
   bridge = await startUpstashBridge({ redisUrl: services.redisUrl, token: randomUUID() });
   direct = new IORedis(services.redisUrl);
   // Cached up front, so the suites below see one round trip per decision.
-  await createUpstashRest({ url: bridge.url, token: bridge.token }).scriptLoad(TOKEN_BUCKET_SCRIPT);
+  await (await connectRedis({ url: bridge.url, token: bridge.token })).scriptLoad(TOKEN_BUCKET_SCRIPT);
 });
 
 afterAll(async () => {
@@ -85,12 +62,10 @@ describe('the token-bucket script', () => {
     expect(TOKEN_BUCKET_SHA1).toBe(sha1(TOKEN_BUCKET_SCRIPT));
   });
 
-  it('gets the pinned SHA1 back from SCRIPT LOAD through both clients', async () => {
-    const ours = createUpstashRest({ url: bridge.url, token: bridge.token });
-    const theirs = new UpstashRedis({ url: bridge.url, token: bridge.token });
-    expect(await ours.scriptLoad(TOKEN_BUCKET_SCRIPT)).toBe(TOKEN_BUCKET_SHA1);
-    expect(await theirs.scriptLoad(TOKEN_BUCKET_SCRIPT)).toBe(TOKEN_BUCKET_SHA1);
-    expect(await theirs.scriptExists(TOKEN_BUCKET_SHA1)).toEqual([1]);
+  it('gets the pinned SHA1 back from SCRIPT LOAD', async () => {
+    const redis = await connectRedis({ url: bridge.url, token: bridge.token });
+    expect(await redis.scriptLoad(TOKEN_BUCKET_SCRIPT)).toBe(TOKEN_BUCKET_SHA1);
+    expect(await redis.scriptExists(TOKEN_BUCKET_SHA1)).toEqual([1]);
   });
 
   it('is loaded into the real Redis, which the bridge spares the Upstash-only flag', async () => {
@@ -100,6 +75,14 @@ describe('the token-bucket script', () => {
     const asLoaded = withSupportedShebang(TOKEN_BUCKET_SCRIPT);
     expect(asLoaded).toBe(TOKEN_BUCKET_SCRIPT.replace('#!lua flags=allow-key-locking\n', '#!lua\n'));
     expect(await direct.script('LOAD', asLoaded)).toBe(sha1(asLoaded));
+  });
+
+  it('follows Upstash\'s rules: no clock or random source, every key from KEYS', () => {
+    const code = TOKEN_BUCKET_SCRIPT.replace(/--.*$/gm, '');
+    expect(code).not.toMatch(/\bTIME\b|math\.random|redis\.call\('TIME'/i);
+    // Every redis.call names KEYS[1] through `key`, nothing built from a string.
+    for (const call of code.match(/redis\.call\([^)]*\)/g) ?? []) expect(call).toMatch(/^redis\.call\('[A-Z]+', key[,)]/);
+    expect(code).toMatch(/^local key = KEYS\[1\]/m);
   });
 });
 
@@ -111,9 +94,7 @@ describe.each(RUNNERS)('the Redis store through $client', ({ create }) => {
     const bucket = { capacity: 100, refillPerSecond: NO_REFILL };
 
     // Act
-    const decisions = await Promise.all(
-      Array.from({ length: 1000 }, (_, i) => stores[i % 4]!.take(key, bucket, 1)),
-    );
+    const decisions = await Promise.all(Array.from({ length: 1000 }, (_, i) => stores[i % 4]!.take(key, bucket, 1)));
 
     // Assess
     const allowed = decisions.filter((d) => d.allowed);
@@ -124,6 +105,37 @@ describe.each(RUNNERS)('the Redis store through $client', ({ create }) => {
       expect(denied.retryAfterMs).toBeGreaterThan(0);
     }
     expect(stores.reduce((sum, store) => sum + store.roundTrips, 0)).toBe(1000);
+  });
+
+  it('allows exactly the capacity of 1,000 concurrent takes from four containers whose clocks differ by ±2 s', async () => {
+    const offsets = [-2000, -700, 700, 2000];
+    const stores = offsets.map((offset) => newStore(create(), () => Date.now() + offset));
+    const key = freshKey();
+    const bucket = { capacity: 100, refillPerSecond: NO_REFILL };
+
+    const decisions = await Promise.all(Array.from({ length: 1000 }, (_, i) => stores[i % 4]!.take(key, bucket, 1)));
+
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(100);
+  });
+
+  it('holds the documented bound at the real refill rate with clocks ±2 s apart: capacity + rate × 4 s, once', async () => {
+    // Prepare: the anonymous tier (1.67 tokens/s). The store time only moves forward, so the
+    // clock 4 s ahead of the slowest can pull at most 4 s of refill forward, once (≈ 6.7 tokens).
+    const offsets = [-2000, -700, 700, 2000];
+    const stores = offsets.map((offset) => newStore(create(), () => Date.now() + offset));
+    const key = freshKey();
+    const started = performance.now();
+
+    // Act: a concurrent burst, then 200 takes alternating between the slowest and fastest clock.
+    // Without the guard each switch back to the fast clock would credit 4 s again (~6.7 tokens).
+    const burst = await Promise.all(Array.from({ length: 1000 }, (_, i) => stores[i % 4]!.take(key, ANONYMOUS, 1)));
+    const alternating = [];
+    for (let i = 0; i < 200; i += 1) alternating.push(await stores[i % 2 === 0 ? 0 : 3]!.take(key, ANONYMOUS, 1));
+
+    // Assess: over the test's few seconds of real time, at most capacity + rate × (T + 4 s).
+    const granted = [...burst, ...alternating].filter((d) => d.allowed).length;
+    expect(granted).toBeGreaterThanOrEqual(100);
+    expect(granted).toBeLessThanOrEqual(100 + Math.floor((100 / 60) * (4 + (performance.now() - started) / 1000)));
   });
 
   it('allows exactly 33 concurrent takes of cost 3 from a bucket of 100, leaving 1', async () => {
@@ -139,21 +151,36 @@ describe.each(RUNNERS)('the Redis store through $client', ({ create }) => {
     expect(after).toMatchObject({ allowed: true, remaining: 0 });
   });
 
+  it('grants batches from four containers: exactly the capacity in all, one call each', async () => {
+    const stores = Array.from({ length: 4 }, () => newStore(create()));
+    const key = freshKey();
+    const bucket = { capacity: 100, refillPerSecond: NO_REFILL };
+
+    const batches = await Promise.all(stores.map((store) => store.takeBatch(key, bucket, 1, 250, Date.now())));
+
+    expect(batches.reduce((sum, batch) => sum + batch.granted, 0)).toBe(100);
+    for (const batch of batches) {
+      expect(batch.remaining).toBeLessThanOrEqual(100 - batch.granted);
+      if (batch.granted < 250) expect(batch.retryAfterMs).toBeGreaterThan(0);
+    }
+    expect(stores.map((store) => store.roundTrips)).toEqual([1, 1, 1, 1]);
+  });
+
   it('falls back to EVAL on NOSCRIPT once, then goes back to EVALSHA', async () => {
     // Prepare: the first EVALSHA asks for a SHA1 Redis has never seen, so Redis answers NOSCRIPT.
     const runner = create();
     const calls: string[] = [];
     let unknownShaOnce = true;
     const spy: ScriptRunner = {
-      evalsha: (sha, keys, args, signal) => {
+      evalsha: (sha, keys, args) => {
         calls.push('evalsha');
         const asked = unknownShaOnce ? sha1(`never loaded ${randomUUID()}`) : sha;
         unknownShaOnce = false;
-        return runner.evalsha(asked, keys, args, signal);
+        return runner.evalsha(asked, keys, args);
       },
-      eval: (script, keys, args, signal) => {
+      eval: (script, keys, args) => {
         calls.push('eval');
-        return runner.eval(script, keys, args, signal);
+        return runner.eval(script, keys, args);
       },
     };
     const store = newStore(spy);
@@ -183,45 +210,45 @@ describe.each(RUNNERS)('the Redis store through $client', ({ create }) => {
 });
 
 describe('the Redis store', () => {
-  it('refills continuously at the rate, by Redis TIME', async () => {
-    // Prepare: drain a bucket of 60 that regains 20 tokens a second.
+  it('refills continuously at the rate, by the caller\'s clock', async () => {
+    // Prepare: drain a bucket of 60 that regains 20 tokens a second, at t0.
     const store = newStore();
     const key = freshKey();
     const bucket = { capacity: 60, refillPerSecond: 20 };
-    const drained = await timedTake(store, key, bucket, 60);
-    expect(drained.decision).toMatchObject({ allowed: true, remaining: 0 });
+    const t0 = Date.now();
+    expect(await store.take(key, bucket, 60, undefined, t0)).toMatchObject({ allowed: true, remaining: 0, resetAtMs: t0 + 3000 });
 
-    // Act
-    await sleep(1500);
-    const later = await timedTake(store, key, bucket, 1);
+    // Act: 1.5 s later by the caller's clock (no real wait: the script reads no clock).
+    const later = await store.take(key, bucket, 1, undefined, t0 + 1500);
 
-    // Assess: the script's clock at each take lies between the readings around it.
-    const regained = (elapsedUs: number): number => (elapsedUs / 1_000_000) * bucket.refillPerSecond;
-    const fewest = regained(later.beforeUs - drained.afterUs);
-    const most = regained(later.afterUs - drained.beforeUs);
-    expect(fewest).toBeGreaterThan(25);
-    expect(later.decision.allowed).toBe(true);
-    expect(later.decision.remaining).toBeGreaterThanOrEqual(Math.floor(fewest - 1));
-    expect(later.decision.remaining).toBeLessThanOrEqual(Math.floor(most - 1));
-    // Full again when the missing tokens have come back, 50 ms each.
-    expect(later.decision.resetAtMs).toBeGreaterThanOrEqual(later.beforeUs / 1000 + (60 - (most - 1)) * 50 - 1);
-    expect(later.decision.resetAtMs).toBeLessThanOrEqual(later.afterUs / 1000 + (60 - (fewest - 1)) * 50 + 1);
+    // Assess: 30 tokens back, one taken; full again when the 31 missing are back, 50 ms each.
+    expect(later).toMatchObject({ allowed: true, remaining: 29, resetAtMs: t0 + 1500 + 31 * 50, retryAfterMs: 0 });
+  });
+
+  it('moves its stored time only forward: a clock behind refills nothing and cannot mint tokens', async () => {
+    const store = newStore();
+    const key = freshKey();
+    const bucket = { capacity: 10, refillPerSecond: 1 };
+    const t0 = Date.now();
+    await store.take(key, bucket, 10, undefined, t0 + 5000); // a container 5 s ahead drains it
+
+    // A container on time (5 s behind the stored time) gets nothing back, now or a second later.
+    expect(await store.take(key, bucket, 1, undefined, t0)).toMatchObject({ allowed: false, remaining: 0, retryAfterMs: 1000 });
+    expect(await store.take(key, bucket, 1, undefined, t0 + 1000)).toMatchObject({ allowed: false, remaining: 0 });
+    expect(Number(await direct.hget(key, 'ts'))).toBe(t0 + 5000);
+    // Once real time passes the stored one, refill resumes from it.
+    expect(await store.take(key, bucket, 1, undefined, t0 + 7000)).toMatchObject({ allowed: true, remaining: 1 });
   });
 
   it('refuses an empty bucket with the time until one token is back, and when it is full again', async () => {
     const store = newStore();
     const key = freshKey();
-    const drained = await timedTake(store, key, ANONYMOUS, 100);
-    const refused = await timedTake(store, key, ANONYMOUS, 1);
+    const t0 = Date.now();
+    await store.take(key, ANONYMOUS, 100, undefined, t0);
+    const refused = await store.take(key, ANONYMOUS, 1, undefined, t0 + 100);
 
-    expect(refused.decision).toMatchObject({ allowed: false, limit: 100, remaining: 0 });
-    // One token comes back every 600 ms; a little has come back since the drain.
-    const sinceDrainMs = (refused.afterUs - drained.beforeUs) / 1000;
-    expect(refused.decision.retryAfterMs).toBeLessThanOrEqual(600);
-    expect(refused.decision.retryAfterMs).toBeGreaterThanOrEqual(Math.floor(600 - sinceDrainMs));
-    // The bucket is full 60 s after the drain.
-    expect(refused.decision.resetAtMs).toBeGreaterThanOrEqual(Math.floor(drained.beforeUs / 1000 + 60_000) - 1);
-    expect(refused.decision.resetAtMs).toBeLessThanOrEqual(Math.ceil(drained.afterUs / 1000 + 60_000) + 1);
+    // One token comes back every 600 ms; 100 ms of it have passed. Full 60 s after the drain.
+    expect(refused).toMatchObject({ allowed: false, limit: 100, remaining: 0, retryAfterMs: 500, resetAtMs: t0 + 60_000 });
   });
 
   it('refuses a cost above the tokens left without taking any', async () => {
@@ -266,26 +293,44 @@ describe('the Redis store', () => {
     expect(drainedTtl).toBeLessThanOrEqual(60_000);
   });
 
-  it('keeps the state as a hash of fractional tokens and the Redis time in microseconds', async () => {
+  it('keeps the state as a hash of fractional tokens and the caller\'s time in ms', async () => {
     const store = newStore();
     const key = freshKey();
-    const { beforeUs, afterUs } = await timedTake(store, key, { capacity: 10, refillPerSecond: 3 }, 2.5);
+    const t0 = Date.now();
+    await store.take(key, { capacity: 10, refillPerSecond: 3 }, 2.5, undefined, t0);
 
     const [tokens, ts] = await direct.hmget(key, 'tokens', 'ts');
     expect(Number(tokens)).toBe(7.5);
-    expect(Number(ts)).toBeGreaterThanOrEqual(beforeUs);
-    expect(Number(ts)).toBeLessThanOrEqual(afterUs);
+    expect(Number(ts)).toBe(t0);
+  });
+
+  it('settles a late call: gives tokens back up to the capacity, or charges them as a debt the refill repays', async () => {
+    const store = newStore();
+    const key = freshKey();
+    const bucket = { capacity: 10, refillPerSecond: 1 };
+    const t0 = Date.now();
+    await store.takeBatch(key, bucket, 1, 8, t0);
+
+    await store.settle(key, bucket, -5, t0); // 2 + 5
+    expect(await store.take(key, bucket, 0, undefined, t0)).toMatchObject({ remaining: 7 });
+    await store.settle(key, bucket, 10, t0); // 7 - 10: 3 owed
+    expect(Number(await direct.hget(key, 'tokens'))).toBe(-3);
+    expect(await store.take(key, bucket, 1, undefined, t0)).toMatchObject({ allowed: false, remaining: 0, retryAfterMs: 4000 });
+    expect(await store.take(key, bucket, 1, undefined, t0 + 4000)).toMatchObject({ allowed: true, remaining: 0 });
+    await store.settle(key, bucket, -50, t0 + 4000);
+    expect(await direct.exists(key)).toBe(0); // full again: no key
   });
 
   it('leaves no key for a full bucket', async () => {
     const store = newStore();
     const untouched = freshKey();
     const refilled = freshKey();
+    const t0 = Date.now();
     // A bucket stored half a token short ten seconds ago has refilled since.
-    await direct.hset(refilled, { tokens: 99.5, ts: (await redisTimeUs()) - 10_000_000 });
+    await direct.hset(refilled, { tokens: 99.5, ts: t0 - 10_000 });
 
-    const peek = await store.take(untouched, ANONYMOUS, 0);
-    const refilledPeek = await store.take(refilled, ANONYMOUS, 0);
+    const peek = await store.take(untouched, ANONYMOUS, 0, undefined, t0);
+    const refilledPeek = await store.take(refilled, ANONYMOUS, 0, undefined, t0);
 
     expect(peek).toMatchObject({ allowed: true, remaining: 100, retryAfterMs: 0 });
     expect(refilledPeek).toMatchObject({ allowed: true, remaining: 100 });
@@ -297,7 +342,7 @@ describe('the Redis store', () => {
     const key = freshKey();
 
     await store.take(key, { capacity: 5, refillPerSecond: 1000 }, 1); // back in 1 ms
-    await sleep(20);
+    await new Promise((resolve) => setTimeout(resolve, 20));
 
     expect(await direct.exists(key)).toBe(0);
   });
@@ -337,6 +382,7 @@ describe('the Redis store', () => {
     await expect(store.take(key, { capacity: 10, refillPerSecond: 0 }, 1)).rejects.toThrow(RangeError);
     await expect(store.take(key, { capacity: 10, refillPerSecond: Number.NaN }, 1)).rejects.toThrow(RangeError);
     await expect(store.take(key, ANONYMOUS, -1)).rejects.toThrow(RangeError);
+    expect(() => store.takeBatch(key, ANONYMOUS, 1, 0, Date.now())).toThrow(RangeError);
     await expect(store.take(key, ANONYMOUS, Number.POSITIVE_INFINITY)).rejects.toThrow(RangeError);
     expect(store.roundTrips).toBe(0);
   });

@@ -10,7 +10,7 @@ import { createVectorCache, vectorKey } from '../../../../../lib/harvest/topics/
 import { decodeVector } from '../../../../../lib/harvest/topics/vector-codec.js';
 import { textVector } from '../../../../../lib/harvest/topics/vectors.js';
 import { cacheHits, cacheMisses } from '../../../../../lib/metrics/cache-metrics.js';
-import { createUpstashRest, type UpstashRest } from '../../../../../lib/redis/upstash-rest.js';
+import { createRedis, type AppRedis } from '../../../../../lib/redis/client.js';
 import { valueOf } from '../../../../support/metric-values.js';
 import { scanAll } from '../../../../support/redis-scan.js';
 import { services } from '../../../../support/services.js';
@@ -19,12 +19,12 @@ const prefix = `test:topic-vector:${randomUUID()}:`;
 const LABEL = { cache: 'topic_vector' };
 
 let bridge: UpstashBridge;
-let client: UpstashRest;
+let client: AppRedis;
 let direct: IORedis;
 
 beforeAll(async () => {
   bridge = await startUpstashBridge({ redisUrl: services.redisUrl, token: randomUUID() });
-  client = createUpstashRest({ url: bridge.url, token: bridge.token });
+  client = createRedis({ url: bridge.url, token: bridge.token });
   direct = new IORedis(services.redisUrl);
 });
 
@@ -40,15 +40,13 @@ afterAll(async () => {
   await bridge.close();
 });
 
-describe('the Upstash REST pipeline through the bridge', () => {
-  it('runs several commands in one request and answers each, a failed one as an error', async () => {
-    const outcomes = await client.pipeline([
-      ['SET', `${prefix}p1`, 'one', 'EX', 60],
-      ['INCR', `${prefix}p1`],
-      ['GET', `${prefix}p1`],
-    ]);
-    expect(outcomes).toEqual([{ result: 'OK' }, { error: expect.stringContaining('not an integer') as string }, { result: 'one' }]);
-    expect(await client.pipeline([])).toEqual([]);
+describe('the @upstash/redis pipeline through the bridge', () => {
+  it('runs several commands in one request, and rejects naming a command Redis refused', async () => {
+    const ok = client.pipeline().set(`${prefix}p1`, 'one', { ex: 60 }).get(`${prefix}p1`);
+    expect(await ok.exec()).toEqual(['OK', 'one']);
+    // The cache counts such a rejection as a failed write (redis_write_failed).
+    const refused = client.pipeline().set(`${prefix}p1`, 'one', { ex: 60 }).incr(`${prefix}p1`);
+    await expect(refused.exec()).rejects.toThrow(/Command 2 \[ incr \] failed: .*not an integer/);
   });
 });
 
@@ -78,7 +76,7 @@ describe('the topic vector cache on Redis', () => {
     // Arrange
     const texts = Array.from({ length: 2000 }, (_, i) => `signal ${String(i)} about topic ${String(i % 37)} and word${String(i)}`);
     const cache = createVectorCache({ redis: client, keyPrefix: `${prefix}bulk:`, ttlSeconds: 120, batchSize: 250 });
-    const send = vi.spyOn(client, 'command');
+    const send = vi.spyOn(client, 'mget');
 
     // Act
     const first = await cache.vectors(texts);
@@ -86,7 +84,7 @@ describe('the topic vector cache on Redis', () => {
 
     // Assess: 8 MGETs a run, never one GET per text
     expect([first.misses, second.hits, second.misses]).toEqual([2000, 2000, 0]);
-    expect(send.mock.calls.map(([args]) => args[0])).toEqual(Array.from({ length: 16 }, () => 'MGET'));
+    expect(send.mock.calls.map((keys) => keys.length)).toEqual(Array.from({ length: 16 }, () => 250));
     expect(second.vectors[1234]).toEqual(textVector(texts[1234] ?? ''));
     expect(await scanAll(direct, `${prefix}bulk:*`)).toHaveLength(2000);
     send.mockRestore();
@@ -94,7 +92,7 @@ describe('the topic vector cache on Redis', () => {
 
   it('computes the vectors itself when Redis refuses the token, saying why', async () => {
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const intruder = createUpstashRest({ url: bridge.url, token: 'wrong' });
+    const intruder = createRedis({ url: bridge.url, token: 'wrong' });
     const lookup = await createVectorCache({ redis: intruder, keyPrefix: `${prefix}x:` }).vectors(['rust borrow checker']);
     expect(lookup).toEqual({ vectors: [textVector('rust borrow checker')], hits: 0, misses: 1, reason: 'redis_read_failed' });
     vi.restoreAllMocks();
