@@ -104,10 +104,11 @@ describe('the packaged zips under the Lambda runtime interface client (Node.js 2
       fn.child.kill('SIGKILL');
       await fn.api.close();
     }
-    await secrets.close();
-    await database.dispose();
+    // A set-up that failed early (the runtime missing) leaves these unset: its own error is the one to read.
+    await (secrets as SecretsManagerFake | undefined)?.close();
+    await (database as TestDatabase | undefined)?.dispose();
     await closeDatabases();
-    await rm(workDir, { recursive: true, force: true });
+    if ((workDir as string | undefined) !== undefined) await rm(workDir, { recursive: true, force: true });
   });
 
   /** Unzips `name`'s artefact into a fresh task root and starts the runtime client on it. */
