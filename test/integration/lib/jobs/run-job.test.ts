@@ -283,7 +283,8 @@ describe.each(DRIVERS)('runJob with job_runs on $driver', ({ create }) => {
 
     // Assess: aborted with time to spare (half of 1.2 s is the reserve), the run failed and recorded
     expect(remainingAtAbort).toBeGreaterThan(300);
-    expect(remainingAtAbort).toBeLessThanOrEqual(600);
+    // (+5 ms: a timer may fire a millisecond before Date.now() says its delay has passed)
+    expect(remainingAtAbort).toBeLessThanOrEqual(605);
     expect(reason).toBeInstanceOf(JobTimeoutError);
     expect(stopping).toBe(true);
     expect(result).toMatchObject({ status: 'failed', error: 'JobTimeoutError: job time budget exhausted' });
