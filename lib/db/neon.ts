@@ -4,6 +4,7 @@
 // connection turns out to be terminated.
 import { neonConfig, Pool, type PoolClient } from '@neondatabase/serverless';
 import { log } from '../log/index.js';
+import { watchPool } from '../metrics/db-metrics.js';
 import type { Sql } from './sql.js';
 import type { Db, Queryable, Session } from './types.js';
 
@@ -58,6 +59,8 @@ export async function createNeonDb(options: NeonOptions): Promise<Db> {
   // An 'error' on an idle client is emitted by the pool; unhandled, it would kill the process.
   pool.on('error', (error: Error) => log.warn('postgres pool connection error', { error, reason: 'pool_error' }));
 
+  const unwatch = watchPool(() => pool.totalCount);
+
   let closing: Promise<void> | undefined;
   const db: Db = {
     driver: 'neon',
@@ -104,7 +107,7 @@ export async function createNeonDb(options: NeonOptions): Promise<Db> {
       }
     },
     // Idempotent: shutdown paths (tests, the local runtime) may close the same database twice.
-    close: () => (closing ??= pool.end()),
+    close: () => (closing ??= (unwatch(), pool.end())),
   };
   return db;
 }

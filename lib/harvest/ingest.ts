@@ -8,6 +8,7 @@ import { UPSERT_BATCH_SIZE, upsertSignals } from '../db/signals-upsert.js';
 import type { Queryable } from '../db/types.js';
 import type { NewSignal } from '../model/signal.js';
 import type { Classifier } from './classify/index.js';
+import { discoveryScore } from '../metrics/harvest-metrics.js';
 import { scoreItem, toNewSignal } from './score/index.js';
 import type { HarvestedItem } from './types.js';
 
@@ -33,6 +34,7 @@ export interface IngestResult extends UpsertResult {
 async function toRow(item: HarvestedItem, options: IngestOptions): Promise<NewSignal> {
   const classification = await options.classifier.classify(item);
   const score = scoreItem(item, classification, options.nowMs, { mentions: options.mentions?.get(item) ?? 0 });
+  if (score.discoveryScore !== null) discoveryScore.observe({ source: item.source }, score.discoveryScore);
   return toNewSignal(item, classification, score);
 }
 

@@ -6,7 +6,7 @@ import { loadCursors, saveCursors } from '../db/source-cursors-repo.js';
 import { markNotified, unnotifiedAbove, type NotifyThresholds } from '../db/notify-repo.js';
 import type { Queryable } from '../db/types.js';
 import { errorText } from '../log/error-text.js';
-import { discoveriesFetched, harvestSourceLastSuccess } from '../metrics/harvest-metrics.js';
+import { discoveriesFetched, harvestSourceLastSuccess, pipelineTimer } from '../metrics/harvest-metrics.js';
 import type { JobContext } from '../model/job-context.js';
 import type { Classifier, ClassifierStats } from './classify/index.js';
 import { canonicalUrl, dedupeItems } from './dedupe.js';
@@ -136,7 +136,9 @@ async function notify(run: JobContext, options: HarvestOptions): Promise<Harvest
  * is). Rejects only when storing fails (the database); sources and Slack never fail it.
  */
 export async function runHarvest(run: JobContext, options: HarvestOptions): Promise<HarvestReport> {
+  const timer = pipelineTimer();
   const fetched = await mapLimit(options.sources, options.concurrency, (adapter) => fetchSource(run, adapter, options));
+  timer.lap('fetch');
 
   const items = fetched.flatMap(({ result }) => (result?.items ?? []).map(normalise));
   const { kept, mentions, repeated, sameUrl } = dedupeItems(items);
@@ -146,6 +148,7 @@ export async function runHarvest(run: JobContext, options: HarvestOptions): Prom
   for (const { adapter, result } of fetched) {
     if (result !== undefined && result.cursors.size > 0) await saveCursors(options.db, adapter.name, result.cursors);
   }
+  timer.lap('store');
 
   const sources: HarvestReport['sources'] = {};
   const nowSeconds = (options.now ?? Date.now)() / 1000;
@@ -154,6 +157,8 @@ export async function runHarvest(run: JobContext, options: HarvestOptions): Prom
     sources[entry.adapter.name] = report;
     if (report.status !== 'failed') harvestSourceLastSuccess.set({ source: entry.adapter.name }, nowSeconds);
   }
+  const notification = await notify(run, options);
+  timer.lap('notify');
   return {
     sources,
     fetched: items.length,
@@ -162,6 +167,6 @@ export async function runHarvest(run: JobContext, options: HarvestOptions): Prom
     inserted: stored.inserted,
     updated: stored.updated,
     classification: options.classifier.stats(),
-    notification: await notify(run, options),
+    notification,
   };
 }

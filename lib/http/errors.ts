@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, BadRequestError, MethodNotAllowedError, RateLimitedError, type ErrorDetails } from '../errors.js';
-import { errorsTotal } from '../metrics/error-metrics.js';
+import { errorsTotal, exceptionsUnhandled } from '../metrics/error-metrics.js';
 import { InvalidCursorError } from '../model/errors.js';
 import type { AppEnv } from './env.js';
 
@@ -46,6 +46,7 @@ function publicMessage(error: AppError): string {
 
 export function errorResponse(c: Context<AppEnv>, thrown: unknown): Response {
   const error = toAppError(thrown);
+  if (error.status === 500 && !(thrown instanceof AppError) && !(thrown instanceof HTTPException)) exceptionsUnhandled.inc({ handler: 'http' });
   const requestId = c.get('requestId') ?? 'unknown';
   if (error.status >= 500) {
     (c.get('log') ?? undefined)?.error('request failed', { error: thrown instanceof Error ? thrown : error });

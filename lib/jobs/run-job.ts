@@ -17,13 +17,14 @@ import type { FinishedStatus, RunOutcome } from '../db/job-runs-repo.js';
 import type { Queryable } from '../db/types.js';
 import { errorText } from '../log/error-text.js';
 import { log, type Log } from '../log/index.js';
-import { recordJobRun } from '../metrics/job-metrics.js';
+import { exceptionsUnhandled } from '../metrics/error-metrics.js';
+import { jobRunsInProgress, recordJobRun } from '../metrics/job-metrics.js';
 import { maybeFlush, SAFETY_MARGIN_MS, type FlushRequest, type FlushResult } from '../metrics/pushgateway.js';
 import { ensureSecrets } from '../secrets.js';
 import { startBudget, type Budget, type BudgetOptions } from './budget.js';
 import type { JobContext } from '../model/job-context.js';
 import { toDetails } from './details.js';
-import { JobFailedError } from './errors.js';
+import { JobFailedError, JobTimeoutError } from './errors.js';
 import { readJobEvent, type JobTrigger } from './event.js';
 import { defaultJobLock, type JobLock, type LockHandle } from './lock.js';
 import type { JobName } from './names.js';
@@ -203,6 +204,7 @@ async function runWork<T>(scope: RunScope, handle: LockHandle, work: (job: JobCo
   };
 
   let report: Report<T>;
+  jobRunsInProgress.inc({ job: scope.name });
   try {
     // A work that ignores its signal is given up on at the budget's end; it cannot hold the run.
     // Should it fail after that, its rejection must not go unhandled (that would crash the runtime).
@@ -218,7 +220,10 @@ async function runWork<T>(scope: RunScope, handle: LockHandle, work: (job: JobCo
       details.reason = outcome.reason;
     }
   } catch (thrown) {
+    if (!(thrown instanceof JobTimeoutError)) exceptionsUnhandled.inc({ handler: 'job' });
     report = { runId, status: 'failed', durationMs: scope.elapsedMs(), error: errorText(thrown), thrown };
+  } finally {
+    jobRunsInProgress.dec({ job: scope.name });
   }
 
   await scope.ledger.finish(runId, { status: report.status, durationMs: report.durationMs, details: report.details, error: report.error });

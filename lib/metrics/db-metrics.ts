@@ -1,6 +1,6 @@
 // Database metrics (names and buckets as in the seeds), recorded by lib/db/instrumented.ts. Labels
 // are bounded: five operations, our own table names plus `other`, and `ok`/`error`.
-import { Counter, Histogram } from './prom.js';
+import { Counter, Gauge, Histogram } from './prom.js';
 import { registry } from './registry.js';
 
 export const dbQueryDuration = new Histogram({
@@ -17,3 +17,26 @@ export const dbQueries = new Counter({
   labelNames: ['operation', 'table', 'status'] as const,
   registers: [registry],
 });
+
+/** Open-connection counts of this container's live pools (a test process may hold several). */
+const pools = new Set<() => number>();
+
+export const dbConnectionsActive = new Gauge({
+  name: 'db_connections_active',
+  help: "Connections this container's Postgres pool holds open (in use or idle): what counts against the pooler's client limit.",
+  registers: [registry],
+  collect() {
+    let open = 0;
+    for (const count of pools) open += count();
+    this.set(open);
+  },
+});
+
+/** Counts `openConnections()` into db_connections_active until the returned function is called (the pool closed). */
+export function watchPool(openConnections: () => number): () => void {
+  const entry = (): number => openConnections();
+  pools.add(entry);
+  return () => {
+    pools.delete(entry);
+  };
+}

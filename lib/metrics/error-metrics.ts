@@ -14,3 +14,15 @@ export const errorsTotal = new Counter({
   labelNames: ['type', 'severity'] as const,
   registers: [registry],
 });
+
+/**
+ * Exceptions no code of ours expected, caught only by the last resort: the HTTP error mapper (a
+ * thrown value that is no AppError: a bug, answered 500) or the job wrapper (a job's work threw
+ * anything but its time budget running out). `handler` is `http` or `job`.
+ */
+export const exceptionsUnhandled = new Counter({
+  name: 'exceptions_unhandled_total',
+  help: 'Exceptions caught only by the last-resort handler (http: answered 500; job: the run failed), by handler.',
+  labelNames: ['handler'] as const,
+  registers: [registry],
+});

@@ -31,6 +31,14 @@ export const jobLastSuccess = new Gauge({
   registers: [registry],
 });
 
+/** The seed's background tasks `active`: runs of a job executing in this container now. */
+export const jobRunsInProgress = new Gauge({
+  name: 'job_runs_in_progress',
+  help: 'Scheduled job runs executing in this container now, by job.',
+  labelNames: ['job'] as const,
+  registers: [registry],
+});
+
 /** Records one finished run of `job`. */
 export function recordJobRun(job: string, status: JobStatus, durationSeconds: number, nowMs: number = Date.now()): void {
   jobRuns.inc({ job, status });

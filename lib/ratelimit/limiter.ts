@@ -31,7 +31,7 @@
 import type { Tier } from '../model/tiers.js';
 import { getConfig } from '../config.js';
 import { log } from '../log/index.js';
-import { rateLimitDenials, rateLimitFallbacks, rateLimitRequests } from '../metrics/rate-limit-metrics.js';
+import { rateLimitDenials, rateLimitFallbacks, rateLimitRequests, watchBuckets } from '../metrics/rate-limit-metrics.js';
 import { bucketKeyFromHash, hashIdentifier } from './bucket-key.js';
 import { MemoryStore, RETRY_NEVER_MS } from './memory-store.js';
 import type { BatchDecision, BucketSpec, Decision, DecisionReason, StoreDecision, TokenStore } from './types.js';
@@ -200,6 +200,7 @@ export class RateLimiter {
     this.#now = options.now ?? Date.now;
     this.#store = options.store;
     this.#memory = options.memory ?? new MemoryStore({ now: this.#now });
+    watchBuckets(this.#memory);
     this.#warnIntervalMs = options.warnIntervalMs ?? 60_000;
     this.#keyPrefix = options.keyPrefix ?? '';
     this.#maxCachedDenials = options.maxCachedDenials ?? 10_000;

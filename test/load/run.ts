@@ -285,8 +285,8 @@ async function main(): Promise<number> {
     const after = await runtimeUsage(runtime.child);
 
     const metrics = await fetch(`${runtime.url}/metrics`, { headers: { 'x-api-key': adminKey } }).then((response) => response.text());
-    const hits = counterValue(metrics, 'cache_hits_total', { cache: 'api_key' });
-    const misses = counterValue(metrics, 'cache_misses_total', { cache: 'api_key' });
+    const hits = counterValue(metrics, 'cache_hits_total', { cache_name: 'api_key' });
+    const misses = counterValue(metrics, 'cache_misses_total', { cache_name: 'api_key' });
     const fallbacks = counterValue(metrics, 'rate_limit_fallback_total');
 
     const rows = ROUTE_CLASSES.map((name) => summarise(name, samples[name], options.durationSeconds, MIX[name].intended429));
@@ -304,7 +304,7 @@ async function main(): Promise<number> {
     print();
     print(formatRows([...rows, overall]));
     print();
-    print(`API-key cache (cache="api_key"): ${String(hits)} hits, ${String(misses)} misses → hit rate ${hits + misses === 0 ? '–' : `${((100 * hits) / (hits + misses)).toFixed(2)} %`}`);
+    print(`API-key cache (cache_name="api_key"): ${String(hits)} hits, ${String(misses)} misses → hit rate ${hits + misses === 0 ? '–' : `${((100 * hits) / (hits + misses)).toFixed(2)} %`}`);
     print(`rate limiter: ${String(fallbacks)} decisions on the in-memory fallback (Redis slower than RATE_LIMIT_REDIS_TIMEOUT_MS or failing)`);
     print(`anonymous bucket: ${String(anonymous?.ok ?? 0)} allowed of ~${String(Math.round(plan.anonymousAllowance))} it holds over ${String(options.durationSeconds)} s`);
     if (overall.errorStatuses !== '') print(`unintended: ${overall.errorStatuses}`);

@@ -51,7 +51,14 @@ export function buildMessages(item: LlmInput): ChatMessage[] {
 /** The part of a chat-completions response we read: the first choice's message. */
 const completionSchema = z.object({
   choices: z.array(z.object({ message: z.object({ content: z.nullable(z.string()) }) })).check(z.minLength(1)),
+  usage: z.optional(z.object({ prompt_tokens: z.optional(z.number()), completion_tokens: z.optional(z.number()) })),
 });
+
+/** Tokens an answer says it used (OpenAI's `usage`); absent when the server does not say. */
+export interface TokenUsage {
+  promptTokens?: number;
+  completionTokens?: number;
+}
 
 function answerSchema<Category extends string>(categories: readonly [Category, ...Category[]]) {
   return z.object({
@@ -65,7 +72,7 @@ const POST_ANSWER = answerSchema(POST_CATEGORIES);
 const ARTIFACT_ANSWER = answerSchema(ARTIFACT_CATEGORIES);
 
 export type AnswerFailure = 'invalid_json' | 'invalid_answer';
-export type AnswerOutcome = { ok: true; classification: Classification } | { ok: false; reason: AnswerFailure };
+export type AnswerOutcome = { ok: true; classification: Classification; usage?: TokenUsage } | { ok: false; reason: AnswerFailure; usage?: TokenUsage };
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
@@ -100,10 +107,13 @@ export function readCompletion(body: string, kind: LlmInput['kind']): AnswerOutc
   const completion = z.safeParse(completionSchema, envelope.value);
   if (!completion.success) return { ok: false, reason: 'invalid_answer' };
   const content = completion.data.choices[0]?.message.content ?? '';
+  const reported = completion.data.usage;
+  // A failed answer cost its tokens too: usage travels with every outcome past the envelope.
+  const usage = reported === undefined ? {} : { usage: { promptTokens: reported.prompt_tokens, completionTokens: reported.completion_tokens } };
   const answer = objectIn(content);
-  if (!answer.ok) return { ok: false, reason: 'invalid_json' };
+  if (!answer.ok) return { ok: false, reason: 'invalid_json', ...usage };
   const schema = isArtifactKind(kind) ? ARTIFACT_ANSWER : POST_ANSWER;
   const parsed = z.safeParse(schema, tidy(answer.value));
-  if (!parsed.success) return { ok: false, reason: 'invalid_answer' };
-  return { ok: true, classification: { ...parsed.data, by: 'llm' } };
+  if (!parsed.success) return { ok: false, reason: 'invalid_answer', ...usage };
+  return { ok: true, classification: { ...parsed.data, by: 'llm' }, ...usage };
 }

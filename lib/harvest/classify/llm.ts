@@ -6,6 +6,7 @@
 // run, so an LLM that is down costs a few timeouts, not LLM_BUDGET_PER_RUN of them. Neither the API
 // key nor the prompt or item text is ever logged.
 import { log } from '../../log/index.js';
+import { recordLlmCall } from '../../metrics/llm-metrics.js';
 import type { Classification, HarvestedItem } from '../types.js';
 import { copyStats, emptyStats, type Classifier, type LlmFallbackReason } from './classifier.js';
 import { classifyByKeywords } from './keyword.js';
@@ -21,6 +22,8 @@ export interface LlmClassifierOptions {
   apiKey?: string;
   /** LLM_MODEL, the request's `model`. */
   model: string;
+  /** The `provider` label of the LLM metrics. Default: the host of `url` (from config, so bounded). */
+  provider?: string;
   /** LLM_BUDGET_PER_RUN: requests this classifier may send; later items go to keywords (`budget`). */
   budget: number;
   /** LLM_TIMEOUT_MS: budget of one request, reading the body included. */
@@ -72,6 +75,7 @@ export function createLlmClassifier(options: LlmClassifierOptions): Classifier {
   const maxFailures = options.maxConsecutiveFailures ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
+  const provider = options.provider ?? new URL(endpoint).hostname;
   const inSlot = slots(Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY));
   const stats = emptyStats();
   /** Requests promised to items so far (queued or sent): the budget is taken when an item asks. */
@@ -120,7 +124,9 @@ export function createLlmClassifier(options: LlmClassifierOptions): Classifier {
       return fallback(item, options.signal?.aborted === true ? 'aborted' : 'circuit_open');
     }
     stats.llmCalls += 1;
+    const started = performance.now();
     const outcome = await ask(item);
+    recordLlmCall({ provider, model: options.model, status: outcome.ok ? 'ok' : outcome.reason, seconds: (performance.now() - started) / 1000, usage: 'usage' in outcome ? outcome.usage : undefined });
     if (outcome.ok) {
       consecutiveFailures = 0;
       stats.llm += 1;

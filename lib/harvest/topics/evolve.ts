@@ -27,6 +27,7 @@ import type { Db } from '../../db/types.js';
 import { TOPIC_EVENT_KINDS, type Topic, type TopicEventKind } from '../../model/topic.js';
 import { log as rootLog } from '../../log/index.js';
 import type { JobContext } from '../../model/job-context.js';
+import { countTopicEvents, recordActiveTopics } from '../../metrics/topic-metrics.js';
 import { findClusters } from './clustering.js';
 import { detectEvolution, type TopicMember, type TopicSnapshot } from './evolution.js';
 import { assignTopics, compileTopic, signalFeatures, TAXONOMY, type CompiledTopic, type SignalFeatures, type TaxonomyTopic } from './taxonomy.js';
@@ -216,14 +217,20 @@ export async function evolveTopics(db: Db, options: EvolveOptions): Promise<Evol
     mergeSimilarity: options.mergeSimilarity ?? config.TOPIC_MERGE_SIMILARITY,
     splitSimilarity: options.splitSimilarity ?? config.TOPIC_SPLIT_SIMILARITY,
   });
+  const absorbed = new Set<string>();
   for (const merge of evolution.merges) {
-    if (await db.transaction((tx) => mergeTopics(tx, merge))) result.merged++;
+    if (await db.transaction((tx) => mergeTopics(tx, merge))) {
+      result.merged++;
+      absorbed.add(merge.absorbedId);
+    }
   }
   // Recorded one kind at a time, so the counts say which were new.
   for (const kind of TOPIC_EVENT_KINDS) {
     const ofKind = evolution.events.filter((event) => event.kind === kind).map((event) => ({ ...event, occurredOn: day }));
     result.events[kind] = await recordTopicEvents(db, ofKind);
   }
+  countTopicEvents(result.events);
+  recordActiveTopics(snapshots.filter((topic) => !absorbed.has(topic.id)).map((topic) => topic.kind));
   return result;
 }
 

@@ -3,20 +3,21 @@
 // every day: in Upstash Redis through @upstash/redis (MGET for reads, pipelined SET … EX for
 // writes, a few requests in flight, so thousands of signals cost a few dozen round trips), or in
 // an in-memory LRU per container when Upstash is not configured. Hits and misses are counted in
-// cache_hits_total / cache_misses_total{cache="topic_vector"}.
+// cache_hits_total / cache_misses_total{cache_name="topic_vector"} and, as the seed's embedding
+// metrics, embedding_cache_hits_total / embedding_computed_total (lib/metrics/embedding-metrics.ts).
 // Fail-open on purpose: vectors are computed locally anyway, so a Redis that errors or is slow
 // costs only the cache; the lookup says so in its `reason` and in one warning per run.
 import { createHash } from 'node:crypto';
 import { TtlCache } from '../../cache/ttl-cache.js';
 import { getConfig } from '../../config.js';
 import { log } from '../../log/index.js';
-import { cacheHits, cacheMisses } from '../../metrics/cache-metrics.js';
+import { cacheHits, cacheMisses, setCacheSize } from '../../metrics/cache-metrics.js';
+import { embeddingCacheHits, timedVectorize } from '../../metrics/embedding-metrics.js';
 import type { Redis } from '@upstash/redis';
 import { abortable, defaultRedis } from '../../redis/client.js';
 import { decodeVector, encodeVector } from './vector-codec.js';
 import { textVector, VECTOR_DIMENSIONS, VECTOR_VERSION } from './vectors.js';
 
-const CACHE_LABEL = { cache: 'topic_vector' } as const;
 
 /** What the cache needs of Redis; a test can hand in a client whose one method fails. */
 export type VectorRedis = Pick<Redis, 'mget' | 'pipeline'>;
@@ -121,11 +122,15 @@ export function vectorKey(prefix: string, text: string): string {
 
 export const DEFAULT_KEY_PREFIX = `topic_vector:v${String(VECTOR_VERSION)}:${String(VECTOR_DIMENSIONS)}:`;
 
+/** Bytes of one cached entry: its key and its base64 value (for cache_size_bytes). */
+const ENTRY_BYTES = DEFAULT_KEY_PREFIX.length + 32 + Math.ceil((VECTOR_DIMENSIONS * 4) / 3) * 4;
+
 export function createVectorCache(options: VectorCacheOptions = {}): VectorCache {
   const ttlSeconds = options.ttlSeconds ?? getConfig().TOPIC_VECTOR_CACHE_TTL_S;
   const prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
-  const vectorize = options.vectorize ?? textVector;
+  const vectorize = timedVectorize(options.vectorize ?? textVector);
   const redis = options.redis === undefined ? defaultRedis() : options.redis;
+  const labels = { cache_type: redis === null || redis === undefined ? 'memory' : 'redis', cache_name: 'topic_vector' } as const;
   const store =
     redis === null || redis === undefined
       ? memoryStore(new TtlCache({ ttlMs: ttlSeconds * 1000, maxEntries: options.memoryEntries ?? 20_000 }))
@@ -167,8 +172,9 @@ export function createVectorCache(options: VectorCacheOptions = {}): VectorCache
         computed.push([key, vector]);
       });
       const hits = keys.length - computed.length;
-      if (hits > 0) cacheHits.inc(CACHE_LABEL, hits);
-      if (computed.length > 0) cacheMisses.inc(CACHE_LABEL, computed.length);
+      if (hits > 0) cacheHits.inc(labels, hits);
+      if (hits > 0) embeddingCacheHits.inc(hits);
+      if (computed.length > 0) cacheMisses.inc(labels, computed.length);
 
       // After a failed read Redis is not asked again in this lookup: it would most likely fail too.
       if (reason === undefined && computed.length > 0) {
@@ -179,6 +185,8 @@ export function createVectorCache(options: VectorCacheOptions = {}): VectorCache
           log.warn('topic vector cache write failed; vectors were computed', { reason, keys: computed.length, error: error as Error });
         }
       }
+      // Every key of this look-up is cached now (read or written): what the cache is known to hold.
+      if (reason === undefined) setCacheSize(labels, { items: keys.length, bytes: keys.length * ENTRY_BYTES });
       const vectors = keyOf.map((key) => byKey.get(key) ?? vectorize(''));
       return reason === undefined ? { vectors, hits, misses: computed.length } : { vectors, hits, misses: computed.length, reason };
     },

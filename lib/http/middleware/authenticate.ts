@@ -9,7 +9,7 @@ import { TtlCache } from '../../cache/ttl-cache.js';
 import { getConfig } from '../../config.js';
 import { BadRequestError, ForbiddenError, ServiceUnavailableError } from '../../errors.js';
 import { registerSecretValue, type Log } from '../../log/index.js';
-import { cacheHits, cacheMisses } from '../../metrics/cache-metrics.js';
+import { cacheHits, cacheMisses, watchCacheSize } from '../../metrics/cache-metrics.js';
 import type { AppEnv, Caller } from '../env.js';
 
 /** Unknown keys are remembered for at most this long, so a key created a moment ago works soon. */
@@ -22,8 +22,10 @@ const CACHE_ENTRIES = 1_000;
 /** `Bearer <token>`, scheme case-insensitive (RFC 7235); the token may be empty or malformed here. */
 const BEARER = /^Bearer(?:\s+(.*))?$/is;
 
-/** The `cache` label of the key caches' hit and miss counters. */
-const API_KEY_CACHE = { cache: 'api_key' } as const;
+/** The labels of the key caches' metrics. */
+const API_KEY_CACHE = { cache_type: 'memory', cache_name: 'api_key' } as const;
+/** Approximate bytes of one cached entry: its 64-character hash key plus a small stored-key record. */
+const API_KEY_ENTRY_BYTES = 256;
 
 const ANONYMOUS: Caller = { tier: 'anonymous', keyId: undefined };
 const BOOTSTRAP: Caller = { tier: 'admin', keyId: 'bootstrap' };
@@ -91,6 +93,7 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ap
   const known = new TtlCache<string, StoredKey>({ ttlMs, maxEntries: CACHE_ENTRIES, now });
   const unknown = new TtlCache<string, true>({ ttlMs: Math.min(ttlMs, NEGATIVE_TTL_MS), maxEntries: CACHE_ENTRIES, now });
   const touched = new TtlCache<string, true>({ ttlMs: TOUCH_INTERVAL_MS, maxEntries: CACHE_ENTRIES, now });
+  watchCacheSize(API_KEY_CACHE, () => ({ items: known.size + unknown.size, bytes: (known.size + unknown.size) * API_KEY_ENTRY_BYTES }));
 
   /**
    * The stored key for a hash, from the cache when fresh (a hit either way: known or known unknown;

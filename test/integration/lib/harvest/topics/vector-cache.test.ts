@@ -16,7 +16,7 @@ import { scanAll } from '../../../../support/redis-scan.js';
 import { services } from '../../../../support/services.js';
 
 const prefix = `test:topic-vector:${randomUUID()}:`;
-const LABEL = { cache: 'topic_vector' };
+const LABEL = { cache_type: 'redis', cache_name: 'topic_vector' };
 
 let bridge: UpstashBridge;
 let client: AppRedis;

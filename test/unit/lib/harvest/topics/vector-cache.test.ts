@@ -8,7 +8,7 @@ import { cacheHits, cacheMisses } from '../../../../../lib/metrics/cache-metrics
 import type { RedisArg } from '../../../../../lib/redis/client.js';
 import { valueOf } from '../../../../support/metric-values.js';
 
-const LABEL = { cache: 'topic_vector' };
+const LABEL = { cache_type: 'memory', cache_name: 'topic_vector' };
 
 /**
  * A Redis held in a Map that records every call in the shape it would go over the wire

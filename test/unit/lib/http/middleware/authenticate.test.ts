@@ -303,8 +303,8 @@ describe('auth middleware', () => {
       await get(app, '/whoami');
 
       // Assess
-      expect(await valueOf(cacheMisses, { cache: 'api_key' })).toBe(2);
-      expect(await valueOf(cacheHits, { cache: 'api_key' })).toBe(3);
+      expect(await valueOf(cacheMisses, { cache_type: 'memory', cache_name: 'api_key' })).toBe(2);
+      expect(await valueOf(cacheHits, { cache_type: 'memory', cache_name: 'api_key' })).toBe(3);
       expect(store.calls.findByHash).toBe(2);
     });
 
