@@ -73,6 +73,13 @@ const schema = z.object({
    * unset = nothing is pushed (locally, `GET /metrics` serves the process's registry instead).
    */
   PUSHGATEWAY_URL: z.optional(z.url({ protocol: /^https?$/ })),
+  /**
+   * Where containers push their registries: `pushgateway` (PUSHGATEWAY_URL, the default) or
+   * `victoria-metrics` (VICTORIA_METRICS_URL: its Prometheus import API, for past ~1,000 containers).
+   */
+  METRICS_PUSH_TARGET: z._default(z.enum(['pushgateway', 'victoria-metrics']), 'pushgateway'),
+  /** VictoriaMetrics (single node, or a cluster's vminsert `…/insert/0/prometheus`) base URL; used when METRICS_PUSH_TARGET=victoria-metrics. */
+  VICTORIA_METRICS_URL: z.optional(z.url({ protocol: /^https?$/ })),
   /** An HTTP function pushes when its last push is older than this, ms; 0 = after every invocation. */
   METRICS_PUSH_INTERVAL_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3_600_000)), 10_000),
   /** Time budget of one push, ms (capped further by the Lambda's remaining time). */

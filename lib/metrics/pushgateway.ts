@@ -2,7 +2,9 @@
 // be scraped. Each container PUTs its whole registry under its own grouping key
 // {job="signal-harvester", function=<name>, instance=<container id>}, so containers never overwrite
 // each other and every counter stays monotonic per series. How a push is sent is a `PushStrategy`,
-// so an aggregating gateway (deltas instead of totals) can replace the PUT without touching callers.
+// so an aggregating gateway (deltas instead of totals) can replace the PUT without touching callers;
+// METRICS_PUSH_TARGET=victoria-metrics selects the second one, VictoriaMetrics' import API
+// (lib/metrics/victoria-metrics.ts), under the same grouping labels.
 // A push has a time budget, is awaited (a frozen Lambda does no background work) and never throws:
 // a failure is counted by reason, logged at most once a minute, and the request goes on.
 import { randomUUID } from 'node:crypto';
@@ -10,6 +12,10 @@ import { getConfig } from '../config.js';
 import { PushgatewayError } from '../errors.js';
 import { log } from '../log/index.js';
 import { Counter, type RegistryType } from './prom.js';
+import { groupingPath, pushgatewayTarget, type Grouping, type PushStrategy } from './push-common.js';
+import { importStrategy } from './victoria-metrics.js';
+
+export { groupingPath, pushgatewayTarget, type Grouping, type PushgatewayTarget, type PushStrategy } from './push-common.js';
 import { registry as containerRegistry } from './registry.js';
 
 /** The `job` grouping label of everything this service pushes (the janitor cleans only this job). */
@@ -29,20 +35,9 @@ const MIN_BUDGET_MS = 5;
 /** At most one warning line per this interval per flusher, however many pushes fail. */
 const WARN_INTERVAL_MS = 60_000;
 
-/** Grouping labels, `job` first in the URL; values may be anything (see `groupingPath`). */
-export type Grouping = Readonly<Record<string, string>> & { readonly job: string };
-
-export interface PushStrategy {
-  /**
-   * Sends `registry` under `grouping`. Rejects on any failure (a `PushgatewayError` when the gateway
-   * answered with an error status) and gives up as soon as `signal` aborts.
-   */
-  push(registry: RegistryType, grouping: Grouping, signal: AbortSignal): Promise<void>;
-}
-
 export const pushesTotal = new Counter({
   name: 'metrics_pushes_total',
-  help: 'Successful pushes of this registry to the Pushgateway.',
+  help: 'Successful pushes of this registry to its push target (Pushgateway or VictoriaMetrics).',
   registers: [containerRegistry],
 });
 
@@ -55,42 +50,6 @@ export const pushFailuresTotal = new Counter({
   labelNames: ['reason'] as const,
   registers: [containerRegistry],
 });
-
-/** A label value in a grouping-key URL: plain when it can be, `@base64` (URL-safe) otherwise. */
-function groupingSegment(name: string, value: string): string {
-  if (value === '') return `/${name}@base64/=`;
-  if (value.includes('/')) return `/${name}@base64/${Buffer.from(value, 'utf8').toString('base64url')}`;
-  return `/${name}/${encodeURIComponent(value)}`;
-}
-
-/** `/job/<job>/<name>/<value>…`: the path of a group under `/metrics`, values with `/` in base64. */
-export function groupingPath(grouping: Grouping): string {
-  let path = groupingSegment('job', grouping.job);
-  for (const [name, value] of Object.entries(grouping)) {
-    if (name !== 'job') path += groupingSegment(name, value);
-  }
-  return path;
-}
-
-export interface PushgatewayTarget {
-  /** The base URL without credentials or trailing slash. */
-  base: string;
-  /** `Authorization: Basic …` when the URL carried credentials (fetch refuses such URLs). */
-  headers: Readonly<Record<string, string>>;
-}
-
-/** Splits credentials out of a Pushgateway URL (`https://user:pass@host/prefix`). */
-export function pushgatewayTarget(url: string): PushgatewayTarget {
-  const parsed = new URL(url);
-  const headers: Record<string, string> = {};
-  if (parsed.username !== '' || parsed.password !== '') {
-    const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
-    headers.authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
-    parsed.username = '';
-    parsed.password = '';
-  }
-  return { base: parsed.href.replace(/\/+$/, ''), headers };
-}
 
 export interface PutStrategyOptions {
   /** Pushgateway base URL, credentials allowed. */
@@ -257,15 +216,19 @@ export function createFlusher(options: FlusherOptions): Flusher {
 let containerFlusher: Flusher | undefined;
 
 /**
- * Flushes this container's registry per configuration (PUSHGATEWAY_URL, METRICS_PUSH_INTERVAL_MS,
- * METRICS_PUSH_TIMEOUT_MS). Never throws; without PUSHGATEWAY_URL it does nothing.
+ * Flushes this container's registry per configuration (METRICS_PUSH_TARGET with PUSHGATEWAY_URL or
+ * VICTORIA_METRICS_URL, METRICS_PUSH_INTERVAL_MS, METRICS_PUSH_TIMEOUT_MS). Never throws; without
+ * the chosen target's URL it does nothing.
  */
 export async function maybeFlush(request: FlushRequest): Promise<FlushResult> {
   try {
     if (containerFlusher === undefined) {
       const config = getConfig();
+      const victoria = config.METRICS_PUSH_TARGET === 'victoria-metrics';
+      const url = victoria ? config.VICTORIA_METRICS_URL : config.PUSHGATEWAY_URL;
       containerFlusher = createFlusher({
-        url: config.PUSHGATEWAY_URL,
+        url,
+        strategy: victoria && url !== undefined ? importStrategy({ url }) : undefined,
         intervalMs: config.METRICS_PUSH_INTERVAL_MS,
         timeoutMs: config.METRICS_PUSH_TIMEOUT_MS,
       });
