@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Makes sure the real services the test suite talks to are up (see test/support/services.ts):
 # Redis on 127.0.0.1:6379, PostgreSQL on 127.0.0.1:5432 with database `test`, a Prometheus
-# Pushgateway on 127.0.0.1:9091, PgBouncer on 127.0.0.1:6432 (transaction pooling in front of that
+# Pushgateway on 127.0.0.1:9091, VictoriaMetrics on 127.0.0.1:8428 (the second metrics push target,
+# data under .data/victoria-metrics), PgBouncer on 127.0.0.1:6432 (transaction pooling in front of that
 # PostgreSQL, as Neon's pooled `-pooler` endpoint is), plus the tools `promtool` and `unzip` (package test)
 # and the Lambda runtime client (infra/lambda-runtime/, the zips' runtime test). Starts what is installed but stopped, installs
 # what is missing when it can (root on Debian), otherwise says exactly what to do. Idempotent and
 # quick when everything already runs, so `npm test` can call it every time.
 #
-# Usage: ensure-services.sh [redis] [postgres] [pushgateway] [pgbouncer] [promtool] [unzip] [lambda-runtime]   (default: all)
+# Usage: ensure-services.sh [redis] [postgres] [pushgateway] [victoria-metrics] [pgbouncer] [promtool] [unzip] [lambda-runtime]   (default: all)
 set -euo pipefail
 
 ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -18,12 +19,13 @@ PG_PORT=5432
 PUSHGATEWAY_PORT=9091
 PGBOUNCER_PORT=6432
 PGBOUNCER_DIR="$DATA_DIR/pgbouncer"
+VICTORIA_METRICS_PORT=8428
 WAIT_SECONDS=15
 POLICY_RC=/usr/sbin/policy-rc.d
 
 # Debian package that provides each service (promtool ships in `prometheus`).
 # The Lambda runtime client is built from npm with the machine's toolchain (autoconf… for its curl).
-declare -A PACKAGE=([redis]=redis-server [postgres]=postgresql [pushgateway]=prometheus-pushgateway [pgbouncer]=pgbouncer [promtool]=prometheus [unzip]=unzip
+declare -A PACKAGE=([redis]=redis-server [postgres]=postgresql [pushgateway]=prometheus-pushgateway [victoria-metrics]=victoria-metrics [pgbouncer]=pgbouncer [promtool]=prometheus [unzip]=unzip
   [lambda-runtime]="autoconf automake libtool cmake make g++ python3")
 
 die() {
@@ -59,6 +61,8 @@ pgbouncer_up() { port_open "$PGBOUNCER_PORT"; }
 
 lambda-runtime_up() { bash "$ROOT/infra/lambda-runtime/ensure.sh" --check; }
 
+victoria-metrics_up() { port_open "$VICTORIA_METRICS_PORT"; }
+
 promtool_up() { command -v promtool >/dev/null; }
 
 unzip_up() { command -v unzip >/dev/null; }
@@ -70,6 +74,7 @@ installed() {
     pushgateway) command -v prometheus-pushgateway >/dev/null ;;
     pgbouncer) command -v pgbouncer >/dev/null ;;
     lambda-runtime) command -v autoreconf >/dev/null && command -v libtoolize >/dev/null && command -v cmake >/dev/null && command -v g++ >/dev/null ;;
+    victoria-metrics) command -v victoria-metrics >/dev/null ;;
     promtool) command -v promtool >/dev/null ;;
     unzip) command -v unzip >/dev/null ;;
   esac
@@ -130,6 +135,15 @@ start() {
     lambda-runtime)
       bash "$ROOT/infra/lambda-runtime/ensure.sh"
       ;;
+    victoria-metrics)
+      mkdir -p "$DATA_DIR/victoria-metrics" || return
+      # Its own data dir under .data/ (Debian's default is /var/lib); samples queryable at once
+      # (no 30 s latency offset), a week kept: tests and the simulation read what they just pushed.
+      setsid nohup victoria-metrics -httpListenAddr="$HOST:$VICTORIA_METRICS_PORT" \
+        -storageDataPath="$DATA_DIR/victoria-metrics" -retentionPeriod=7d -search.latencyOffset=0s \
+        >>"$DATA_DIR/victoria-metrics.log" 2>&1 </dev/null &
+      VICTORIA_METRICS_PID=$!
+      ;;
   esac
 }
 
@@ -168,6 +182,7 @@ how_to_start() {
     pushgateway) echo "prometheus-pushgateway --web.listen-address=$HOST:$PUSHGATEWAY_PORT &" ;;
     pgbouncer) echo "bash infra/local/ensure-services.sh pgbouncer (as root), or pgbouncer -d with $PGBOUNCER_DIR/pgbouncer.ini" ;;
     lambda-runtime) echo "bash infra/lambda-runtime/ensure.sh (needs autoconf automake libtool cmake g++ python3)" ;;
+    victoria-metrics) echo "victoria-metrics -httpListenAddr=$HOST:$VICTORIA_METRICS_PORT -storageDataPath=.data/victoria-metrics -search.latencyOffset=0s &" ;;
   esac
 }
 
@@ -176,6 +191,9 @@ wait_until_up() {
   until "${1}_up"; do
     if [[ "$1" == pushgateway ]] && ! kill -0 "$PUSHGATEWAY_PID" 2>/dev/null; then
       die "pushgateway exited at once; see $DATA_DIR/pushgateway.log"
+    fi
+    if [[ "$1" == victoria-metrics ]] && ! kill -0 "$VICTORIA_METRICS_PID" 2>/dev/null; then
+      die "victoria-metrics exited at once; see $DATA_DIR/victoria-metrics.log"
     fi
     ((SECONDS < deadline)) || die "$1 did not answer within ${WAIT_SECONDS}s; start it with: $(how_to_start "$1")"
     sleep 0.2
@@ -199,9 +217,9 @@ ensure_test_database() {
 
 main() {
   local wanted=("$@") missing=() service
-  ((${#wanted[@]})) || wanted=(redis postgres pushgateway pgbouncer promtool unzip lambda-runtime)
+  ((${#wanted[@]})) || wanted=(redis postgres pushgateway victoria-metrics pgbouncer promtool unzip lambda-runtime)
   for service in "${wanted[@]}"; do
-    [[ -n "${PACKAGE[$service]:-}" ]] || die "unknown service '$service' (known: redis postgres pushgateway pgbouncer promtool unzip lambda-runtime)"
+    [[ -n "${PACKAGE[$service]:-}" ]] || die "unknown service '$service' (known: redis postgres pushgateway victoria-metrics pgbouncer promtool unzip lambda-runtime)"
   done
 
   # Install everything missing in one apt run, so `apt-get update` happens at most once.
@@ -224,6 +242,7 @@ main() {
       wait_until_up "$service"
       status="started"
       if [[ "$service" == pushgateway ]]; then status+=" (pid $PUSHGATEWAY_PID)"; fi
+      if [[ "$service" == victoria-metrics ]]; then status+=" (pid $VICTORIA_METRICS_PID)"; fi
     fi
     if [[ "$service" == postgres ]]; then ensure_test_database; fi
     echo "$service: $fresh$status$CREATED_DB"

@@ -26,6 +26,7 @@ export async function setup(): Promise<void> {
     ['PostgreSQL', services.postgresUrl],
     ['Prometheus Pushgateway', services.pushgatewayUrl],
     ['PgBouncer', services.pgbouncerUrl],
+    ['VictoriaMetrics', services.victoriaMetricsUrl],
   ] as const;
   const missing: string[] = [];
   for (const [name, url] of checks) {

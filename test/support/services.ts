@@ -6,4 +6,5 @@ export const services = {
   pushgatewayUrl: process.env.TEST_PUSHGATEWAY_URL ?? 'http://127.0.0.1:9091',
   /** PgBouncer in transaction mode in front of that PostgreSQL (Neon's pooled endpoint, emulated). */
   pgbouncerUrl: process.env.TEST_PGBOUNCER_URL ?? 'postgres://postgres@127.0.0.1:6432/test',
+  victoriaMetricsUrl: process.env.TEST_VICTORIA_METRICS_URL ?? 'http://127.0.0.1:8428',
 } as const;
