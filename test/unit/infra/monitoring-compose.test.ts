@@ -96,7 +96,7 @@ describe('infra/grafana/provisioning', () => {
 });
 
 describe('infra/grafana/dashboards', () => {
-  it('holds the four dashboards of the seed, each with its own uid', () => {
+  it('holds the four dashboards of the seed, and the LLM and topics-and-caches ones, each with its own uid', () => {
     // Prepare
     const files = dashboardFiles();
 
@@ -104,7 +104,7 @@ describe('infra/grafana/dashboards', () => {
     const uids = files.map((file) => readDashboard(file).uid);
 
     // Assess
-    expect(files).toEqual(['api-performance.json', 'database.json', 'discovery-pipeline.json', 'rate-limiting.json']);
+    expect(files).toEqual(['api-performance.json', 'database.json', 'discovery-pipeline.json', 'llm.json', 'rate-limiting.json', 'topics-caches.json']);
     expect(new Set(uids).size).toBe(files.length);
   });
 
