@@ -7,6 +7,18 @@ import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { metrics } from '../../lib/http/middleware/metrics.js';
 import type { AppEnv } from '../../lib/http/env.js';
 import { createFlusher, groupingPath, maybeFlush, pushesTotal, PUSH_JOB, containerId } from '../../lib/metrics/pushgateway.js';
+import { importStrategy } from '../../lib/metrics/victoria-metrics.js';
+// A production container's registry holds every family of the catalogue (its modules register them
+// on import), not only the HTTP ones this route moves: each push serialises them all.
+import '../../lib/metrics/cache-metrics.js';
+import '../../lib/metrics/db-metrics.js';
+import '../../lib/metrics/embedding-metrics.js';
+import '../../lib/metrics/error-metrics.js';
+import '../../lib/metrics/harvest-metrics.js';
+import '../../lib/metrics/job-metrics.js';
+import '../../lib/metrics/llm-metrics.js';
+import '../../lib/metrics/rate-limit-metrics.js';
+import '../../lib/metrics/topic-metrics.js';
 import { reportToParent } from './child.js';
 import { benchLambdaContext, getEvent } from './fixtures.js';
 import { interleave, percentile } from './stats.js';
@@ -31,7 +43,9 @@ const ROUNDS = 8;
 const CALLS_PER_ROUND = 2_500;
 const PUSHES = 200;
 const pushgatewayUrl = process.env.PUSHGATEWAY_URL;
-if (pushgatewayUrl === undefined) throw new Error('PUSHGATEWAY_URL must be set (metrics.ts sets it)');
+const victoriaMetricsUrl = process.env.VICTORIA_METRICS_URL;
+const toVictoria = process.env.METRICS_PUSH_TARGET === 'victoria-metrics';
+if (pushgatewayUrl === undefined || victoriaMetricsUrl === undefined) throw new Error('PUSHGATEWAY_URL and VICTORIA_METRICS_URL must be set (metrics.ts sets them)');
 
 const event = getEvent('/bench/things/42', '/bench/things/{id}');
 const context = benchLambdaContext(FUNCTION_NAME);
@@ -75,7 +89,9 @@ await interleave(ROUNDS, [
 ]);
 const pushesDuringCalls = ((await pushesTotal.get()).values[0]?.value ?? 0) - pushesBefore;
 
-const flusher = createFlusher({ url: pushgatewayUrl, intervalMs: 0, timeoutMs: 2_000 });
+const flusher = toVictoria
+  ? createFlusher({ url: victoriaMetricsUrl, strategy: importStrategy({ url: victoriaMetricsUrl }), intervalMs: 0, timeoutMs: 2_000 })
+  : createFlusher({ url: pushgatewayUrl, intervalMs: 0, timeoutMs: 2_000 });
 const pushMs: number[] = [];
 for (let i = 0; i < PUSHES; i += 1) {
   const started = performance.now();
@@ -85,7 +101,11 @@ for (let i = 0; i < PUSHES; i += 1) {
 }
 const { registry } = await import('../../lib/metrics/registry.js');
 const seriesPushed = (await registry.metrics()).split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
-await fetch(`${pushgatewayUrl}/metrics${groupingPath({ job: PUSH_JOB, function: FUNCTION_NAME, instance: containerId })}`, { method: 'DELETE' });
+if (toVictoria) {
+  await fetch(`${victoriaMetricsUrl}/api/v1/admin/tsdb/delete_series?match[]=${encodeURIComponent(`{function="${FUNCTION_NAME}", instance="${containerId}"}`)}`, { method: 'POST' });
+} else {
+  await fetch(`${pushgatewayUrl}/metrics${groupingPath({ job: PUSH_JOB, function: FUNCTION_NAME, instance: containerId })}`, { method: 'DELETE' });
+}
 
 const calls = ROUNDS * CALLS_PER_ROUND;
 reportToParent({

@@ -173,16 +173,17 @@ async function rateLimitMiddlewareRow(): Promise<Row> {
   };
 }
 
-async function metricsRows(): Promise<Row[]> {
-  const result = await measureMetrics();
+async function metricsRows(target: 'pushgateway' | 'victoria-metrics' = 'pushgateway'): Promise<Row[]> {
+  const result = await measureMetrics(target);
   const delta = result.measuredUs - result.baselineUs;
+  const suffix = target === 'pushgateway' ? '' : ` (${target})`;
   console.log(
-    `  ${String(result.pushesDuringCalls)} pushes fell due during the measured calls (every 10 s); ` +
+    `  ${target}: ${String(result.pushesDuringCalls)} pushes fell due during the measured calls (every 10 s); ` +
       `one push of ${String(result.seriesPushed)} series: p50 ${ms(result.pushP50Ms)}, p95 ${ms(result.pushP95Ms)}`,
   );
   return [
     {
-      name: 'warm request: metrics + interval push',
+      name: `warm request: metrics + interval push${suffix}`,
       value: us(result.measuredUs),
       baseline: `${us(result.baselineUs)} (no metrics)`,
       comparison: `${diff(result.measuredUs, result.baselineUs, us)} (${ratio(result.measuredUs, result.baselineUs)})`,
@@ -190,7 +191,7 @@ async function metricsRows(): Promise<Row[]> {
       status: delta <= METRICS_BUDGET_US ? 'PASS' : 'WARN',
     },
     {
-      name: 'metrics push on loopback p50',
+      name: `metrics push on loopback p50${suffix}`,
       value: ms(result.pushP50Ms),
       baseline: `p95 ${ms(result.pushP95Ms)}`,
       comparison: `${String(result.seriesPushed)} series`,
@@ -332,6 +333,7 @@ try {
 
   console.log('warm request with and without metrics (middleware + flush every 10 s to the real Pushgateway; 2,000 warm-up + 20,000 calls each)…');
   rows.push(...(await metricsRows()));
+  rows.push(...(await metricsRows('victoria-metrics')));
 
   console.log(`npm start readiness (median of ${String(START_RUNS)})…`);
   rows.push(await startRow());
