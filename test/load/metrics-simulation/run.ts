@@ -1,12 +1,13 @@
 // `npm run simulate:metrics`: N simulated Lambda containers (default 100, then 1,000) serve
 // requests, push their registries through the production flusher on the production interval and
 // budget, and churn (each lives 20–60 s, then a new one takes its place), against the machine's real
-// Pushgateway (read through a Prometheus of our own) and its real VictoriaMetrics, all on 127.0.0.1.
+// Pushgateway (read through a Prometheus of our own) and its real VictoriaMetrics, private instances
+// this run starts on 127.0.0.1 (targets.ts), so the shared services other tests use are untouched.
 // Per target and N it reports push latency p50/p99, failed pushes, the target's resident memory
 // (peak, from /proc), the series it stores for the run, and whether
 // `sum(increase(http_requests_total[5m]))` equals the requests actually made (exact figures and
 // error), beside the churn-proof form of the same query. Bounded: every run lasts --duration-s
-// (default 60 s) plus a few seconds to settle; only this run's job label is written and deleted.
+// (default 60 s) plus a few seconds to settle, and a watchdog ends the whole simulation after 15 min.
 //
 // Exit code 1 when a check fails: the VictoriaMetrics target's plain query, or either target's
 // churn-proof query, off by more than 1 %.
@@ -205,7 +206,7 @@ async function main(): Promise<void> {
   );
   const results: RunResult[] = [];
   for (const name of settings.targets) {
-    const target = name === 'pushgateway' ? await pushgatewayTarget() : victoriaMetricsTarget();
+    const target = name === 'pushgateway' ? await pushgatewayTarget() : await victoriaMetricsTarget();
     try {
       for (const count of settings.containers) {
         print(`… ${name}, ${String(count)} containers`);
@@ -244,4 +245,10 @@ async function main(): Promise<void> {
   }
 }
 
+// A run that hangs (a server that stopped answering) must still end by itself.
+const watchdog = setTimeout(() => {
+  print('FAILED: the simulation did not finish within 15 minutes');
+  process.exit(1);
+}, 15 * 60_000);
+watchdog.unref();
 await main();

@@ -1,21 +1,21 @@
-// The two push targets of the metrics simulation, as production uses them, all on 127.0.0.1:
-// - `pushgateway`: the machine's Pushgateway (ensure-services.sh), read the way production reads
-//   it: a Prometheus of our own (Debian's `prometheus`, a temporary data dir, a free port) scrapes
-//   it with honor_labels, and the queries go to that Prometheus;
-// - `victoria-metrics`: the machine's VictoriaMetrics, which stores the pushes and answers the
+// The two push targets of the metrics simulation, each a private instance of the real server this
+// run starts on 127.0.0.1 (a free port, a temporary data dir) and stops at the end, so the load and
+// the thousands of groups it leaves never reach the shared services other tests use at the same
+// time (a Pushgateway's writes are serialised: flooding the shared one stalls every test using it):
+// - `pushgateway`: Debian's `prometheus-pushgateway` with the production flags (persistence file,
+//   admin API), read the way production reads it: a Prometheus of our own (Debian's `prometheus`)
+//   scrapes it with honor_labels, and the queries go to that Prometheus;
+// - `victoria-metrics`: Debian's `victoria-metrics`, which stores the pushes and answers the
 //   queries itself (MetricsQL).
-// Each run pushes under a job label of its own and deletes only that job's groups or series at the
-// end, so other tests using the same services are not disturbed.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+// Memory is the resident set of the server process itself (from /proc).
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sweepPushgateway } from '../../../lib/metrics/janitor.js';
 import { putStrategy, type PushStrategy } from '../../../lib/metrics/pushgateway.js';
 import { importStrategy } from '../../../lib/metrics/victoria-metrics.js';
-import { services } from '../../support/services.js';
 
 export type TargetName = 'pushgateway' | 'victoria-metrics';
 
@@ -37,17 +37,6 @@ export interface Target {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The pid listening on 127.0.0.1:`port`, from `ss` (iproute2). */
-function listenerPid(port: number): number | undefined {
-  try {
-    const out = execFileSync('ss', ['-Hltnp', `sport = :${String(port)}`], { encoding: 'utf8' });
-    const match = /pid=(\d+)/.exec(out);
-    return match === null ? undefined : Number(match[1]);
-  } catch {
-    return undefined;
-  }
-}
 
 function rssOf(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
@@ -82,14 +71,46 @@ async function instantQuery(base: string, expr: string, extra = ''): Promise<num
   return first === undefined ? undefined : Number(first.value[1]);
 }
 
+
+/** Starts `command` and waits until `readyUrl` answers 2xx (10 s at most). */
+async function startServer(command: string, args: readonly string[], readyUrl: string): Promise<ChildProcess> {
+  const child = spawn(command, args, { stdio: 'ignore' });
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  child.once('error', () => {
+    exited = true;
+  });
+  for (let i = 0; i < 100; i++) {
+    if (exited) break;
+    if (await fetch(readyUrl).then((r) => r.ok).catch(() => false)) return child;
+    await sleep(100);
+  }
+  child.kill('SIGTERM');
+  throw new Error(`${command} did not start on ${new URL(readyUrl).host} (is its Debian package installed? npm run services installs it)`);
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 /** Seconds between the simulation Prometheus' scrapes of the Pushgateway. */
 export const SCRAPE_INTERVAL_S = 5;
 
 export async function pushgatewayTarget(): Promise<Target> {
-  const url = services.pushgatewayUrl;
-  const port = Number(new URL(url).port);
+  const dir = await mkdtemp(join(tmpdir(), 'sh-metrics-sim-pgw-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${String(port)}`;
+  const gateway = await startServer(
+    'prometheus-pushgateway',
+    [`--web.listen-address=127.0.0.1:${String(port)}`, `--persistence.file=${join(dir, 'pushgateway.data')}`, '--web.enable-admin-api', '--log.level=warn'],
+    `${url}/-/ready`,
+  );
   const promPort = await freePort();
-  const dir = await mkdtemp(join(tmpdir(), 'sh-metrics-sim-prom-'));
   const config = join(dir, 'prometheus.yml');
   await writeFile(
     config,
@@ -101,22 +122,16 @@ export async function pushgatewayTarget(): Promise<Target> {
       '    honor_labels: true',
       `    scrape_timeout: ${String(SCRAPE_INTERVAL_S)}s`,
       '    static_configs:',
-      `      - targets: ['${new URL(url).host}']`,
+      `      - targets: ['127.0.0.1:${String(port)}']`,
       '',
     ].join('\n'),
   );
-  const child: ChildProcess = spawn(
-    'prometheus',
-    [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${String(promPort)}`, '--log.level=warn'],
-    { stdio: 'ignore' },
-  );
   const prom = `http://127.0.0.1:${String(promPort)}`;
-  for (let i = 0; i < 100; i++) {
-    const ready = await fetch(`${prom}/-/ready`).then((r) => r.ok).catch(() => false);
-    if (ready) break;
-    if (i === 99) throw new Error('the simulation Prometheus did not start (is the `prometheus` package installed?)');
-    await sleep(100);
-  }
+  const prometheus = await startServer(
+    'prometheus',
+    [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'prometheus')}`, `--web.listen-address=127.0.0.1:${String(promPort)}`, '--log.level=warn'],
+    `${prom}/-/ready`,
+  );
   return {
     name: 'pushgateway',
     url,
@@ -124,21 +139,28 @@ export async function pushgatewayTarget(): Promise<Target> {
     scalar: (expr) => instantQuery(prom, expr),
     // Two scrapes after the last push: the second one surely started after it.
     settle: () => sleep(2 * SCRAPE_INTERVAL_S * 1000 + 500),
-    rssBytes: () => rssOf(listenerPid(port)),
-    cleanup: async (job) => {
-      await sweepPushgateway({ url, ttlMs: 0, job });
+    rssBytes: () => rssOf(gateway.pid),
+    // A fresh gateway per run: nothing to clean but the whole instance.
+    cleanup: async () => {
+      await fetch(`${url}/api/v1/admin/wipe`, { method: 'PUT' });
     },
     close: async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await stopServer(prometheus);
+      await stopServer(gateway);
       await rm(dir, { recursive: true, force: true });
     },
   };
 }
 
-export function victoriaMetricsTarget(): Target {
-  const url = services.victoriaMetricsUrl;
-  const port = Number(new URL(url).port);
+export async function victoriaMetricsTarget(): Promise<Target> {
+  const dir = await mkdtemp(join(tmpdir(), 'sh-metrics-sim-vm-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${String(port)}`;
+  const server = await startServer(
+    'victoria-metrics',
+    [`-httpListenAddr=127.0.0.1:${String(port)}`, `-storageDataPath=${dir}`, '-retentionPeriod=1d', '-search.latencyOffset=0s', '-loggerLevel=ERROR'],
+    `${url}/health`,
+  );
   return {
     name: 'victoria-metrics',
     url,
@@ -149,10 +171,13 @@ export function victoriaMetricsTarget(): Target {
       await fetch(`${url}/internal/force_flush`);
       await sleep(1500);
     },
-    rssBytes: () => rssOf(listenerPid(port)),
+    rssBytes: () => rssOf(server.pid),
     cleanup: async (job) => {
       await fetch(`${url}/api/v1/admin/tsdb/delete_series?match[]=${encodeURIComponent(`{job="${job}"}`)}`, { method: 'POST' });
     },
-    close: () => Promise.resolve(),
+    close: async () => {
+      await stopServer(server);
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }
