@@ -226,6 +226,8 @@ describe('loadServiceSpec', () => {
         RATE_LIMIT_API_KEY: '1000',
         RATE_LIMIT_PREMIUM: '5000',
         PUSHGATEWAY_URL: '',
+        METRICS_PUSH_TARGET: 'pushgateway',
+        VICTORIA_METRICS_URL: '',
         METRICS_PUSH_INTERVAL_MS: '10000',
         SECRETS_ID: 'signal-harvester/prod',
         FUNCTION_NAME_PREFIX: 'signal-harvester-prod-',
