@@ -75,7 +75,7 @@ async function instantQuery(base: string, expr: string, extra = ''): Promise<num
 /** Every server this process started: stopped on any exit, a watchdog's included. */
 const started = new Set<ChildProcess>();
 process.once('exit', () => {
-  for (const child of started) child.kill('SIGTERM');
+  for (const child of started) child.kill('SIGKILL');
 });
 
 /** Starts `command` and waits until `readyUrl` answers 2xx (10 s at most). */
@@ -102,7 +102,10 @@ async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
+  // A Pushgateway with a full write queue does not stop on SIGTERM.
+  const stubborn = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
+  clearTimeout(stubborn);
   started.delete(child);
 }
 
