@@ -9,8 +9,9 @@
 // error), beside the churn-proof form of the same query. Bounded: every run lasts --duration-s
 // (default 60 s) plus a few seconds to settle, and a watchdog ends the whole simulation after 15 min.
 //
-// Exit code 1 when a check fails: the VictoriaMetrics target's plain query, or either target's
-// churn-proof query, off by more than 1 %.
+// Exit code 1 when VictoriaMetrics' figures (plain or churn-proof query) are off by more than 1 %:
+// that is the target meant for scale. The Pushgateway's are reported, and warned about when off:
+// past its limits it loses pushes, which is why the README says when to switch.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { percentile } from '../../bench/stats.js';
@@ -231,16 +232,22 @@ async function main(): Promise<void> {
   print('| target | containers (started) | pushes | failed | push p50 | push p99 | target RSS (peak) | series stored | requests made | sum(increase()[5m]) | error | churn-proof query | error |');
   print('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const failures: string[] = [];
+  const warnings: string[] = [];
   for (const r of results) {
     const plainError = error(r.plain, r.requests);
     const proofError = error(r.churnProof, r.requests);
     print(
       `| ${r.target} | ${String(r.containers)} (${String(r.started)}) | ${String(r.pushes)} | ${String(r.failed)} | ${r.p50Ms.toFixed(1)} ms | ${r.p99Ms.toFixed(1)} ms | ${mb(r.peakRssBytes)} | ${String(r.series ?? '–')} | ${String(r.requests)} | ${String(r.plain ?? '–')} | ${pct(plainError)} | ${String(r.churnProof ?? '–')} | ${pct(proofError)} |`,
     );
-    if (Math.abs(proofError) > MAX_ERROR) failures.push(`${r.target} ${String(r.containers)}: churn-proof query off by ${pct(proofError)}`);
-    if (r.target === 'victoria-metrics' && Math.abs(plainError) > MAX_ERROR) failures.push(`${r.target} ${String(r.containers)}: sum(increase()) off by ${pct(plainError)}`);
+    if (r.target === 'victoria-metrics') {
+      if (Math.abs(plainError) > MAX_ERROR) failures.push(`${r.target} ${String(r.containers)}: sum(increase()) off by ${pct(plainError)}`);
+      if (Math.abs(proofError) > MAX_ERROR) failures.push(`${r.target} ${String(r.containers)}: churn-proof query off by ${pct(proofError)}`);
+    } else if (Math.abs(proofError) > MAX_ERROR || Math.abs(plainError) > MAX_ERROR) {
+      warnings.push(`${r.target} ${String(r.containers)}: sum(increase()) off by ${pct(plainError)}, churn-proof by ${pct(proofError)}`);
+    }
   }
   print();
+  for (const warning of warnings) print(`WARN (the default target past its limits, README "Metrics at scale"): ${warning}`);
   if (failures.length > 0) {
     print(`FAILED: ${failures.join('; ')}`);
     process.exitCode = 1;
