@@ -19,15 +19,16 @@ import { createVectorCache } from '../../../../lib/harvest/topics/vector-cache.j
 import { centroid, textVector } from '../../../../lib/harvest/topics/vectors.js';
 import type { HarvestedItem, SourceAdapter } from '../../../../lib/harvest/types.js';
 import { createApp } from '../../../../lib/http/app.js';
-import { runJob } from '../../../../lib/job.js';
+import { runJob } from '../../../../lib/jobs/run-job.js';
 import { createMemoryLock } from '../../../../lib/jobs/lock.js';
 import { CATALOGUE, type CatalogueEntry } from '../../../../lib/metrics/catalogue.js';
 import { registry } from '../../../../lib/metrics/registry.js';
 import { RateLimiter } from '../../../../lib/ratelimit/limiter.js';
+import { testJobContext } from '../../../support/job-context.js';
 import { closeDatabases, createPgliteDatabase, createPostgresDatabase, type TestDatabase } from '../../../support/databases.js';
 import { makeSignal } from '../../../support/signal-factory.js';
 import { useSourceServer } from '../../../support/source-server.js';
-import { alertRules, dashboardExprs, dashboardFiles, metricNamesIn, metricOf, readDashboard } from '../../../unit/infra/monitoring/monitoring-assets.js';
+import { alertRules, dashboardExprs, dashboardFiles, metricNamesIn, metricOf, readDashboard } from '../../../support/monitoring-assets.js';
 
 /** Sum of every series of a metric (a histogram's observation count). */
 async function total(name: string): Promise<number> {
@@ -161,15 +162,7 @@ const ACTIONS: Action[] = [
         enabled: true,
         fetch: () => Promise.resolve({ items: [item(), item()], cursors: new Map(), queries: [{ query: 'q', items: 2, pages: 1 }], requests: 1, retries: 0, truncated: false }),
       };
-      await runHarvest({
-        db: lite.db,
-        sources: [source],
-        classifier: createKeywordClassifier(),
-        concurrency: 1,
-        signal: new AbortController().signal,
-        shouldStop: () => false,
-        remainingMs: () => 60_000,
-      });
+      await runHarvest(testJobContext(), { db: lite.db, sources: [source], classifier: createKeywordClassifier(), concurrency: 1 });
     },
   },
   {

@@ -12,7 +12,7 @@ import { createFlusher, maybeFlush, resetMetricsFlusher, type Grouping } from '.
 import { registry as containerRegistry } from '../../../../lib/metrics/registry.js';
 import { importStrategy } from '../../../../lib/metrics/victoria-metrics.js';
 import { services } from '../../../support/services.js';
-import { alertRules, dashboardExprs, dashboardFiles, interpolateGrafanaVariables, readDashboard } from '../../../unit/infra/monitoring/monitoring-assets.js';
+import { alertRules, dashboardExprs, dashboardFiles, interpolateGrafanaVariables, readDashboard } from '../../../support/monitoring-assets.js';
 
 const JOB = 'sh-test-vm';
 const VM = services.victoriaMetricsUrl;
