@@ -1,7 +1,7 @@
 // createClassifier and the LLM classifier's bookkeeping with a stand-in fetch: which classifier a
 // configuration gets, the per-run budget, the circuit that stops asking a failing LLM, the run's
 // abort signal, the concurrency limit, and logs that carry neither key nor prompt. The real HTTP
-// exchange is in test/integration/lib/harvest/llm.test.ts.
+// exchange is in test/integration/lib/harvest/classify/llm.test.ts.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClassifier, type ClassifierConfig } from '../../../../../lib/harvest/classify/index.js';
 import { createLlmClassifier, type LlmClassifierOptions } from '../../../../../lib/harvest/classify/llm.js';

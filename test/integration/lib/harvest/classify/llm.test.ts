@@ -4,9 +4,9 @@
 // is not JSON, values out of range, a spent budget, a refused connection, the run ending — each
 // one a keyword classification with its reason counted.
 import { describe, expect, it } from 'vitest';
-import { createClassifier, createLlmClassifier, type ClassifierConfig } from '../../../../lib/harvest/classify/index.js';
-import type { HarvestedItem } from '../../../../lib/harvest/types.js';
-import { unusedPort, useSourceServer, type Responder } from '../../../support/source-server.js';
+import { createClassifier, createLlmClassifier, type ClassifierConfig } from '../../../../../lib/harvest/classify/index.js';
+import type { HarvestedItem } from '../../../../../lib/harvest/types.js';
+import { unusedPort, useSourceServer, type Responder } from '../../../../support/source-server.js';
 
 const KEY = 'sk-integration-test-key';
 

@@ -4,13 +4,13 @@
 // within the budget), and a webhook URL that never shows up in errors or logs. Also the pure parts
 // the sender relies on: which signals are selected, and how the message is built.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Signal } from '../../../../lib/model/signal.js';
-import { notificationScore, selectForNotification } from '../../../../lib/harvest/notify/select.js';
-import { buildSlackMessage, escapeMrkdwn, MAX_SIGNALS_PER_MESSAGE, type SlackSignal } from '../../../../lib/harvest/notify/slack-message.js';
-import { notifySlack, type SlackNotifyOptions } from '../../../../lib/harvest/notify/slack.js';
-import { resetLog } from '../../../../lib/log/index.js';
-import { captureOutput } from '../../../support/capture-log.js';
-import { inTurn, unusedPort, useSourceServer, type Reply, type Responder } from '../../../support/source-server.js';
+import type { Signal } from '../../../../../lib/model/signal.js';
+import { notificationScore, selectForNotification } from '../../../../../lib/harvest/notify/select.js';
+import { buildSlackMessage, escapeMrkdwn, MAX_SIGNALS_PER_MESSAGE, type SlackSignal } from '../../../../../lib/harvest/notify/slack-message.js';
+import { notifySlack, type SlackNotifyOptions } from '../../../../../lib/harvest/notify/slack.js';
+import { resetLog } from '../../../../../lib/log/index.js';
+import { captureOutput } from '../../../../support/capture-log.js';
+import { inTurn, unusedPort, useSourceServer, type Reply, type Responder } from '../../../../support/source-server.js';
 
 /** The secret part of a webhook URL. */
 const WEBHOOK_PATH = '/services/T000/B000/secret-webhook-token';
