@@ -1,5 +1,9 @@
 // Handlers of the signals API: parse (done by the route specs), one repository call, map to JSON.
+// The reads wait on the database no longer than the request's deadline (a 503 then); the writes
+// are left to finish, since a 503 for a write that then commits would tell the client a lie.
+import { abortable } from '../db/abortable.js';
 import { getDb } from '../db/client.js';
+import type { Queryable } from '../db/types.js';
 import {
   archiveSignal,
   getSignal,
@@ -30,6 +34,11 @@ function nextCursor(ordering: string, next: SignalCursor | undefined): string | 
   return next === undefined ? null : encodeCursor({ ordering, value: next.value, id: next.id });
 }
 
+/** The database, its queries abandoned at the request's deadline. */
+async function readDb(signal: AbortSignal): Promise<Queryable> {
+  return abortable(await getDb(), signal);
+}
+
 function notFound(id: string): NotFoundError {
   return new NotFoundError(`no signal with id ${id}`);
 }
@@ -38,7 +47,7 @@ export function mountSignalsApi(app: App): void {
   route(app, listSignalsRoute, async (c, { query }) => {
     const ordering = `${query.sort}:${query.order}`;
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ordering);
-    const page = await listSignalsJson(await getDb(), {
+    const page = await listSignalsJson(await readDb(c.var.deadline.signal), {
       source: query.source,
       kind: query.kind,
       category: query.category,
@@ -58,7 +67,7 @@ export function mountSignalsApi(app: App): void {
   });
 
   route(app, signalStatsRoute, async (c) => {
-    const stats = await signalStats(await getDb());
+    const stats = await signalStats(await readDb(c.var.deadline.signal));
     return c.json({
       total: stats.total,
       by_source: stats.bySource,
@@ -69,7 +78,7 @@ export function mountSignalsApi(app: App): void {
   });
 
   route(app, getSignalRoute, async (c, { params }) => {
-    const signal = await getSignal(await getDb(), params.id);
+    const signal = await getSignal(await readDb(c.var.deadline.signal), params.id);
     if (signal === undefined) throw notFound(params.id);
     return c.json(toSignalJson(signal));
   });
@@ -91,7 +100,7 @@ export function mountSignalsApi(app: App): void {
 
   route(app, listDiscoveriesRoute, async (c, { query }) => {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, DISCOVERY_ORDERING);
-    const page = await listDiscoveriesJson(await getDb(), { minScore: query.min_score, limit: query.limit, after });
+    const page = await listDiscoveriesJson(await readDb(c.var.deadline.signal), { minScore: query.min_score, limit: query.limit, after });
     const text = signalPageText(page.items, nextCursor(DISCOVERY_ORDERING, page.next));
     return withTextBody(c.body(text, 200, JSON_CONTENT), text);
   });
