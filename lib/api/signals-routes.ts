@@ -54,6 +54,11 @@ export const signalStatsRoute = {
 
 const idParams = z.strictObject({ id: signalId });
 
+/** What a route about one signal answers: the signal, or 404 when there is none with that id. */
+function oneSignal(description: string) {
+  return { 200: { description, schema: signalSchema }, 404: { description: 'No such signal' } };
+}
+
 export const getSignalRoute = {
   method: 'get',
   path: '/v1/signals/{id}',
@@ -61,7 +66,7 @@ export const getSignalRoute = {
   summary: 'One signal',
   tags: ['signals'],
   params: idParams,
-  responses: { 200: { description: 'The signal', schema: signalSchema }, 404: { description: 'No such signal' } },
+  responses: oneSignal('The signal'),
 } satisfies RouteSpec;
 
 export const updateSignalRoute = {
@@ -76,7 +81,7 @@ export const updateSignalRoute = {
     status: z.optional(z.enum(SIGNAL_STATUSES)),
     tags: z.optional(z.array(tag).check(z.maxLength(32))),
   }),
-  responses: { 200: { description: 'The updated signal', schema: signalSchema }, 404: { description: 'No such signal' } },
+  responses: oneSignal('The updated signal'),
 } satisfies RouteSpec;
 
 export const archiveSignalRoute = {
@@ -87,7 +92,7 @@ export const archiveSignalRoute = {
   tags: ['signals'],
   tier: 'admin',
   params: idParams,
-  responses: { 200: { description: 'The archived signal', schema: signalSchema }, 404: { description: 'No such signal' } },
+  responses: oneSignal('The archived signal'),
 } satisfies RouteSpec;
 
 export const listDiscoveriesRoute = {

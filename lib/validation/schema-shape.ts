@@ -5,6 +5,23 @@ import type * as z from 'zod/mini';
 import { fieldPath } from './field-errors.js';
 
 type Segment = string | number;
+type SchemaDef = z.core.$ZodTypes['_zod']['def'];
+
+/** The schema a wrapper (optional, nullable, default…) stands around; undefined for any other kind. */
+function wrappedSchema(def: SchemaDef): z.core.$ZodType | undefined {
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'nonoptional':
+    case 'readonly':
+    case 'catch':
+      return def.innerType;
+    default:
+      return undefined;
+  }
+}
 
 /** The schemas nested directly inside `schema`, each with the path segment that leads to it. */
 function children(schema: z.core.$ZodType): [Segment[], z.core.$ZodType][] {
@@ -29,16 +46,10 @@ function children(schema: z.core.$ZodType): [Segment[], z.core.$ZodType][] {
       return [[[], def.in], [[], def.out]];
     case 'lazy':
       return [[[], def.getter()]];
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'nonoptional':
-    case 'readonly':
-    case 'catch':
-      return [[[], def.innerType]];
-    default:
-      return [];
+    default: {
+      const inner = wrappedSchema(def);
+      return inner === undefined ? [] : [[[], inner]];
+    }
   }
 }
 
@@ -77,15 +88,9 @@ export function acceptsArray(schema: z.core.$ZodType): boolean {
       return true;
     case 'pipe':
       return acceptsArray(def.in);
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'nonoptional':
-    case 'readonly':
-    case 'catch':
-      return acceptsArray(def.innerType);
-    default:
-      return false;
+    default: {
+      const inner = wrappedSchema(def);
+      return inner !== undefined && acceptsArray(inner);
+    }
   }
 }
