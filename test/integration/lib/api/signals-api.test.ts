@@ -11,6 +11,7 @@ import type { ErrorBody } from '../../../../lib/http/errors.js';
 import { httpFunction } from '../../../../lib/http/index.js';
 import { mountSignalsApi } from '../../../../lib/api/signals-api.js';
 import { closeDatabases, createPostgresDatabase, type TestDatabase } from '../../../support/databases.js';
+import { holdTable } from '../../../support/hold-table.js';
 import { httpEvent, lambdaContext } from '../../../support/http-event.js';
 import { makeSignal } from '../../../support/signal-factory.js';
 
@@ -69,27 +70,13 @@ describe('the signals API at the request deadline', () => {
 
   it('stops waiting on the database at the deadline, then serves the next request', async () => {
     // Arrange: another transaction holds the signals table, so the route's read waits
-    let release = (): void => undefined;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked = (): void => undefined;
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const holder = database.db.transaction(async (tx) => {
-      await tx.query(sql`LOCK TABLE signals IN ACCESS EXCLUSIVE MODE`);
-      locked();
-      await held;
-    });
-    await isLocked;
+    const table = await holdTable(database.db, 'signals');
 
     // Act: 400 ms left, so the deadline falls 200 ms in (at most half is kept back)
     const started = Date.now();
     const waiting = await get('/v1/signals', 400);
     const waited = Date.now() - started;
-    release();
-    await holder;
+    await table.release();
     const after = await get(`/v1/signals/${signalId}`, 10_000);
 
     // Assess: answered before the Lambda's own deadline; the database still serves

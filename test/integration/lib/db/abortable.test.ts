@@ -7,6 +7,7 @@ import { abortable } from '../../../../lib/db/abortable.js';
 import { sql } from '../../../../lib/db/sql.js';
 import type { Db } from '../../../../lib/db/types.js';
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
+import { holdTable } from '../../../support/hold-table.js';
 
 class Deadline extends Error {}
 
@@ -34,20 +35,7 @@ describeOnDrivers('abortable on $driver', ({ open }) => {
     // Arrange: a transaction holds the signals table, so a read of it waits
     const controller = new AbortController();
     const reason = new Deadline('out of time');
-    let release = (): void => undefined;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked = (): void => undefined;
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const holder = db.transaction(async (tx) => {
-      await tx.query(sql`LOCK TABLE signals IN ACCESS EXCLUSIVE MODE`);
-      locked();
-      await held;
-    });
-    await isLocked;
+    const table = await holdTable(db, 'signals');
 
     // Act
     const read = abortable(db, controller.signal).query(sql`SELECT count(*)::int AS n FROM signals`);
@@ -55,8 +43,7 @@ describeOnDrivers('abortable on $driver', ({ open }) => {
     setTimeout(() => controller.abort(reason), 50);
     const outcome = await read.then(() => 'answered', (error: unknown) => error);
     const waited = Date.now() - started;
-    release();
-    await holder;
+    await table.release();
 
     // Assess
     expect(outcome).toBe(reason);
