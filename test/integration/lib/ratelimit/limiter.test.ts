@@ -85,7 +85,7 @@ function limiterAt(url: string, options: Partial<RateLimiterOptions> = {}): { li
     keyPrefix: prefix,
     now: () => clock.now,
     // The whole bucket in the fallback: these tests are about the fault handling; the share (and
-    // the bound it gives across containers) is tested in containers.test.ts.
+    // the bound it gives across containers) is tested in limiter.containers.test.ts.
     fallbackShare: 1,
     ...options,
   });
