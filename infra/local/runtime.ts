@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { resetConfig } from '../../lib/config.js';
-import { resetDb, setDb } from '../../lib/db/client.js';
-import { openAndMigrate } from '../../lib/db/prepare-local.js';
+import { resetDb, setDbOpener } from '../../lib/db/client.js';
+import { openMigratedDb } from '../../lib/db/prepare-local.js';
 import { log } from '../../lib/log/index.js';
 import { buildHttpEvent, writeHttpResult } from './api-gateway-event.js';
 import { createLambdaContext } from './lambda-context.js';
@@ -186,15 +186,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   applyEnvironment(spec.environment);
   // One database for every function in this process (PGlite when DATABASE_URL is unset). It opens
   // and migrates while the functions load and the server starts listening; requests that need it
-  // wait for it. A failure is logged and fails those requests, as a broken database would.
+  // wait for it. A failure is logged and fails those requests (503), as a broken database would;
+  // the next request that needs the database opens and migrates it again, so a database that was
+  // down when the runtime started is picked up once it is back.
   let database: Promise<unknown> = Promise.resolve();
   if (options.database !== false) {
-    const opening = openAndMigrate().then(({ db, result }) => {
-      runtimeLog.info('database ready', { driver: db.driver, applied: result.applied });
-      return db;
+    const opening = setDbOpener(async () => {
+      try {
+        const { db, result } = await openMigratedDb();
+        runtimeLog.info('database ready', { driver: db.driver, applied: result.applied });
+        return db;
+      } catch (error) {
+        runtimeLog.error('database failed to open (retried on the next request that needs it)', { error });
+        throw error;
+      }
     });
-    opening.catch((error: unknown) => runtimeLog.error('database failed to open', { error: error as Error }));
-    setDb(opening);
     database = opening.catch(() => undefined);
   }
   const functions = await loadFunctions(spec);

@@ -23,6 +23,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    void runtime.close().then(() => process.exit(0));
+    runtime.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        startupLog.error('local runtime did not stop cleanly', { error });
+        process.exit(1);
+      },
+    );
   });
 }

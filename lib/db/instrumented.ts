@@ -1,8 +1,11 @@
 // Times and counts every statement (db_query_duration_seconds, db_queries_total) by operation and
 // table, both read off the statement's text and bounded: five operations, our own tables plus
 // `other`. Wraps any Db, so repositories and both drivers stay unaware of it; a regex over the text
-// costs about a microsecond against a round trip of a millisecond or more.
+// costs about a microsecond against a round trip of a millisecond or more. It is also the data
+// boundary every repository sees: whatever a driver rejects with leaves as one of our error types
+// (errors.ts), with the driver's value as its cause.
 import { dbQueries, dbQueryDuration } from '../metrics/db-metrics.js';
+import { toDbError } from './errors.js';
 import type { Sql } from './sql.js';
 import type { Db, Queryable, Session } from './types.js';
 
@@ -52,6 +55,8 @@ function timed(target: Queryable): Queryable['query'] {
       const rows = await target.query<Row>(statement);
       status = 'ok';
       return rows;
+    } catch (error) {
+      throw toDbError(error);
     } finally {
       dbQueryDuration.observe(labels, (performance.now() - started) / 1000);
       dbQueries.inc({ ...labels, status });
@@ -62,6 +67,28 @@ function timed(target: Queryable): Queryable['query'] {
 const instrumented = new WeakSet<Db>();
 
 /**
+ * Runs a driver call that hands a connection to `work` (a transaction, a session): the work's own
+ * errors pass through as they are (they may be a NotFoundError of a repository), anything the
+ * driver rejects with around it (connecting, BEGIN, COMMIT) is normalised.
+ */
+async function around<T, C>(open: (work: (connection: C) => Promise<T>) => Promise<T>, work: (connection: C) => Promise<T>): Promise<T> {
+  let fromWork: { error: unknown } | undefined;
+  try {
+    return await open(async (connection) => {
+      try {
+        return await work(connection);
+      } catch (error) {
+        fromWork = { error };
+        throw error;
+      }
+    });
+  } catch (error) {
+    if (fromWork !== undefined && fromWork.error === error) throw error;
+    throw toDbError(error);
+  }
+}
+
+/**
  * `db` with every `query` measured, in transactions and sessions too (a session's `exec`, the
  * migration scripts, is not). Idempotent: an instrumented Db is returned as it is.
  */
@@ -70,13 +97,16 @@ export function instrumentDb(db: Db): Db {
   const wrapped: Db = {
     driver: db.driver,
     query: timed(db),
-    transaction: (work) => db.transaction((tx) => work({ query: timed(tx) })),
+    transaction: (work) => around((inner) => db.transaction(inner), (tx: Queryable) => work({ query: timed(tx) })),
     session: (work) =>
-      db.session((session) => {
-        const measured: Session = { query: timed(session), exec: (script) => session.exec(script) };
-        return work(measured);
-      }),
-    close: () => db.close(),
+      around(
+        (inner) => db.session(inner),
+        (session: Session) => {
+          const measured: Session = { query: timed(session), exec: (script) => session.exec(script).catch((error: unknown) => Promise.reject(toDbError(error))) };
+          return work(measured);
+        },
+      ),
+    close: () => db.close().catch((error: unknown) => Promise.reject(toDbError(error))),
   };
   instrumented.add(wrapped);
   return wrapped;

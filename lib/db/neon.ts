@@ -1,10 +1,12 @@
 // Production driver: Neon's serverless Pool over WebSockets. Built for Lambda: few connections per
 // container, idle ones closed after a minute (a frozen container's socket may be dead when it
-// thaws), pool errors logged instead of crashing the process, and a read retried once when its
-// connection turns out to be terminated.
+// thaws), pool errors logged instead of crashing the process, a read retried once when its
+// connection turns out to be terminated, and every rejection of the driver normalised into our
+// error types (errors.ts): a refused or black-holed database is a 503, never a raw ErrorEvent.
 import { neonConfig, Pool, type PoolClient } from '@neondatabase/serverless';
 import { log } from '../log/index.js';
 import { watchPool } from '../metrics/db-metrics.js';
+import { rethrowDbError, thrownMessage } from './errors.js';
 import type { Sql } from './sql.js';
 import type { Db, Queryable, Session } from './types.js';
 
@@ -16,6 +18,11 @@ export interface NeonOptions {
   statementTimeoutMs: number;
   /** `host:port/path` of a plain-ws proxy (local bridge); unset for Neon itself. */
   wsProxy?: string;
+  /**
+   * How long a new connection may take before the attempt fails (503): what a black-holed
+   * database costs a request. Default 10,000 (a Neon compute waking from suspend takes a few s).
+   */
+  connectTimeoutMs?: number;
 }
 
 const TERMINATED = /Connection terminated|connection error|not queryable|ECONNRESET|socket hang up|WebSocket was closed/i;
@@ -40,8 +47,13 @@ async function configureSockets(wsProxy: string | undefined): Promise<void> {
 }
 
 async function runOn<Row>(client: Pick<PoolClient, 'query'>, statement: Sql): Promise<Row[]> {
-  const result = await client.query(statement.text, statement.values);
+  const result = await client.query(statement.text, statement.values).catch(rethrowDbError);
   return result.rows as Row[];
+}
+
+/** A connection of the pool, or DatabaseUnavailableError (refused, timed out). */
+function connect(pool: Pool): Promise<PoolClient> {
+  return pool.connect().catch(rethrowDbError);
 }
 
 export async function createNeonDb(options: NeonOptions): Promise<Db> {
@@ -50,14 +62,15 @@ export async function createNeonDb(options: NeonOptions): Promise<Db> {
     connectionString: options.connectionString,
     max: options.max,
     idleTimeoutMillis: 60_000,
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     // No `statement_timeout` here: the driver would send it as a startup parameter, which Neon's
     // pooled endpoint (PgBouncer, transaction mode) refuses ("unsupported startup parameter"). The
     // timeout is set where the pooler keeps it: SET LOCAL in each transaction (below), and the
     // role's own default for single statements (`ALTER ROLE … SET statement_timeout`, README).
   });
   // An 'error' on an idle client is emitted by the pool; unhandled, it would kill the process.
-  pool.on('error', (error: Error) => log.warn('postgres pool connection error', { error, reason: 'pool_error' }));
+  // The driver may emit a socket's ErrorEvent here too: logged by its message, whatever it is.
+  pool.on('error', (error: unknown) => log.warn('postgres pool connection error', { error: thrownMessage(error), reason: 'pool_error' }));
 
   const unwatch = watchPool(() => pool.totalCount);
 
@@ -68,25 +81,27 @@ export async function createNeonDb(options: NeonOptions): Promise<Db> {
       try {
         return await runOn<Row>(pool, statement);
       } catch (error) {
-        if (!(error instanceof Error) || !TERMINATED.test(error.message) || !isRead(statement)) throw error;
+        const cause = (error as Error).cause;
+        if (!TERMINATED.test(thrownMessage(cause)) || !isRead(statement)) throw error;
         log.warn('retrying a read on a fresh connection', { reason: 'connection_terminated', error });
         return runOn<Row>(pool, statement);
       }
     },
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      const client = await connect(pool);
       let broken: Error | undefined;
       try {
         // One round trip, as BEGIN alone was; the timeout ends with the transaction, so it never
         // leaks to the next client the pooler hands this server connection to. An integer from
         // the validated configuration, never input.
-        await client.query(`BEGIN; SET LOCAL statement_timeout = ${String(Math.trunc(options.statementTimeoutMs))}`);
+        await client.query(`BEGIN; SET LOCAL statement_timeout = ${String(Math.trunc(options.statementTimeoutMs))}`).catch(rethrowDbError);
         const result = await work({ query: (statement) => runOn(client, statement) });
-        await client.query('COMMIT');
+        await client.query('COMMIT').catch(rethrowDbError);
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-          broken = rollbackError as Error;
+          // Any truthy value makes the pool discard the connection rather than reuse it.
+          broken = rollbackError instanceof Error ? rollbackError : new Error(thrownMessage(rollbackError));
         });
         throw error;
       } finally {
@@ -94,12 +109,12 @@ export async function createNeonDb(options: NeonOptions): Promise<Db> {
       }
     },
     async session<T>(work: (session: Session) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      const client = await connect(pool);
       try {
         return await work({
           query: (statement) => runOn(client, statement),
           exec: async (script) => {
-            await client.query(script);
+            await client.query(script).catch(rethrowDbError);
           },
         });
       } finally {
@@ -107,7 +122,9 @@ export async function createNeonDb(options: NeonOptions): Promise<Db> {
       }
     },
     // Idempotent: shutdown paths (tests, the local runtime) may close the same database twice.
-    close: () => (closing ??= (unwatch(), pool.end())),
+    // A pool whose connections never opened may reject its end: nothing is left open then.
+    close: () =>
+      (closing ??= (unwatch(), pool.end().catch((error: unknown) => log.warn('postgres pool did not close cleanly', { error: thrownMessage(error) })))),
   };
   return db;
 }

@@ -8,7 +8,7 @@ import { getConfig } from '../config.js';
 import { MethodNotAllowedError, NotFoundError } from '../errors.js';
 import type { RateLimiter } from '../ratelimit/limiter.js';
 import type { AppEnv } from './env.js';
-import { errorResponse } from './errors.js';
+import { errorResponse, toAppError } from './errors.js';
 import { authenticate } from './middleware/authenticate.js';
 import { cors } from './middleware/cors.js';
 import { deadline } from './middleware/deadline.js';
@@ -46,8 +46,19 @@ export function createApp(options: CreateAppOptions): App {
   app.use(cors({ allowedOrigins: config.CORS_ALLOWED_ORIGINS }));
   app.use(metrics());
   app.use(secrets());
-  if (options.keys !== undefined) app.use(authenticate({ lookup: options.keys }));
+  if (options.keys !== undefined) app.use(authenticate({ lookup: options.keys, limiter: options.limiter }));
   if (options.limiter !== undefined) app.use(rateLimit({ limiter: options.limiter }));
+  // Hono hands only `instanceof Error` to onError; anything else a route rejects with (a driver's
+  // ErrorEvent) would pass every middleware above unanswered and leave as a bare 500. Registered
+  // last, this runs right around the route: the value becomes an AppError there, and the chain
+  // above (correlation id, headers, access log, errors_total) sees an ordinary error response.
+  app.use(async function anyThrownIsAnError(c, next) {
+    try {
+      await next();
+    } catch (thrown) {
+      throw thrown instanceof Error ? thrown : toAppError(thrown);
+    }
+  });
 
   const allowedMethods = allowedMethodsOf(app);
   app.onError((error, c) => errorResponse(c, error));
@@ -58,7 +69,8 @@ export function createApp(options: CreateAppOptions): App {
       c.header('Allow', allow.join(', '));
       return c.body(null, 204);
     }
-    return errorResponse(c, new MethodNotAllowedError(allow, `${c.req.method} is not allowed on ${c.req.path}`));
+    // The path is not echoed: a reflected request path is a gift to whoever crafts links.
+    return errorResponse(c, new MethodNotAllowedError(allow, `${c.req.method} is not allowed on this resource`));
   });
   return app;
 }

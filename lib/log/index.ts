@@ -7,7 +7,7 @@
 // merges attribute stores and formats through a Console on every call) and added ~20 KB to every
 // bundle, with the signals function at 99 % of its 300 KB budget. We used none of its extras.
 import { getConfig, type LogLevel } from '../config.js';
-import { describeError } from './describe-error.js';
+import { describeError, describeThrown } from './describe-error.js';
 import { redactReplacer } from './redact.js';
 
 export { registerSecretValue, clearSecretValues } from './redact.js';
@@ -35,10 +35,22 @@ function enabled(level: LogLevel): boolean {
   return RANK[level] >= threshold;
 }
 
-/** Redaction, then errors as name/message/code/cause (never a stack). */
+/** An object made by a class other than Object or Array (plain data is logged as it is). */
+function isInstance(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype !== Object.prototype && prototype !== null;
+}
+
+/**
+ * Redaction, then errors as name/message/code/cause (never a stack). Under `error`, a thrown value
+ * that is not an Error (an ErrorEvent) is described too, rather than dumped or lost.
+ */
 function replacer(key: string, value: unknown): unknown {
   const redacted = redactReplacer(key, value);
-  return redacted instanceof Error ? describeError(redacted) : redacted;
+  if (redacted instanceof Error) return describeError(redacted);
+  if (key === 'error' && isInstance(redacted)) return describeThrown(redacted);
+  return redacted;
 }
 
 function write(level: LogLevel, message: string, keys: LogFields, fields: LogFields | undefined): void {

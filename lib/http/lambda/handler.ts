@@ -4,6 +4,7 @@
 // metrics are pushed when due (lib/metrics/pushgateway.ts, ARCHITECTURE §3 step 8): awaited,
 // because a frozen Lambda does no background work, and bounded in time, because the client waits.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context as LambdaContext } from 'aws-lambda';
+import { log } from '../../log/index.js';
 import { maybeFlush } from '../../metrics/pushgateway.js';
 import type { App } from '../app.js';
 import type { ErrorBody } from '../errors.js';
@@ -29,6 +30,11 @@ function malformedRequest(requestId: string): APIGatewayProxyStructuredResultV2 
   return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), isBase64Encoded: false };
 }
 
+function serverError(requestId: string): APIGatewayProxyStructuredResultV2 {
+  const body: ErrorBody = { error: { code: 'internal_error', message: 'internal error', requestId } };
+  return { statusCode: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), isBase64Encoded: false };
+}
+
 export function toLambdaHandler(app: App, options: LambdaHandlerOptions): LambdaHttpHandler {
   const functionName = options.name;
   return async function handler(event, context) {
@@ -46,6 +52,10 @@ export function toLambdaHandler(app: App, options: LambdaHandlerOptions): Lambda
         return malformedRequest(request.requestContext.requestId);
       }
       return await toResult(await app.fetch(fetchRequest, { event: request, lambdaContext: context }));
+    } catch (thrown) {
+      // Last resort (the chain answers everything it is given): still our shape, never Lambda's.
+      log.error('request failed outside the app', { error: thrown });
+      return serverError(request.requestContext.requestId);
     } finally {
       await maybeFlush({ functionName, remainingMs: remainingMs(context) });
     }

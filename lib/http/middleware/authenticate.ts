@@ -2,15 +2,22 @@
 // into `c.var.caller` (anonymous when there is none, 403 when it is unknown or revoked); a route's
 // tier is checked by `requireTier` (require-tier.ts). The key itself is hashed at once and never
 // logged: log lines carry the key id, or the 12-character display prefix when there is no id.
+//
+// Authentication runs before rate limiting (a key's own bucket needs its id), so a failed attempt
+// is charged to the caller's source-IP bucket instead (the anonymous tier's): each malformed,
+// unknown or revoked key, and each store look-up, before it is made. A key-guessing flood therefore
+// meets 429 once that bucket is empty, and costs the database at most one look-up per token.
 import type { MiddlewareHandler } from 'hono';
 import { apiKeyDisplayPrefix, hashApiKey, looksLikeApiKey, safeEqualHex } from '../../auth/api-key.js';
 import type { ApiKeyLookup, ApiKeyRecord } from '../../auth/key-store.js';
 import { TtlCache } from '../../cache/ttl-cache.js';
 import { getConfig } from '../../config.js';
-import { BadRequestError, ForbiddenError, ServiceUnavailableError } from '../../errors.js';
+import { BadRequestError, ForbiddenError, RateLimitedError, ServiceUnavailableError } from '../../errors.js';
 import { registerSecretValue, type Log } from '../../log/index.js';
 import { cacheHits, cacheMisses, watchCacheSize } from '../../metrics/cache-metrics.js';
+import type { RateLimiter } from '../../ratelimit/limiter.js';
 import type { AppEnv, Caller } from '../env.js';
+import { setHeaders, sourceIp } from './rate-limit.js';
 
 /** Unknown keys are remembered for at most this long, so a key created a moment ago works soon. */
 const NEGATIVE_TTL_MS = 5_000;
@@ -44,6 +51,11 @@ export interface AuthenticateOptions {
    * Default: config `API_KEY_CACHE_TTL_MS` (30 s).
    */
   ttlMs?: number;
+  /**
+   * The container's limiter: failed authentication and store look-ups are charged to the source
+   * IP's anonymous bucket (see the top). Default: none (nothing charged; tests of auth alone).
+   */
+  limiter?: () => RateLimiter;
   /** Bootstrap admin key, accepted without a store look-up. Default: config `ADMIN_API_KEY` (none). */
   adminKey?: string;
   /** Clock in milliseconds for cache expiry and the touch interval (tests). Default `Date.now`. */
@@ -70,6 +82,11 @@ function presentedKey(header: (name: string) => string | undefined): string | un
 function asError(thrown: unknown): Error {
   return thrown instanceof Error ? thrown : new Error(String(thrown));
 }
+
+type HttpContext = Parameters<MiddlewareHandler<AppEnv>>[0];
+
+/** Once per container: the bootstrap key is meant for the first minutes of a deployment. */
+let bootstrapUseLogged = false;
 
 export function authenticate(options: AuthenticateOptions): MiddlewareHandler<AppEnv> {
   const ttlMs = options.ttlMs ?? getConfig().API_KEY_CACHE_TTL_MS;
@@ -99,13 +116,16 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ap
    * The stored key for a hash, from the cache when fresh (a hit either way: known or known unknown;
    * a miss is a store look-up). Store failures fail closed (503).
    */
-  async function find(hash: string, prefix: string, requestLog: Log): Promise<StoredKey | undefined> {
+  async function find(c: HttpContext, hash: string, prefix: string, requestLog: Log): Promise<StoredKey | undefined> {
     const cached = known.get(hash);
     if (cached !== undefined || unknown.get(hash) !== undefined) {
       cacheHits.inc(API_KEY_CACHE);
+      if (cached === undefined) await chargeSource(c, requestLog); // a known unknown: failed again
       return cached;
     }
     cacheMisses.inc(API_KEY_CACHE);
+    // Limited before the look-up, not after it failed: a flood's look-ups are what it costs us.
+    await chargeSource(c, requestLog);
     let found: StoredKey | undefined;
     try {
       found = await (await options.lookup()).findByHash(hash);
@@ -140,6 +160,20 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ap
     }
   }
 
+  /**
+   * One token from the caller's source-IP bucket (tier anonymous); 429 with the X-RateLimit
+   * headers when it is empty. A no-op without a limiter.
+   */
+  async function chargeSource(c: HttpContext, requestLog: Log): Promise<void> {
+    if (options.limiter === undefined) return;
+    const decision = await options.limiter().check(sourceIp(c), 'anonymous');
+    if (decision.reason === 'unlimited') return;
+    setHeaders(c, decision);
+    if (decision.allowed) return;
+    requestLog.info('api key attempt refused', { reason: 'rate_limited' });
+    throw new RateLimitedError(Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
+  }
+
   return async function authenticate(c, next) {
     const key = presentedKey((name) => c.req.header(name));
     if (key === undefined) {
@@ -150,23 +184,29 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ap
     const hash = hashApiKey(key);
     const bootstrapHash = currentAdminHash();
     if (bootstrapHash !== undefined && safeEqualHex(hash, bootstrapHash)) {
-      requestLog.info('bootstrap admin key used', { key_id: BOOTSTRAP.keyId });
+      if (!bootstrapUseLogged) {
+        bootstrapUseLogged = true;
+        requestLog.info('bootstrap admin key used (logged once per container)', { key_id: BOOTSTRAP.keyId });
+      }
       c.set('caller', BOOTSTRAP);
       c.set('log', requestLog.child({ key_id: BOOTSTRAP.keyId }));
       return next();
     }
     if (!looksLikeApiKey(key)) {
       // Not even the prefix of a malformed value is logged: it may be some other secret pasted by mistake.
+      await chargeSource(c, requestLog);
       requestLog.info('api key rejected', { reason: 'malformed' });
       throw new ForbiddenError('invalid API key');
     }
     const prefix = apiKeyDisplayPrefix(key);
-    const record = await find(hash, prefix, requestLog);
+    const cachedBefore = known.get(hash) !== undefined;
+    const record = await find(c, hash, prefix, requestLog);
     if (record === undefined) {
       requestLog.info('api key rejected', { reason: 'unknown', key_prefix: prefix });
       throw new ForbiddenError('invalid API key');
     }
     if (record.revokedAt !== null) {
+      if (cachedBefore) await chargeSource(c, requestLog); // a look-up was charged already
       requestLog.info('api key rejected', { reason: 'revoked', key_id: record.id, key_prefix: record.prefix });
       throw new ForbiddenError('API key revoked');
     }

@@ -15,7 +15,14 @@ export interface RateLimitOptions {
 /** Tests call the app without API Gateway; they all share one made-up address. */
 const NO_GATEWAY_IP = '0.0.0.0';
 
-function setHeaders(c: Parameters<MiddlewareHandler<AppEnv>>[0], decision: Decision): void {
+type HttpContext = Parameters<MiddlewareHandler<AppEnv>>[0];
+
+/** The caller's source IP as API Gateway saw it: the identifier of anonymous (and failed-auth) buckets. */
+export function sourceIp(c: HttpContext): string {
+  return c.env?.event?.requestContext.http.sourceIp ?? NO_GATEWAY_IP;
+}
+
+export function setHeaders(c: HttpContext, decision: Decision): void {
   c.header('X-RateLimit-Limit', String(decision.limit));
   c.header('X-RateLimit-Remaining', String(decision.remaining));
   c.header('X-RateLimit-Reset', String(Math.ceil(decision.resetAtMs / 1000)));
@@ -25,7 +32,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
   return async function rateLimit(c, next) {
     const caller = c.get('caller');
     const tier = caller?.tier ?? 'anonymous';
-    const identifier = caller?.keyId ?? c.env?.event?.requestContext.http.sourceIp ?? NO_GATEWAY_IP;
+    const identifier = caller?.keyId ?? sourceIp(c);
     const decision = await options.limiter().check(identifier, tier);
     if (decision.reason === 'unlimited') return next();
     // Before the route: headers set now are part of whatever response the context builds (route,
