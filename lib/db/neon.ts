@@ -27,6 +27,8 @@ export interface NeonOptions {
 
 const TERMINATED = /Connection terminated|connection error|not queryable|ECONNRESET|socket hang up|WebSocket was closed/i;
 
+const CONNECT_TIMEOUT = /connection timeout|timeout exceeded when trying to connect/i;
+
 function isRead(statement: Sql): boolean {
   // Only a plain SELECT is safe to repeat; a WITH may hide a write (INSERT … RETURNING).
   return /^\s*select\b/i.test(statement.text);
@@ -81,8 +83,10 @@ export async function createNeonDb(options: NeonOptions): Promise<Db> {
       try {
         return await runOn<Row>(pool, statement);
       } catch (error) {
-        const cause = (error as Error).cause;
-        if (!TERMINATED.test(thrownMessage(cause)) || !isRead(statement)) throw error;
+        const cause = thrownMessage((error as Error).cause);
+        // A connect timeout reads "Connection terminated due to connection timeout": the database
+        // is unreachable, and a second attempt would only double the client's wait.
+        if (!TERMINATED.test(cause) || CONNECT_TIMEOUT.test(cause) || !isRead(statement)) throw error;
         log.warn('retrying a read on a fresh connection', { reason: 'connection_terminated', error });
         return runOn<Row>(pool, statement);
       }
