@@ -23,6 +23,11 @@ function buildApp(): App {
   app.get('/limited', () => {
     throw new RateLimitedError(17);
   });
+  app.get('/not-an-error', () => {
+    // What a socket library may reject with: an event object, not an Error (Hono's onError skips it).
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the point of the test
+    throw { type: 'error', message: 'connect ECONNREFUSED 127.0.0.1:5432' };
+  });
   return app;
 }
 
@@ -171,6 +176,15 @@ describe('createApp', () => {
       expect(body.error.requestId).toMatch(UUID);
     });
 
+    it('does not echo the request path into a 405 message', async () => {
+      const app = buildApp();
+
+      const response = await app.request('http://localhost/ok', { method: 'DELETE' });
+
+      expect(response.status).toBe(405);
+      expect((await errorBody(response)).error.message).toBe('DELETE is not allowed on this resource');
+    });
+
     it('answers a wrong method on a route template with 405', async () => {
       // Prepare
       const app = buildApp();
@@ -252,6 +266,29 @@ describe('createApp', () => {
       expect(rest).toEqual({ code: 'internal_error', message: 'internal error' });
       expect(requestId).toMatch(UUID);
       expect(response.headers.get('x-frame-options')).toBe('DENY');
+    });
+
+    it('answers a thrown value that is not an Error in the same shape, with its message in the log', async () => {
+      // Prepare
+      const app = buildApp();
+      const written: string[] = [];
+      vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        written.push(String(chunk));
+        return true;
+      });
+
+      // Act
+      const response = await app.request('http://localhost/not-an-error', { headers: { 'x-correlation-id': 'cid-obj' } });
+
+      // Assess
+      expect(response.status).toBe(500);
+      expect(await errorBody(response)).toEqual({ error: { code: 'internal_error', message: 'internal error', requestId: 'cid-obj' } });
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('x-correlation-id')).toBe('cid-obj');
+      const logged = written.join('');
+      expect(logged).toContain('connect ECONNREFUSED 127.0.0.1:5432');
+      expect(logged).not.toContain('[object Object]');
     });
 
     it('answers a ServiceUnavailableError with 503 "service unavailable", hiding its message', async () => {

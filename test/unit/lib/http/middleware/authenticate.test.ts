@@ -234,6 +234,22 @@ describe('auth middleware', () => {
       expect(lookup).not.toHaveBeenCalled();
     });
 
+    it('logs the bootstrap admin key at most once per container, not per request', async () => {
+      // Prepare: info lines captured (earlier tests of this process may have logged the one line)
+      process.env.LOG_LEVEL = 'info';
+      resetConfig();
+      resetLog();
+      const output = captureOutput();
+      const app = buildApp(new MemoryKeyStore(), { adminKey: ADMIN_KEY });
+
+      // Act
+      for (let i = 0; i < 20; i += 1) await (await get(app, '/whoami', { 'X-API-Key': ADMIN_KEY })).arrayBuffer();
+
+      // Assess
+      const lines = output().split('\n').filter((line) => line.includes('bootstrap admin key used'));
+      expect(lines.length).toBeLessThanOrEqual(1);
+    });
+
     it('reads the bootstrap admin key from ADMIN_API_KEY by default', async () => {
       // Prepare
       process.env.ADMIN_API_KEY = ADMIN_KEY;
