@@ -59,7 +59,7 @@ export function getDb(): Promise<Db> {
  * `getDb` opens through the opener (default: the configured database).
  */
 export function setDb(db: Db | Promise<Db>): void {
-  install(Promise.resolve(db));
+  void install(Promise.resolve(db)); // failures are handled inside; callers of getDb see them
 }
 
 /**

@@ -4,7 +4,9 @@
 // would wrongly suggest another content type could work). Runs after the body limit and the auth
 // middleware, so the JSON parser only ever sees bounded bodies from callers allowed to send them.
 import type { HonoRequest } from 'hono';
-import { BadRequestError, UnsupportedMediaTypeError } from '../../errors.js';
+import { BadRequestError, UnsupportedMediaTypeError, ValidationError } from '../../errors.js';
+import { fieldPath } from '../../validation/field-errors.js';
+import { firstDuplicateKey } from './duplicate-keys.js';
 
 /**
  * JSON text is UTF-8 (RFC 8259 §8.1); `fatal` makes invalid bytes an error, not U+FFFD. Pure, so a
@@ -35,9 +37,20 @@ export async function readJsonBody(req: Pick<HonoRequest, 'arrayBuffer' | 'heade
   if (!isJsonContentType(req.header('content-type'))) {
     throw new UnsupportedMediaTypeError('request body must be application/json');
   }
+  let text: string;
+  let parsed: unknown;
   try {
-    return JSON.parse(utf8.decode(bytes)) as unknown;
+    text = utf8.decode(bytes);
+    parsed = JSON.parse(text) as unknown;
   } catch (error) {
     throw new BadRequestError('malformed JSON body', { cause: error });
   }
+  // Only an object can repeat a key; a body without one is not scanned.
+  const duplicate = text.includes('{') ? firstDuplicateKey(text) : undefined;
+  if (duplicate !== undefined) {
+    throw new ValidationError('request validation failed', {
+      details: [{ location: 'body', field: fieldPath(duplicate), message: 'is given more than once' }],
+    });
+  }
+  return parsed;
 }

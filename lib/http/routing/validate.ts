@@ -6,13 +6,16 @@
 //                            the rate limit ran earlier, in the app's chain (app.ts)
 //   3. content type          415  (routes with a body schema; a body sent elsewhere is a 400)
 //   4. JSON parse            400 "malformed JSON body"
-//   5. params, query, body   400 ValidationError, details naming every bad or unknown field
+//   5. params, query, body   400 ValidationError, details naming every bad or unknown field; text
+//                            Postgres cannot store (a NUL, a lone surrogate) is refused in every
+//                            string of every part before the schema sees it
 //   6. the handler, with typed, parsed values
 import type { Context, MiddlewareHandler } from 'hono';
 import * as z from 'zod/mini';
 import { getConfig } from '../../config.js';
 import { ValidationError } from '../../errors.js';
 import { firstPerField, toFieldErrors, type FieldError, type FieldLocation } from '../../validation/field-errors.js';
+import { unstorableTextErrors } from '../../validation/storable-text.js';
 import type { App } from '../app.js';
 import { bodyLimit } from '../middleware/body-limit.js';
 import { readJsonBody } from './json-body.js';
@@ -42,8 +45,11 @@ const NOTHING = /* @__PURE__ */ z.strictObject({});
 
 /** Parses one part of the request; problems are added to `errors` rather than thrown one by one. */
 function parsePart(schema: ObjectSchema, input: unknown, location: FieldLocation, errors: FieldError[]): unknown {
+  // First, so a field's entry says why it can never be stored rather than another complaint.
+  const unstorable = unstorableTextErrors(location, input);
+  errors.push(...unstorable);
   const result = z.safeParse(schema, input);
-  if (result.success) return result.data;
+  if (result.success) return unstorable.length === 0 ? result.data : undefined;
   errors.push(...toFieldErrors(location, result.error.issues));
   return undefined;
 }
