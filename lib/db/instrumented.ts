@@ -24,6 +24,7 @@ const TABLES: ReadonlySet<string> = new Set([
   'topic_events',
   'source_cursors',
   'job_runs',
+  'job_leases',
   'api_keys',
   'schema_migrations',
 ]);

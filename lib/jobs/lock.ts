@@ -7,21 +7,23 @@
 //
 // Without Upstash (the local runtime: one process serves every function) the lock lives in this
 // process's memory, with the same semantics. When Redis fails or exceeds its budget, the default
-// lock falls back to that memory lock (fail-open, per container): a job that cannot be locked
-// everywhere still runs, which at worst overlaps a run in another container — cheaper than a
-// missed cleanup or harvest, since the jobs are idempotent. The fallback is logged and counted
-// (`job_lock_fallbacks_total`).
+// lock falls back to a lease in Postgres (lease-lock.ts), shared by every container — never to
+// this container's memory, which let two containers run discover at once and notify Slack twice.
+// When the database fails too, the run does not start (runJob records it: `lock_failed`). The
+// fallback is logged and counted (`job_lock_fallbacks_total`).
 import { randomUUID } from 'node:crypto';
 import { log } from '../log/index.js';
 import type { Redis } from '@upstash/redis';
+import { getDb } from '../db/client.js';
 import { abortable, defaultRedis, isNoScript } from '../redis/client.js';
+import { createLeaseLock } from './lease-lock.js';
 import { jobLockFallbacks } from './metrics.js';
 import { RELEASE_LOCK_SCRIPT, RELEASE_LOCK_SHA1 } from './release-lock.lua.js';
 
 /** Prefix of every lock key: `job_lock:janitor`. */
 export const LOCK_KEY_PREFIX = 'job_lock:';
 
-export type LockBackend = 'redis' | 'memory';
+export type LockBackend = 'redis' | 'postgres' | 'memory';
 
 export interface LockHandle {
   /** Where the lock is held. */
@@ -115,7 +117,7 @@ export interface FallbackLockOptions {
   onFallback?: (job: string, error: unknown) => void;
 }
 
-/** `primary`, or `fallback` for any acquisition `primary` fails (fail-open). */
+/** `primary`, or `fallback` for any acquisition `primary` fails (a lock just as shared, never memory). */
 export function createFallbackLock(options: FallbackLockOptions): JobLock {
   return {
     async acquire(job, ttlMs, signal) {
@@ -134,7 +136,7 @@ let defaultLock: JobLock | undefined;
 
 function logFallback(job: string, error: unknown): void {
   jobLockFallbacks.inc({ job });
-  log.warn('job lock: Redis failed, locked in this container only', {
+  log.warn('job lock: Redis failed, locking through a lease in Postgres', {
     job,
     reason: 'redis_unavailable',
     error: error instanceof Error ? error : String(error),
@@ -142,13 +144,16 @@ function logFallback(job: string, error: unknown): void {
 }
 
 /**
- * This container's job lock: Redis (falling back to memory) when Upstash is configured, else the
- * process's memory lock, shared by every function the local runtime serves.
+ * This container's job lock: Redis (falling back to a lease in Postgres) when Upstash is
+ * configured, else the process's memory lock, shared by every function the local runtime serves.
  */
 export function defaultJobLock(): JobLock {
   if (defaultLock === undefined) {
     const redis = defaultRedis();
-    defaultLock = redis === undefined ? memoryLock : createFallbackLock({ primary: createRedisLock({ redis }), fallback: memoryLock, onFallback: logFallback });
+    defaultLock =
+      redis === undefined
+        ? memoryLock
+        : createFallbackLock({ primary: createRedisLock({ redis }), fallback: createLeaseLock({ db: getDb }), onFallback: logFallback });
   }
   return defaultLock;
 }

@@ -204,12 +204,17 @@ async function runWork<T>(scope: RunScope, handle: LockHandle, work: (job: JobCo
   };
 
   let report: Report<T>;
+  let working: Promise<T> | undefined;
+  let settled = false;
   jobRunsInProgress.inc({ job: scope.name });
   try {
     // A work that ignores its signal is given up on at the budget's end; it cannot hold the run.
     // Should it fail after that, its rejection must not go unhandled (that would crash the runtime).
-    const working = work(context);
-    working.catch(() => undefined);
+    working = work(context);
+    const markSettled = (): void => {
+      settled = true;
+    };
+    working.then(markSettled, markSettled);
     const result = await Promise.race([working, budget.expired]);
     const outcome = options.outcome?.(result) ?? { status: 'succeeded' };
     const details = toDetails(options.details === undefined ? result : options.details(result));
@@ -227,15 +232,29 @@ async function runWork<T>(scope: RunScope, handle: LockHandle, work: (job: JobCo
   }
 
   await scope.ledger.finish(runId, { status: report.status, durationMs: report.durationMs, details: report.details, error: report.error });
+  if (working !== undefined && !settled) {
+    // The work was given up on but has not stopped: it may still write, post or fetch under this
+    // lock, so the lock is released only once it settles (and a frozen container's expires by its
+    // TTL), never now, when the next run could start beside it.
+    runLog.warn('job lock kept until the abandoned work settles', { reason: 'work_still_running', backend: handle.backend });
+    const release = (): Promise<void> => releaseLock(handle, runLog, AbortSignal.timeout(LOCK_CALL_TIMEOUT_MS));
+    working.then(release, release).catch(() => undefined);
+    return report;
+  }
+  await releaseLock(handle, runLog, lockCallSignal(budget));
+  return report;
+}
+
+/** Releases the lock; a lock already expired or a failed release is logged, never thrown. */
+async function releaseLock(handle: LockHandle, runLog: Log, signal: AbortSignal): Promise<void> {
   try {
-    if (!(await handle.release(lockCallSignal(budget)))) {
+    if (!(await handle.release(signal))) {
       runLog.warn('job lock had expired before the run ended', { reason: 'lock_expired', backend: handle.backend });
     }
   } catch (error) {
     // The lock expires with its TTL: the next run waits at most that long.
     runLog.warn('job lock not released', { reason: 'release_failed', backend: handle.backend, error: asLoggable(error) });
   }
-  return report;
 }
 
 /**

@@ -1,12 +1,16 @@
-// The job lock against the real Redis, through @upstash/redis and the Upstash REST bridge, and in memory: one holder
+// The job lock against the real Redis, through @upstash/redis and the Upstash REST bridge, as a
+// lease in real Postgres (through the Neon bridge: the fallback when Redis is gone), and in memory: one holder
 // at a time per job, jobs independent of each other, an expired lock taken over, and a release
 // that never deletes the next holder's lock. The release script's SHA1 is pinned and checked
 // against a real SCRIPT LOAD. Keys live under a random prefix and are deleted afterwards.
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errors as upstashErrors } from '@upstash/redis';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resetConfig } from '../../../../lib/config.js';
+import { resetDb, setDb } from '../../../../lib/db/client.js';
+import { sql } from '../../../../lib/db/sql.js';
+import { createLeaseLock } from '../../../../lib/jobs/lease-lock.js';
 import {
   createFallbackLock,
   createMemoryLock,
@@ -21,6 +25,7 @@ import { RELEASE_LOCK_SCRIPT, RELEASE_LOCK_SHA1 } from '../../../../lib/jobs/rel
 import { resetLog } from '../../../../lib/log/index.js';
 import { connectRedis, resetDefaultRedis, type AppRedis } from '../../../../lib/redis/client.js';
 import { captureLogLines } from '../../../support/capture-log.js';
+import { closeDatabases, createPostgresDatabase, type TestDatabase } from '../../../support/databases.js';
 import { valueOf } from '../../../support/metric-values.js';
 import { useRedisBridge } from '../../../support/redis-bridge.js';
 
@@ -28,6 +33,7 @@ const prefix = `test:job-lock:${randomUUID()}:`;
 const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
 
 const bridged = useRedisBridge(prefix);
+let postgres: TestDatabase;
 
 function rest(): AppRedis {
   return bridged.rest();
@@ -35,8 +41,18 @@ function rest(): AppRedis {
 
 const LOCKS: { store: string; create: () => JobLock }[] = [
   { store: 'Redis', create: () => createRedisLock({ redis: rest(), prefix }) },
+  { store: 'Postgres lease', create: () => createLeaseLock({ db: () => Promise.resolve(postgres.db) }) },
   { store: 'memory', create: () => createMemoryLock() },
 ];
+
+beforeAll(async () => {
+  postgres = await createPostgresDatabase();
+}, 60_000);
+
+afterAll(async () => {
+  await postgres.dispose();
+  await closeDatabases();
+});
 
 describe('the release script', () => {
   it('has its SHA1 pinned', () => {
@@ -196,9 +212,10 @@ describe('the default job lock', () => {
     expect(await defaultJobLock().acquire(job, 10_000)).toBeUndefined();
   });
 
-  it('falls back to memory when Redis fails, and says so in a metric and a log line', async () => {
-    // Prepare: an Upstash URL where nothing listens
+  it('falls back to a lease in Postgres, never memory, when Redis fails, and says so in a metric and a log line', async () => {
+    // Prepare: an Upstash URL where nothing listens; the shared database is the test's
     configure({ UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:9', UPSTASH_REDIS_REST_TOKEN: 'unused', LOG_LEVEL: 'warn' });
+    setDb(postgres.db);
     const warnings = captureLogLines('WARN');
     const job = `default-${randomUUID()}`;
     const before = await valueOf(jobLockFallbacks, { job });
@@ -206,10 +223,23 @@ describe('the default job lock', () => {
     // Act
     const handle = await defaultJobLock().acquire(job, 10_000);
 
-    // Assess
-    expect(handle?.backend).toBe('memory');
+    // Assess: held in Postgres, where another container's lock sees it
+    expect(handle?.backend).toBe('postgres');
+    expect(await postgres.db.query(sql`SELECT job FROM job_leases WHERE job = ${job}`)).toEqual([{ job }]);
+    expect(await createLeaseLock({ db: () => Promise.resolve(postgres.db) }).acquire(job, 10_000)).toBeUndefined();
     expect(await valueOf(jobLockFallbacks, { job })).toBe(before + 1);
     expect(warnings()).toEqual([expect.objectContaining({ job, reason: 'redis_unavailable' })]);
+    expect(await handle?.release()).toBe(true);
+    await resetDb();
+  });
+
+  it('refuses the run when Redis and the database both fail, rather than lock in memory', async () => {
+    configure({ UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:9', UPSTASH_REDIS_REST_TOKEN: 'unused', LOG_LEVEL: 'error' });
+    const down: JobLock = createLeaseLock({ db: () => Promise.reject(new Error('database down')) });
+    const redis = await connectRedis({ url: 'http://127.0.0.1:9', token: 'unused' });
+    const lock = createFallbackLock({ primary: createRedisLock({ redis }), fallback: down });
+
+    await expect(lock.acquire(`both-down-${randomUUID()}`, 10_000)).rejects.toThrow('database down');
   });
 
   it('falls back per acquisition only: a lock that works is used', async () => {

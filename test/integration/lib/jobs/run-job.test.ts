@@ -292,16 +292,24 @@ describe.each(DRIVERS)('runJob with job_runs on $driver', ({ create }) => {
     expect(await row(result.runId)).toMatchObject({ status: 'failed', error: 'JobTimeoutError: job time budget exhausted', finishedAt: expect.any(Date) as unknown });
   });
 
-  it('gives up on a work that ignores its budget, before the deadline, and records why', async () => {
+  it('gives up on a work that ignores its budget, before the deadline, and records why; its lock stays held until the work settles', async () => {
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const context = lambdaContext(1_000);
+    let finish: (() => void) | undefined;
+    const stubborn = (): Promise<never> =>
+      new Promise<never>((_resolve, reject) => {
+        finish = () => reject(new Error('finally stopped'));
+      });
 
-    const result = await runJob('janitor', context, () => new Promise<never>(() => undefined), withServices());
+    const result = await runJob('janitor', context, stubborn, withServices());
 
     expect(result).toMatchObject({ status: 'failed', error: 'JobTimeoutError: job did not return within its time budget' });
     expect(context.getRemainingTimeInMillis()).toBeGreaterThan(100);
     expect(await row(result.runId)).toMatchObject({ status: 'failed', finishedAt: expect.any(Date) as unknown });
-    expect(await bridged.direct.exists(`${prefix}janitor`)).toBe(0);
+    // The work still runs: the next run must not start beside it.
+    expect(await bridged.direct.exists(`${prefix}janitor`)).toBe(1);
+    finish?.();
+    await vi.waitFor(async () => expect(await bridged.direct.exists(`${prefix}janitor`)).toBe(0), { timeout: 5_000 });
   });
 
   it("takes over the run an admin queued, keeping the request's details; a second delivery is a run of its own", async () => {
