@@ -145,6 +145,12 @@ const schema = z.object({
    * runtime's own, or a test's fake. Unset = the region's AWS endpoint.
    */
   LAMBDA_ENDPOINT: z.optional(z.url({ protocol: /^https?$/ })),
+  /**
+   * Stage `local` only: the local runtime's Invoke API token, generated at each start and set by
+   * the runtime itself; sent as the SigV4 access key id, which the runtime checks (nothing else on
+   * the machine may start jobs or pick an event's source IP).
+   */
+  LOCAL_INVOKE_TOKEN: z.optional(z.string().check(z.minLength(16))),
   /** Prefix of deployed function names (`<service>-<stage>-`), set by serverless.yml; the job invoke target. */
   FUNCTION_NAME_PREFIX: z.optional(z.string().check(z.minLength(1))),
 

@@ -3,14 +3,16 @@
 // a scheduled function an EventBridge scheduled event. When `npm start` is running (on PORT, 3000
 // by default), the function runs there, through the Lambda Invoke API the runtime answers, so it
 // sees the same embedded database (which only one process may open); otherwise it runs in this
-// process, on the configured database, migrated first.
+// process, on the configured database, migrated first. The running runtime is found through
+// .data/local-runtime.json, which also holds the token its Invoke API requires.
 import { parseArgs } from 'node:util';
 import { openAndMigrate } from '../../lib/db/prepare-local.js';
 import { buildHttpEvent } from './api-gateway-event.js';
 import { invokeFunction, loadFunctions } from './runtime.js';
 import { buildScheduledEvent } from './scheduled-event.js';
+import { readRuntimeFile, runtimeFilePath } from './runtime-file.js';
 import { loadServiceSpec } from './serverless-config.js';
-import { localPort, serverlessYmlPath } from './settings.js';
+import { serverlessYmlPath } from './settings.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -23,17 +25,21 @@ if (name === undefined || !spec.functions.some((fn) => fn.name === name)) {
   process.exit(2);
 }
 
-/** The running local runtime's answer, or undefined when nothing listens on its port. */
+/** The running local runtime's answer, or undefined when none is running. */
 async function invokeRunningRuntime(event: unknown): Promise<{ result: unknown; failed: boolean } | undefined> {
-  const url = `http://127.0.0.1:${String(localPort())}/2015-03-31/functions/${encodeURIComponent(name ?? '')}/invocations`;
+  const running = readRuntimeFile(runtimeFilePath());
+  if (running === undefined) return undefined; // not running: invoke in this process
+  const url = `${running.url}/2015-03-31/functions/${encodeURIComponent(name ?? '')}/invocations`;
+  // The Invoke API checks only the SigV4 access key id: the token (see lambda-invoke-api.ts).
+  const authorization = `AWS4-HMAC-SHA256 Credential=${running.token}/local/local/lambda/aws4_request`;
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', headers: { 'x-amz-invocation-type': 'RequestResponse' }, body: JSON.stringify(event) });
+    response = await fetch(url, { method: 'POST', headers: { 'x-amz-invocation-type': 'RequestResponse', authorization }, body: JSON.stringify(event) });
   } catch {
-    return undefined; // not running: invoke in this process
+    return undefined; // gone since it wrote its file: invoke in this process
   }
   const text = await response.text();
-  if (response.status === 404) return undefined; // something else on the port
+  if (response.status === 403) throw new Error(`the running local runtime refused the invoke: ${text}`);
   const result: unknown = text === '' ? null : JSON.parse(text);
   return { result, failed: !response.ok || response.headers.has('x-amz-function-error') };
 }

@@ -10,9 +10,15 @@
 //   unknown function                        → 404 ResourceNotFoundException
 //   payload that is not JSON                → 400 InvalidRequestContentException
 //
-// Signatures are not checked (there is no account); Lambda's retries of a failed asynchronous
-// invocation are not imitated: the failure is logged by the runtime.
-import { randomUUID } from 'node:crypto';
+// Who may call it: this machine's loopback only (403 AccessDeniedException otherwise, even when the
+// runtime listens on every interface), presenting the token the runtime generated at start as the
+// SigV4 access key id (`Credential=<token>/…`; 403 UnrecognizedClientException otherwise). The
+// runtime's own functions get it through LOCAL_INVOKE_TOKEN, `npm run invoke` from
+// .data/local-runtime.json (runtime-file.ts). Without it, any local process could start jobs or
+// invoke an HTTP function with an event naming any source IP, i.e. any rate-limit bucket.
+// Signatures are not otherwise checked (there is no account); Lambda's retries of a failed
+// asynchronous invocation are not imitated: the failure is logged by the runtime.
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
@@ -39,6 +45,34 @@ export class InvokeApiError extends Error {
     super(message);
     this.name = 'InvokeApiError';
   }
+}
+
+/** `AWS4-HMAC-SHA256 Credential=<access key id>/<date>/<region>/lambda/aws4_request, …` */
+const CREDENTIAL = /\bCredential=([^/,\s]+)\//;
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
+export function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const v4 = address.replace(/^::ffff:/i, '');
+  return v4.startsWith('127.') || address === '::1';
+}
+
+/** The access key id a SigV4 Authorization header presents, or undefined. */
+export function presentedToken(authorization: string | undefined): string | undefined {
+  return authorization === undefined ? undefined : CREDENTIAL.exec(authorization)?.[1];
+}
+
+/** Why a caller may not use the Invoke API, or undefined when it may. */
+export function refuseCaller(remoteAddress: string | undefined, authorization: string | undefined, token: string): InvokeApiError | undefined {
+  if (!isLoopback(remoteAddress)) {
+    return new InvokeApiError(403, 'AccessDeniedException', 'the local Invoke API answers callers on this machine only');
+  }
+  const presented = Buffer.from(presentedToken(authorization) ?? '');
+  const expected = Buffer.from(token);
+  if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
+    return new InvokeApiError(403, 'UnrecognizedClientException', 'missing or wrong local invoke token (the access key id; npm run invoke reads it from .data/local-runtime.json)');
+  }
+  return undefined;
 }
 
 /** The function name of an Invoke request path, or undefined when the path is not one. */

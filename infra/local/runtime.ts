@@ -3,6 +3,7 @@
 // One process, so embedded stores (PGlite, in-memory limiter) are shared by all functions. The
 // same server speaks the Lambda Invoke API (lambda-invoke-api.ts) and sets LAMBDA_ENDPOINT to
 // itself, so a function that invokes another (the admin jobs API) does it as in the cloud.
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -17,6 +18,7 @@ import {
   invokePathFunction,
   InvokeApiError,
   parseInvokeRequest,
+  refuseCaller,
   writeAccepted,
   writeInvokeError,
   writeInvokeResult,
@@ -63,6 +65,11 @@ export interface ScheduleInfo {
 
 export interface LocalRuntime {
   url: string;
+  /**
+   * The Invoke API's token, new at each start: the SigV4 access key id a caller must present
+   * (lambda-invoke-api.ts). Set as LOCAL_INVOKE_TOKEN for the runtime's own functions.
+   */
+  invokeToken: string;
   spec: ServiceSpec;
   routes: string[];
   schedules: ScheduleInfo[];
@@ -230,8 +237,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     background.add(run);
   }
 
-  /** `POST /2015-03-31/functions/{name}/invocations`, as Lambda answers it. */
+  const invokeToken = randomBytes(24).toString('base64url');
+
+  /** `POST /2015-03-31/functions/{name}/invocations`, as Lambda answers it, to this machine's token holders only. */
   async function serveInvoke(request: IncomingMessage, response: ServerResponse, name: string): Promise<void> {
+    const refusal = refuseCaller(request.socket.remoteAddress, request.headers.authorization, invokeToken);
+    if (refusal !== undefined) {
+      request.resume();
+      return writeInvokeError(response, refusal);
+    }
     const body = await readBody(request);
     if (body === undefined) return writeInvokeError(response, new InvokeApiError(413, 'RequestTooLargeException', 'Request payload too large'));
     const type = request.headers['x-amz-invocation-type'];
@@ -300,6 +314,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const ownsLambdaEndpoint = (process.env.LAMBDA_ENDPOINT ?? '') === '';
   if (ownsLambdaEndpoint) {
     process.env.LAMBDA_ENDPOINT = url;
+    process.env.LOCAL_INVOKE_TOKEN = invokeToken;
     resetConfig();
   }
 
@@ -308,6 +323,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   return {
     url,
+    invokeToken,
     spec,
     routes: table.keys(),
     schedules,
@@ -324,6 +340,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await Promise.allSettled([...background]);
       if (ownsLambdaEndpoint && process.env.LAMBDA_ENDPOINT === url) {
         delete process.env.LAMBDA_ENDPOINT;
+        if (process.env.LOCAL_INVOKE_TOKEN === invokeToken) delete process.env.LOCAL_INVOKE_TOKEN;
         resetConfig();
       }
       if (options.database !== false) {

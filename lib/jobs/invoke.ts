@@ -16,19 +16,22 @@ const INVOKE_TIMEOUT_MS = 3_000;
 /** Region when the environment names none (the Lambda runtime always sets AWS_REGION). */
 const FALLBACK_REGION = 'us-east-1';
 /**
- * Placeholder credentials for stage `local` with an endpoint override: the local runtime and the
- * tests' fakes check no signature, and `npm start` needs no AWS account. Never used in the cloud,
- * where the function's role signs the call.
+ * Credentials for stage `local` with an endpoint override: `npm start` needs no AWS account. The
+ * local runtime checks no signature, only that the access key id is its token (LOCAL_INVOKE_TOKEN);
+ * the tests' fakes check nothing. Never used in the cloud, where the function's role signs the call.
  */
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+function localCredentials(token: string | undefined): { accessKeyId: string; secretAccessKey: string } {
+  return { accessKeyId: token ?? 'local', secretAccessKey: 'local' };
+}
 
 let client: LambdaClient | undefined;
-/** The endpoint `client` was built for: a local runtime restarted on another port gets a new one. */
+/** The endpoint and token `client` was built for: a restarted local runtime gets a new one. */
 let clientEndpoint: string | undefined;
 
 async function lambdaClient(): Promise<LambdaClient> {
   const config = getConfig();
-  const stale = (): boolean => client === undefined || clientEndpoint !== config.LAMBDA_ENDPOINT;
+  const target = `${config.LAMBDA_ENDPOINT ?? ''} ${config.LOCAL_INVOKE_TOKEN ?? ''}`;
+  const stale = (): boolean => client === undefined || clientEndpoint !== target;
   if (stale()) {
     const { LambdaClient } = await import('@aws-sdk/client-lambda');
     // Checked again after the import: a concurrent caller may have built it meanwhile.
@@ -38,10 +41,10 @@ async function lambdaClient(): Promise<LambdaClient> {
       client = new LambdaClient({
         region: config.AWS_REGION ?? FALLBACK_REGION,
         ...(config.LAMBDA_ENDPOINT === undefined ? {} : { endpoint: config.LAMBDA_ENDPOINT }),
-        ...(local ? { credentials: LOCAL_CREDENTIALS } : {}),
+        ...(local ? { credentials: localCredentials(config.LOCAL_INVOKE_TOKEN) } : {}),
         maxAttempts: 2,
       });
-      clientEndpoint = config.LAMBDA_ENDPOINT;
+      clientEndpoint = target;
     }
   }
   return client as LambdaClient;

@@ -145,7 +145,7 @@ describe('the admin jobs API through the local runtime', () => {
 
   it('speaks the Lambda Invoke API: a RequestResponse invoke returns the handler result, an unknown function is ResourceNotFound', async () => {
     // Prepare: the real SDK client, as the admin function builds it
-    const client = new LambdaClient({ region: 'us-east-1', endpoint: runtime.url, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new LambdaClient({ region: 'us-east-1', endpoint: runtime.url, credentials: { accessKeyId: runtime.runtime.invokeToken, secretAccessKey: 'local' } });
 
     // Act
     const output = await client.send(new InvokeCommand({ FunctionName: 'signal-harvester-local-janitor', Payload: new TextEncoder().encode('{}') }));
@@ -163,7 +163,11 @@ describe('the admin jobs API through the local runtime', () => {
 
   it('answers the Invoke API at the wire: an ARN names a function, DryRun is 204, a payload that is not JSON is refused', async () => {
     const invoke = (name: string, type: string, body: string): Promise<Response> =>
-      fetch(`${runtime.url}/2015-03-31/functions/${encodeURIComponent(name)}/invocations`, { method: 'POST', headers: { 'x-amz-invocation-type': type }, body });
+      fetch(`${runtime.url}/2015-03-31/functions/${encodeURIComponent(name)}/invocations`, {
+        method: 'POST',
+        headers: { 'x-amz-invocation-type': type, authorization: `AWS4-HMAC-SHA256 Credential=${runtime.runtime.invokeToken}/local/local/lambda/aws4_request` },
+        body,
+      });
 
     const dryRun = await invoke('arn:aws:lambda:us-east-1:000000000000:function:signal-harvester-local-janitor', 'DryRun', '');
     const malformed = await invoke('signal-harvester-local-janitor', 'Event', '{not json');

@@ -4,11 +4,16 @@
 // answered in our JSON shape (503 service_unavailable, requestId, security headers, an access-log
 // line), never a bare 500; the runtime picks the database up once it is back, even when it was
 // down at start; and SIGTERM stops it with exit code 0. No log line says "[object Object]".
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabases, createPostgresDatabase, type TestDatabase } from '../support/databases.js';
 import { spawnTsx, startBridgeProcess, unusedPort, type Spawned } from '../support/processes.js';
 
 const LIST = '/v1/signals?limit=1';
+/** Never the developer's .data/local-runtime.json (a running npm start's). */
+const runtimeFile = (): string => join(tmpdir(), `sh-local-runtime-${randomUUID()}.json`);
 
 interface ErrorJson {
   error: { code: string; message: string; requestId: string };
@@ -32,6 +37,7 @@ describe('the local runtime when the database goes', () => {
       NEON_WS_PROXY: `127.0.0.1:${String(bridgePort)}/v2`,
       UPSTASH_REDIS_REST_URL: '',
       UPSTASH_REDIS_REST_TOKEN: '',
+      LOCAL_RUNTIME_FILE: runtimeFile(),
     });
     const ready = await runtime.waitFor((line) => typeof line.url === 'string', 60_000);
     url = ready.url as string;
@@ -109,6 +115,7 @@ describe('a local runtime whose database never came up', () => {
       NEON_WS_PROXY: `127.0.0.1:${String(port)}/v2`,
       UPSTASH_REDIS_REST_URL: '',
       UPSTASH_REDIS_REST_TOKEN: '',
+      LOCAL_RUNTIME_FILE: runtimeFile(),
     });
     const ready = await runtime.waitFor((line) => typeof line.url === 'string', 60_000);
     await runtime.waitFor((line) => typeof line.message === 'string' && line.message.startsWith('database failed to open'));

@@ -3,8 +3,12 @@
 // answering with their recorded responses, and `npm run invoke -- discover` in its own process,
 // which runs the job in the runtime through its Lambda Invoke API. Then the API shows what it stored.
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeRuntimeFile } from '../../infra/local/runtime-file.js';
 import { repoRoot } from '../../infra/local/settings.js';
 import { E2E_START_TIMEOUT_MS, startE2eRuntime, type E2eRuntime } from '../support/e2e-runtime.js';
 import { fixture, startSourceServer, type ReceivedRequest, type Reply, type SourceServer } from '../support/source-server.js';
@@ -69,11 +73,15 @@ describe('npm run invoke -- discover against the local runtime', () => {
 
   it('fills the database, and GET /v1/signals ranks what it stored by score', async () => {
     // Act: the developer's command, in its own process, pointed at the runtime's port
+    // (the runtime runs in this process: its file, which npm start writes, is written here)
+    const runtimeFile = join(await mkdtemp(join(tmpdir(), 'sh-runtime-')), 'local-runtime.json');
+    writeRuntimeFile(runtimeFile, { pid: process.pid, url: runtime.url, token: runtime.runtime.invokeToken });
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'infra/local/invoke.ts', 'discover'], {
       cwd: repoRoot,
-      env: { ...process.env, PORT: new URL(runtime.url).port, LOG_LEVEL: 'warn' },
+      env: { ...process.env, LOCAL_RUNTIME_FILE: runtimeFile, LOG_LEVEL: 'warn' },
       timeout: 60_000,
     });
+    await rm(dirname(runtimeFile), { recursive: true, force: true });
     const result = JSON.parse(stdout) as { status: string; runId: string; result: { inserted: number; sources: Record<string, { status: string }> } };
 
     // Assess: the job's own report…

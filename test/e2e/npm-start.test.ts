@@ -1,11 +1,18 @@
 // What a newcomer gets from `npm start`: the real entry point, in its own process, serving the
 // real serverless.yml. The port is chosen by the OS (PORT=0) and read from the start-up log.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRuntimeFile } from '../../infra/local/runtime-file.js';
 import { repoRoot } from '../../infra/local/settings.js';
+
+/** Where this runtime tells `npm run invoke` its URL and token (never the developer's own file). */
+const RUNTIME_FILE = join(tmpdir(), `sh-local-runtime-${randomUUID()}.json`);
 
 describe('npm start', () => {
   let child: ChildProcess;
@@ -22,6 +29,7 @@ describe('npm start', () => {
         CORS_ALLOWED_ORIGINS: 'https://app.example',
         // Its own embedded database: never the developer's .data/pglite (PGlite has no lock).
         PGLITE_DIR: join(repoRoot, '.data/test/pglite-npm-start'),
+        LOCAL_RUNTIME_FILE: RUNTIME_FILE,
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -46,6 +54,20 @@ describe('npm start', () => {
   afterAll(async () => {
     child.kill('SIGTERM');
     if (child.exitCode === null) await once(child, 'exit');
+  });
+
+  it('shares its Invoke API token through a file only its user can read, and serves only that token', async () => {
+    const running = readRuntimeFile(RUNTIME_FILE);
+    const invoke = (token: string): Promise<Response> =>
+      fetch(`${url}/2015-03-31/functions/janitor/invocations`, {
+        method: 'POST',
+        headers: { 'x-amz-invocation-type': 'DryRun', authorization: `AWS4-HMAC-SHA256 Credential=${token}/local/local/lambda/aws4_request` },
+      });
+
+    expect(running).toMatchObject({ pid: child.pid, url });
+    expect(statSync(RUNTIME_FILE).mode & 0o777).toBe(0o600);
+    expect((await invoke(running?.token ?? '')).status).toBe(204);
+    expect((await invoke('local')).status).toBe(403);
   });
 
   it('logs the routes and schedules it serves', () => {
