@@ -23,6 +23,7 @@ import {
 } from './rate-limit.js';
 import { diff, formatTable, kb, ms, perSecond, ratio, us, type Row } from './report.js';
 import { measureIngest, type IngestResult } from './ingest.js';
+import { measureKeyFlood, type KeyFloodBenchResult } from './key-flood.js';
 import { measureSignalsList, type SignalsListResult } from './signals-list.js';
 import { measureContainerBursts, type ContainerBurstRow } from './rate-limit-containers.js';
 
@@ -287,6 +288,30 @@ function signalsListRows(result: SignalsListResult): Row[] {
   ];
 }
 
+/** Look-ups a flood may cost: the bucket's capacity plus what refills while it runs (a few). */
+const KEY_FLOOD_SLACK = 10;
+
+function keyFloodRow(result: KeyFloodBenchResult): Row {
+  const { ours, baseline, keys, capacity } = result;
+  const answers = (side: KeyFloodBenchResult['ours']): string =>
+    Object.entries(side.statuses)
+      .map(([status, count]) => `${String(count)}×${status}`)
+      .join(', ');
+  console.log(
+    `  ${String(keys)} random keys, 8 in flight, one source IP, anonymous capacity ${String(capacity)}: ` +
+      `ours ${answers(ours)} (first 429 at #${String(ours.first429 ?? 'none')}) in ${ms(ours.ms)}; ` +
+      `baseline ${answers(baseline)} in ${ms(baseline.ms)}`,
+  );
+  return {
+    name: `key flood: DB look-ups per ${String(keys)} random keys`,
+    value: String(ours.lookups),
+    baseline: `${String(baseline.lookups)} (auth charges nothing)`,
+    comparison: ratio(ours.lookups, baseline.lookups),
+    budget: `≤ ${String(capacity + KEY_FLOOD_SLACK)} (capacity + refill)`,
+    status: ours.lookups <= capacity + KEY_FLOOD_SLACK ? 'PASS' : 'WARN',
+  };
+}
+
 function ingestRows({ batched, rowByRow }: { batched: IngestResult; rowByRow: IngestResult }): Row[] {
   const mb = (value: number): string => `${value.toFixed(1)} MB`;
   for (const side of [batched, rowByRow]) {
@@ -372,6 +397,13 @@ try {
     rows.push(...signalsListRows(await measureSignalsList()));
     console.log('harvest ingest of 20,000 items into real Postgres through the Neon driver (batched upsert vs one INSERT per row, each in its own process)…');
     rows.push(...ingestRows(await measureIngest()));
+  }
+
+  if (SKIP_DB || SKIP_REDIS) {
+    console.log('key flood: skipped (needs Postgres and Redis; BENCH_SKIP_DB or BENCH_SKIP_REDIS is set)');
+  } else {
+    console.log('key flood: 1,000 random API keys from one address, failed authentication charged to its bucket vs charged nothing (real Postgres and Redis)…');
+    rows.push(keyFloodRow(await measureKeyFlood()));
   }
 } finally {
   await rm(outDir, { recursive: true, force: true });
