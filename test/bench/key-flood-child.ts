@@ -1,7 +1,7 @@
 // Child process of key-flood.ts: 1,000 random, well-formed API keys from one source IP against the
 // signals app on real Postgres (through the Neon bridge) and the Redis limiter (through the Upstash
 // bridge), 8 in flight. Ours charges each failed authentication, and each look-up before it is
-// made, to the source IP's anonymous bucket; the baseline is the same app whose authentication
+// made, to the source IP's authentication bucket; the baseline is the same app whose authentication
 // charges nothing (authentication before rate limiting, as before issue 12). Counted: api_keys
 // look-ups the database ran (db_queries_total), answers by status, the first 429.
 import { randomInt, randomUUID } from 'node:crypto';

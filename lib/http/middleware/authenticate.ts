@@ -3,10 +3,12 @@
 // tier is checked by `requireTier` (require-tier.ts). The key itself is hashed at once and never
 // logged: log lines carry the key id, or the 12-character display prefix when there is no id.
 //
-// Authentication runs before rate limiting (a key's own bucket needs its id), so a failed attempt
-// is charged to the caller's source-IP bucket instead (the anonymous tier's): each malformed,
-// unknown or revoked key, and each store look-up, before it is made. A key-guessing flood therefore
-// meets 429 once that bucket is empty, and costs the database at most one look-up per token.
+// Authentication runs before rate limiting (a key's own bucket needs its id), so attempts are
+// charged to a bucket of the caller's source IP: each malformed, unknown or revoked key, and each
+// store look-up, before it is made. A key-guessing flood therefore meets 429 once that bucket is
+// empty, and costs the database at most one look-up per token. It is the IP's own authentication
+// bucket (`auth:<ip>`, the anonymous tier's capacity), not its anonymous request bucket: anonymous
+// browsing from a shared address must not lock a key holder behind the same address out.
 import type { MiddlewareHandler } from 'hono';
 import { apiKeyDisplayPrefix, hashApiKey, looksLikeApiKey, safeEqualHex } from '../../auth/api-key.js';
 import type { ApiKeyLookup, ApiKeyRecord } from '../../auth/key-store.js';
@@ -161,12 +163,12 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ap
   }
 
   /**
-   * One token from the caller's source-IP bucket (tier anonymous); 429 with the X-RateLimit
-   * headers when it is empty. A no-op without a limiter.
+   * One token from the caller's source-IP authentication bucket (tier anonymous); 429 with the
+   * X-RateLimit headers when it is empty. A no-op without a limiter.
    */
   async function chargeSource(c: HttpContext, requestLog: Log): Promise<void> {
     if (options.limiter === undefined) return;
-    const decision = await options.limiter().check(sourceIp(c), 'anonymous');
+    const decision = await options.limiter().check(`auth:${sourceIp(c)}`, 'anonymous');
     if (decision.reason === 'unlimited') return;
     setHeaders(c, decision);
     if (decision.allowed) return;

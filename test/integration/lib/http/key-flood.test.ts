@@ -1,7 +1,8 @@
 // A key-guessing flood against a real app on real services: Postgres through the Neon bridge (the
 // api_keys look-ups), Redis through the Upstash bridge (the limiter). Random, well-formed keys are
-// never issued, so each one is a failed authentication: charged to the source IP's anonymous
-// bucket before its look-up, the flood meets 429 after that bucket's capacity, and the database
+// never issued, so each one is a failed authentication: charged to the source IP's authentication
+// bucket (the anonymous tier's capacity) before its look-up, the flood meets 429 after that
+// bucket's capacity, and the database
 // sees at most one look-up per token. Buckets live under a random key prefix, deleted afterwards.
 import { randomInt, randomUUID } from 'node:crypto';
 import { Redis as IORedis } from 'ioredis';
@@ -56,7 +57,7 @@ describe('a flood of random API keys', () => {
     await closeDatabases();
   });
 
-  it('meets 429 after the anonymous bucket, with the database looked up at most once per token', async () => {
+  it('meets 429 after the anonymous capacity, with the database looked up at most once per token', async () => {
     // Act: 400 keys from one address, 8 in flight at a time
     const result = await floodRandomKeys({ app, keys: KEYS, concurrency: 8, sourceIp: `198.51.100.${String(randomInt(1, 255))}` });
 
@@ -77,4 +78,16 @@ describe('a flood of random API keys', () => {
 
     expect(response.status).toBe(200);
   });
+
+  it("charges attempts apart from the address's anonymous requests: a flooding address still browses anonymously", async () => {
+    // Prepare: a flood from one address
+    const sourceIp = `198.51.100.${String(randomInt(1, 255))}`;
+    await floodRandomKeys({ app, keys: ANONYMOUS_PER_MINUTE + 20, concurrency: 8, sourceIp });
+
+    // Act
+    const response = await app.request('/v1/signals?limit=1', {}, { event: { requestContext: { http: { sourceIp } } } as never });
+
+    // Assess: its anonymous bucket was not what the flood spent
+    expect(response.status).toBe(200);
+  }, 60_000);
 });
