@@ -26,6 +26,8 @@ const MAX_DEPTH = 64;
  * an object key (at the key's path). Walks plain JSON data: objects, arrays, strings.
  */
 export function unstorableTextErrors(location: FieldLocation, value: unknown): FieldError[] {
+  // Nearly every request holds none: find that out without building a path per value.
+  if (!holdsUnstorable(value, 0)) return [];
   const errors: FieldError[] = [];
   const visit = (node: unknown, path: (string | number)[]): void => {
     if (typeof node === 'string') {
@@ -45,6 +47,21 @@ export function unstorableTextErrors(location: FieldLocation, value: unknown): F
   };
   visit(value, []);
   return errors;
+}
+
+/** Whether any string or key inside `value` is unstorable (no allocation). */
+function holdsUnstorable(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return UNSTORABLE.test(value);
+  if (typeof value !== 'object' || value === null || depth >= MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (holdsUnstorable(item, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (UNSTORABLE.test(key) || holdsUnstorable((value as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
 }
 
 /** `key` with NULs and lone surrogates replaced by U+FFFD, so it can be sent back in an error. */
