@@ -11,7 +11,7 @@ import { mountSignalsApi } from '../../lib/api/signals-api.js';
 import { createApiKeyStore } from '../../lib/db/api-keys-repo.js';
 import { getDb, resetDb, setDb } from '../../lib/db/client.js';
 import { createApp } from '../../lib/http/app.js';
-import { rateLimit } from '../../lib/http/rate-limit.js';
+import { rateLimit } from '../../lib/http/middleware/rate-limit.js';
 import { RateLimiter } from '../../lib/ratelimit/limiter.js';
 import { RedisStore } from '../../lib/ratelimit/redis-store.js';
 import { createUpstashRest } from '../../lib/redis/upstash-rest.js';
