@@ -14,7 +14,7 @@ import { createApp } from '../../lib/http/app.js';
 import { rateLimit } from '../../lib/http/middleware/rate-limit.js';
 import { RateLimiter } from '../../lib/ratelimit/limiter.js';
 import { RedisStore } from '../../lib/ratelimit/redis-store.js';
-import { createUpstashRest } from '../../lib/redis/upstash-rest.js';
+import { createRedis } from '../../lib/redis/client.js';
 import { closeDatabases, createPostgresDatabase } from '../support/databases.js';
 import { floodRandomKeys, type KeyFloodResult } from '../support/key-flood.js';
 import { scanAll } from '../support/redis-scan.js';
@@ -36,7 +36,7 @@ const database = await createPostgresDatabase();
 setDb(database.db);
 const bridge = await startUpstashBridge({ redisUrl: services.redisUrl, token: randomUUID() });
 const limiter = new RateLimiter({
-  store: new RedisStore({ runner: createUpstashRest({ url: bridge.url, token: bridge.token }) }),
+  store: new RedisStore({ runner: createRedis({ url: bridge.url, token: bridge.token }) }),
   limits: { anonymous: CAPACITY, api_key: 1_000, premium: 5_000 },
   timeoutMs: 2_000,
   keyPrefix: prefix,

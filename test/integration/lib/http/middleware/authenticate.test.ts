@@ -14,7 +14,7 @@ import { createApp, type App } from '../../../../../lib/http/app.js';
 import { mountSignalsApi } from '../../../../../lib/api/signals-api.js';
 import { RateLimiter } from '../../../../../lib/ratelimit/limiter.js';
 import { RedisStore } from '../../../../../lib/ratelimit/redis-store.js';
-import { createUpstashRest } from '../../../../../lib/redis/upstash-rest.js';
+import { createRedis } from '../../../../../lib/redis/client.js';
 import { closeDatabases, createPostgresDatabase, type TestDatabase } from '../../../../support/databases.js';
 import { floodRandomKeys } from '../../../../support/key-flood.js';
 import { scanAll } from '../../../../support/redis-scan.js';
@@ -36,7 +36,7 @@ describe('a flood of random API keys', () => {
     bridge = await startUpstashBridge({ redisUrl: services.redisUrl, token: randomUUID() });
     direct = new IORedis(services.redisUrl);
     const limiter = new RateLimiter({
-      store: new RedisStore({ runner: createUpstashRest({ url: bridge.url, token: bridge.token }) }),
+      store: new RedisStore({ runner: createRedis({ url: bridge.url, token: bridge.token }) }),
       limits: { anonymous: ANONYMOUS_PER_MINUTE, api_key: 1_000, premium: 5_000 },
       // Generous: this test is about who is charged, not about a slow Redis.
       timeoutMs: 2_000,
