@@ -26,7 +26,11 @@ import {
   updateSignalRoute,
 } from './signals-routes.js';
 
-const DISCOVERY_ORDERING = 'discovery_score:desc';
+/**
+ * Score orderings page on decay keys (lib/harvest/score/rank.ts), so their cursors name the key:
+ * a cursor issued for the stored scores of old is refused, not misread as a key.
+ */
+const DISCOVERY_ORDERING = 'discovery_rank:desc';
 /** What `c.json` sets; the list pages are JSON text already (see signalPageText). */
 const JSON_CONTENT = { 'content-type': 'application/json' } as const;
 
@@ -45,7 +49,7 @@ function notFound(id: string): NotFoundError {
 
 export function mountSignalsApi(app: App): void {
   route(app, listSignalsRoute, async (c, { query }) => {
-    const ordering = `${query.sort}:${query.order}`;
+    const ordering = `${query.sort === 'score' ? 'rank' : query.sort}:${query.order}`;
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ordering);
     const page = await listSignalsJson(await readDb(c.var.deadline.signal), {
       source: query.source,

@@ -2,9 +2,11 @@
 // clears its threshold (salience for posts, discovery score for artifacts), best first; and
 // marking the ones a message actually carried, only after Slack accepted it, so a failed send
 // leaves them for the next run.
+import { DISCOVERY_HALF_LIFE_DAYS, FEED_HALF_LIFE_DAYS } from '../model/rank.js';
 import { ARTIFACT_KINDS, type Signal } from '../model/signal.js';
+import { minScoreCondition, nowDays } from './decay-sql.js';
 import { isSignalId } from './ids.js';
-import { SIGNAL_COLUMNS } from './signal-columns.js';
+import { signalColumns } from './signal-columns.js';
 import { sql } from './sql.js';
 import type { Queryable } from './types.js';
 
@@ -22,23 +24,29 @@ export const MAX_UNNOTIFIED = 1000;
 /**
  * Active, never-notified signals at or above their kind's threshold, highest score first (id breaks
  * ties), at most `limit`. A post is judged by its salience and an artifact by its discovery score
- * only, so an artifact without one is never picked. Uses the partial index on unnotified rows.
+ * only, so an artifact without one is never picked; both as of `asOf` (the run's clock; default
+ * the database's now()). Uses the partial index on unnotified rows.
  */
-export async function unnotifiedAbove(db: Queryable, thresholds: NotifyThresholds, limit: number): Promise<Signal[]> {
+export async function unnotifiedAbove(db: Queryable, thresholds: NotifyThresholds, limit: number, asOf?: Date): Promise<Signal[]> {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_UNNOTIFIED) {
     throw new RangeError(`limit must be an integer from 1 to ${String(MAX_UNNOTIFIED)}, got ${String(limit)}`);
   }
   const artifactKinds = [...ARTIFACT_KINDS];
+  // Judged by their scores now (decayed), not as first harvested: a post left unsent by a failed
+  // run is not sent days later on the strength of its first hour.
+  const now = nowDays(asOf);
+  const discoveryAbove = minScoreCondition('discovery_rank', thresholds.minDiscoveryScore, now, DISCOVERY_HALF_LIFE_DAYS) ?? sql`true`;
+  const salienceAbove = minScoreCondition('rank', thresholds.minSalience, now, FEED_HALF_LIFE_DAYS) ?? sql`true`;
   return db.query<Signal>(sql`
-    SELECT ${SIGNAL_COLUMNS}
+    SELECT ${signalColumns(now)}
     FROM signals
     WHERE notified_at IS NULL
       AND status = 'active'
       AND (
-        (kind = ANY(${artifactKinds}::text[]) AND discovery_score >= ${thresholds.minDiscoveryScore}::double precision)
-        OR (kind <> ALL(${artifactKinds}::text[]) AND salience >= ${thresholds.minSalience}::double precision)
+        (kind = ANY(${artifactKinds}::text[]) AND discovery_rank IS NOT NULL AND ${discoveryAbove})
+        OR (kind <> ALL(${artifactKinds}::text[]) AND salience IS NOT NULL AND ${salienceAbove})
       )
-    ORDER BY score DESC, signals.id ASC
+    ORDER BY signals.rank DESC, signals.id ASC
     LIMIT ${limit}`);
 }
 

@@ -3,8 +3,10 @@
 // fragments are assembled once, at module load, from constants of our code (never from input), so
 // a statement costs nothing more than when they were written out by hand.
 import type { Field, FieldType } from '../model/fields.js';
+import { DISCOVERY_HALF_LIFE_DAYS, FEED_HALF_LIFE_DAYS } from '../model/rank.js';
 import { SIGNAL_FIELD_LIST, type Signal, type SIGNAL_FIELDS } from '../model/signal.js';
-import { raw, type Sql } from './sql.js';
+import { decayed, nowDays } from './decay-sql.js';
+import { join, raw, sql, type Sql } from './sql.js';
 
 type SignalField = Field<typeof SIGNAL_FIELDS>;
 
@@ -29,8 +31,34 @@ function selected(field: SignalField): string {
   return value === field.name ? value : `${value} AS "${field.name}"`;
 }
 
-/** Every column of a signal under the name `Signal` uses. */
-export const SIGNAL_COLUMNS: Sql = raw(SIGNAL_FIELD_LIST.map(selected).join(', '));
+/**
+ * The scores are served as of the read, decayed from the row's decay keys (lib/model/rank.ts,
+ * migration 0004), not as stored at harvest: `score` is the feed's (one day's half-life), a post's
+ * `salience` is that same score, an artifact's `discoveryScore` halves weekly.
+ */
+function servedScores(now: Sql): Partial<Record<keyof Signal, Sql>> {
+  const score = decayed('rank', now, FEED_HALF_LIFE_DAYS);
+  return {
+    salience: sql`CASE WHEN signals.salience IS NULL THEN NULL ELSE ${score} END`,
+    discoveryScore: sql`CASE WHEN signals.discovery_rank IS NULL THEN NULL ELSE ${decayed('discovery_rank', now, DISCOVERY_HALF_LIFE_DAYS)} END`,
+    score,
+  };
+}
+
+/** Every column of a signal under the name `Signal` uses, the scores as of `now` (days, decay-sql.ts). */
+export function signalColumns(now: Sql): Sql {
+  const served = servedScores(now);
+  return join(
+    SIGNAL_FIELD_LIST.map((field) => {
+      const value = served[field.name];
+      return value === undefined ? raw(selected(field)) : sql`${value} AS "${raw(field.name)}"`;
+    }),
+    ', ',
+  );
+}
+
+/** Every column of a signal under the name `Signal` uses, the scores as of the database's now(). */
+export const SIGNAL_COLUMNS: Sql = signalColumns(nowDays());
 
 /** A timestamp as JavaScript's `toISOString()` writes it: UTC, milliseconds, `Z`. */
 function isoMillis(column: string): string {
@@ -46,16 +74,20 @@ function jsonValue(field: SignalField): string {
 }
 
 /**
- * A signal's public JSON (lib/api/signal-json.ts `signalSchema`, the same keys in the same order)
- * as text, built by Postgres: the list endpoints pass it through without parsing 22 typed columns
+ * A signal's public JSON (lib/api/signal-json.ts `signalSchema`, the same keys in the same order),
+ * the scores as of `now`, as text, built by Postgres: the list endpoints pass it through without parsing 22 typed columns
  * into a Signal, mapping that to snake_case and serialising it again (~0.2 ms of CPU and most of
  * the garbage of a 50-row page, for a statement that costs Postgres no more). A test checks it
  * against `toSignalJson` on both drivers.
  */
-export const SIGNAL_JSON: Sql = raw(
-  `json_build_object(${SIGNAL_FIELD_LIST.map((field) => `'${field.snake}', ${jsonValue(field)}`).join(', ')})::text AS json, ` +
-    'signals.id::text AS id',
-);
+export function signalJson(now: Sql): Sql {
+  const served = servedScores(now);
+  const values = SIGNAL_FIELD_LIST.map((field) => sql`${raw(`'${field.snake}'`)}, ${served[field.name] ?? raw(jsonValue(field))}`);
+  return sql`json_build_object(${join(values, ', ')})::text AS json, signals.id::text AS id`;
+}
+
+/** signalJson as of the database's now(). */
+export const SIGNAL_JSON: Sql = signalJson(nowDays());
 
 const SIGNAL_KEYS: ReadonlyArray<keyof Signal> = SIGNAL_FIELD_LIST.map((field) => field.name);
 

@@ -2,7 +2,9 @@
 // constant fragments picked from the maps below by typed keys; everything a caller supplies
 // travels as a parameter.
 import { InvalidCursorError } from '../model/errors.js';
+import { FEED_HALF_LIFE_DAYS } from '../model/rank.js';
 import { ARTIFACT_KINDS } from '../model/signal.js';
+import { decayed, minScoreCondition, nowDays } from './decay-sql.js';
 import { isSignalId } from './ids.js';
 import { SIGNAL_COLUMNS } from './signal-columns.js';
 import type { SignalCursor, SignalFilter, SignalSort, SortOrder } from './signals-types.js';
@@ -31,14 +33,15 @@ export interface KeysetColumn {
 }
 
 export const SORT_COLUMNS: Readonly<Record<SignalSort, KeysetColumn>> = {
-  score: { column: raw('signals.score'), cursorValue: raw('signals.score'), cursorType: 'number' },
+  // The decay key, not the served score: fixed per row, so a cursor stays exact as scores fall.
+  score: { column: raw('signals.rank'), cursorValue: raw('signals.rank'), cursorType: 'number' },
   published_at: { column: raw('signals.published_at'), cursorValue: isoMicros(raw('signals.published_at')), cursorType: 'timestamp' },
   fetched_at: { column: raw('signals.fetched_at'), cursorValue: isoMicros(raw('signals.fetched_at')), cursorType: 'timestamp' },
 };
 
 export const DISCOVERY_COLUMN: KeysetColumn = {
-  column: raw('signals.discovery_score'),
-  cursorValue: raw('signals.discovery_score'),
+  column: raw('signals.discovery_rank'),
+  cursorValue: raw('signals.discovery_rank'),
   cursorType: 'number',
 };
 
@@ -80,15 +83,16 @@ export function afterCursor(keyset: KeysetColumn, order: SortOrder, cursor: Sign
   return sql`(${keyset.column}, signals.id) ${DIRECTIONS[order].after} (${typed}, ${id}::bigint)`;
 }
 
-/** One condition per given filter field. */
-export function filterConditions(filter: SignalFilter): Sql[] {
+/** One condition per given filter field; scores as of `now` (decay-sql.ts `nowDays`). */
+export function filterConditions(filter: SignalFilter, now: Sql = nowDays()): Sql[] {
   const conditions: Sql[] = [];
   if (filter.source !== undefined) conditions.push(sql`source = ${filter.source}`);
   if (filter.kind !== undefined) conditions.push(sql`kind = ${filter.kind}`);
   if (filter.kinds !== undefined) conditions.push(sql`kind = ANY(${[...filter.kinds]}::text[])`);
   if (filter.category !== undefined) conditions.push(sql`category = ${filter.category}`);
   if (filter.status !== undefined) conditions.push(sql`status = ${filter.status}`);
-  if (filter.minScore !== undefined) conditions.push(sql`score >= ${filter.minScore}::double precision`);
+  const minScore = filter.minScore === undefined ? undefined : minScoreCondition('rank', filter.minScore, now, FEED_HALF_LIFE_DAYS);
+  if (minScore !== undefined) conditions.push(minScore);
   if (filter.since !== undefined) conditions.push(sql`published_at >= ${filter.since}::timestamptz`);
   if (filter.until !== undefined) conditions.push(sql`published_at < ${filter.until}::timestamptz`);
   // websearch_to_tsquery('') matches nothing (with a NOTICE): a blank query means "no search".
@@ -100,7 +104,7 @@ export function filterConditions(filter: SignalFilter): Sql[] {
 /** Discoveries: artifacts with a discovery score that are not archived. */
 export const DISCOVERY_CONDITIONS: readonly Sql[] = [
   sql`kind = ANY(${[...ARTIFACT_KINDS]}::text[])`,
-  sql`discovery_score IS NOT NULL`,
+  sql`discovery_rank IS NOT NULL`,
   sql`status <> 'archived'`,
 ];
 
@@ -128,8 +132,10 @@ export function keysetPage(
     LIMIT ${limit + 1}`;
 }
 
-/** Counts by source, category and status, and score percentiles, in one round trip. */
-export const SIGNAL_STATS = sql`
+/** Counts by source, category and status, and percentiles of the score served as of `now`, in one round trip. */
+export function signalStatsQuery(now: Sql = nowDays()): Sql {
+  const score = decayed('rank', now, FEED_HALF_LIFE_DAYS);
+  return sql`
   SELECT
     count(*)::int AS total,
     (SELECT coalesce(jsonb_object_agg(source, n), '{}'::jsonb)
@@ -138,7 +144,8 @@ export const SIGNAL_STATS = sql`
        FROM (SELECT coalesce(category, 'unclassified') AS category, count(*)::int AS n FROM signals GROUP BY 1) AS counts) AS "byCategory",
     (SELECT coalesce(jsonb_object_agg(status, n), '{}'::jsonb)
        FROM (SELECT status, count(*)::int AS n FROM signals GROUP BY status) AS counts) AS "byStatus",
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY score) AS p50,
-    percentile_cont(0.9) WITHIN GROUP (ORDER BY score) AS p90,
-    percentile_cont(0.99) WITHIN GROUP (ORDER BY score) AS p99
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY ${score}) AS p50,
+    percentile_cont(0.9) WITHIN GROUP (ORDER BY ${score}) AS p90,
+    percentile_cont(0.99) WITHIN GROUP (ORDER BY ${score}) AS p99
   FROM signals`;
+}

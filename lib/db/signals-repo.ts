@@ -2,7 +2,9 @@
 // and corpus statistics. Ids arrive from URLs; a malformed one is "not found", never a SQL error.
 import type { Signal } from '../model/signal.js';
 import { isSignalId } from './ids.js';
-import { SIGNAL_COLUMNS, SIGNAL_JSON, toSignal } from './signal-columns.js';
+import { DISCOVERY_HALF_LIFE_DAYS } from '../model/rank.js';
+import { minScoreCondition, nowDays } from './decay-sql.js';
+import { SIGNAL_COLUMNS, signalColumns, signalJson, toSignal } from './signal-columns.js';
 import {
   SIGNAL_SORTS,
   type ListDiscoveriesOptions,
@@ -18,7 +20,7 @@ import {
   DISCOVERY_CONDITIONS,
   filterConditions,
   keysetPage,
-  SIGNAL_STATS,
+  signalStatsQuery,
   SORT_COLUMNS,
   type KeysetColumn,
 } from './signals-queries.js';
@@ -64,14 +66,16 @@ async function keysetQuery<Row extends CursorColumns, T>(
   return { items, next: last === undefined ? undefined : { value: last.cursorValue, id: last.id } };
 }
 
-function listConditions(options: ListSignalsOptions): { keyset: KeysetColumn; conditions: Sql[] } {
+function listConditions(options: ListSignalsOptions): { keyset: KeysetColumn; conditions: Sql[]; now: Sql } {
   if (!(SIGNAL_SORTS as readonly string[]).includes(options.sort)) throw new RangeError(`unknown sort ${String(options.sort)}`);
-  return { keyset: SORT_COLUMNS[options.sort], conditions: filterConditions(options) };
+  const now = nowDays(options.asOf);
+  return { keyset: SORT_COLUMNS[options.sort], conditions: filterConditions(options, now), now };
 }
 
-function discoveryConditions(options: ListDiscoveriesOptions): Sql[] {
+function discoveryConditions(options: ListDiscoveriesOptions, now: Sql): Sql[] {
   const conditions = [...DISCOVERY_CONDITIONS];
-  if (options.minScore !== undefined) conditions.push(sql`discovery_score >= ${options.minScore}::double precision`);
+  const min = options.minScore === undefined ? undefined : minScoreCondition('discovery_rank', options.minScore, now, DISCOVERY_HALF_LIFE_DAYS);
+  if (min !== undefined) conditions.push(min);
   return conditions;
 }
 
@@ -84,26 +88,28 @@ const jsonText = (row: JsonRow): string => row.json;
  * skip rows however many share a sort value.
  */
 export async function listSignals(db: Queryable, options: ListSignalsOptions): Promise<SignalPage> {
-  const { keyset, conditions } = listConditions(options);
-  return keysetQuery<PageRow, Signal>(db, keyset, options, conditions, SIGNAL_COLUMNS, toSignal);
+  const { keyset, conditions, now } = listConditions(options);
+  return keysetQuery<PageRow, Signal>(db, keyset, options, conditions, signalColumns(now), toSignal);
 }
 
 /** listSignals, each signal as its public JSON text (the API's `toSignalJson` shape), built by Postgres. */
 export async function listSignalsJson(db: Queryable, options: ListSignalsOptions): Promise<SignalPage<string>> {
-  const { keyset, conditions } = listConditions(options);
-  return keysetQuery<JsonRow, string>(db, keyset, options, conditions, SIGNAL_JSON, jsonText);
+  const { keyset, conditions, now } = listConditions(options);
+  return keysetQuery<JsonRow, string>(db, keyset, options, conditions, signalJson(now), jsonText);
 }
 
 /** Artifacts by discovery score, highest first, archived ones left out; keyset-paged like listSignals. */
 export async function listDiscoveries(db: Queryable, options: ListDiscoveriesOptions): Promise<SignalPage> {
   const page = { order: 'desc', limit: options.limit, after: options.after } as const;
-  return keysetQuery<PageRow, Signal>(db, DISCOVERY_COLUMN, page, discoveryConditions(options), SIGNAL_COLUMNS, toSignal);
+  const now = nowDays(options.asOf);
+  return keysetQuery<PageRow, Signal>(db, DISCOVERY_COLUMN, page, discoveryConditions(options, now), signalColumns(now), toSignal);
 }
 
 /** listDiscoveries, each signal as its public JSON text. */
 export async function listDiscoveriesJson(db: Queryable, options: ListDiscoveriesOptions): Promise<SignalPage<string>> {
   const page = { order: 'desc', limit: options.limit, after: options.after } as const;
-  return keysetQuery<JsonRow, string>(db, DISCOVERY_COLUMN, page, discoveryConditions(options), SIGNAL_JSON, jsonText);
+  const now = nowDays(options.asOf);
+  return keysetQuery<JsonRow, string>(db, DISCOVERY_COLUMN, page, discoveryConditions(options, now), signalJson(now), jsonText);
 }
 
 export async function getSignal(db: Queryable, id: string): Promise<Signal | undefined> {
@@ -135,8 +141,9 @@ export async function archiveSignal(db: Queryable, id: string): Promise<Signal |
   return rows[0];
 }
 
-export async function signalStats(db: Queryable): Promise<SignalStats> {
-  const rows = await db.query<Omit<SignalStats, 'score'> & SignalStats['score']>(SIGNAL_STATS);
+/** Corpus statistics, scores as of `asOf` (default the database's now()). */
+export async function signalStats(db: Queryable, asOf?: Date): Promise<SignalStats> {
+  const rows = await db.query<Omit<SignalStats, 'score'> & SignalStats['score']>(signalStatsQuery(nowDays(asOf)));
   // An aggregate without GROUP BY always returns exactly one row.
   const [row] = rows;
   if (row === undefined) throw new Error('the statistics query returned no row');

@@ -42,6 +42,8 @@ export interface ListSignalsOptions extends SignalFilter {
   limit: number;
   /** The `next` of the previous page. */
   after?: SignalCursor;
+  /** The instant scores are served as of; default the database's now(). */
+  asOf?: Date;
 }
 
 export interface ListDiscoveriesOptions {
@@ -50,6 +52,8 @@ export interface ListDiscoveriesOptions {
   /** Page size, 1–1000. */
   limit: number;
   after?: SignalCursor;
+  /** The instant scores are served as of; default the database's now(). */
+  asOf?: Date;
 }
 
 /** A page of `T`: Signals, or (the API's list endpoints) each signal's public JSON as text. */
@@ -70,7 +74,7 @@ export interface SignalStats {
   /** A signal without a category counts as 'unclassified'. */
   byCategory: Record<string, number>;
   byStatus: Record<string, number>;
-  /** Continuous percentiles of `score` over every signal; null when there are none. */
+  /** Continuous percentiles of the served `score` over every signal; null when there are none. */
   score: { p50: number | null; p90: number | null; p99: number | null };
 }
 

@@ -61,13 +61,37 @@ const INSERT = {
   onConflict: raw(SIGNAL_FIELD_LIST.flatMap((field) => rewritten(field) ?? []).join(',\n    ')),
 };
 
+/**
+ * The rank of a score given as of now (a row stored without one: tests, imports), with a half-life
+ * of `halfLifeDays`: log2(score) + now/H (lib/model/rank.ts; 1e-12 keeps log() defined).
+ */
+function rankNow(score: string, halfLifeDays: number): string {
+  return `(ln(greatest(${score}, 1e-12)) / ln(2) + extract(epoch FROM now()) / ${String(86_400 * halfLifeDays)})`;
+}
+
+/**
+ * The decay keys (lib/model/signal.ts SignalRanks), columns of their own next to the fields: as
+ * scoring computed them, else derived from the scores given; a re-harvest replaces the feed's and
+ * fills the discovery one like the discovery score.
+ */
+const RANKS = {
+  columns: raw('rank, discovery_rank'),
+  values: raw(
+    `coalesce(r."rank", ${rankNow('coalesce(r."discoveryScore", r."salience", 0)', 1)}), ` +
+      `coalesce(r."discoveryRank", CASE WHEN r."discoveryScore" IS NULL THEN NULL ELSE ${rankNow('r."discoveryScore"', 7)} END)`,
+  ),
+  recordset: raw('"rank" double precision, "discoveryRank" double precision'),
+  onConflict: raw('rank = EXCLUDED.rank,\n    discovery_rank = coalesce(EXCLUDED.discovery_rank, signals.discovery_rank)'),
+};
+
 function upsertStatement(rows: readonly NewSignal[]): Sql {
   return sql`
-    INSERT INTO signals (${INSERT.columns})
-    SELECT ${INSERT.values}
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(${INSERT.recordset})
+    INSERT INTO signals (${INSERT.columns}, ${RANKS.columns})
+    SELECT ${INSERT.values}, ${RANKS.values}
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(${INSERT.recordset}, ${RANKS.recordset})
     ON CONFLICT (source, source_id) DO UPDATE SET
-    ${INSERT.onConflict}
+    ${INSERT.onConflict},
+    ${RANKS.onConflict}
     RETURNING (xmax = 0) AS inserted`;
 }
 

@@ -118,7 +118,7 @@ function normalise(item: HarvestedItem): HarvestedItem {
 async function notify(run: JobContext, options: HarvestOptions): Promise<HarvestReport['notification']> {
   const settings = options.notify;
   if (settings === undefined) return { skipped: 'not_configured' };
-  const candidates = await unnotifiedAbove(options.db, settings, settings.maxPerRun);
+  const candidates = await unnotifiedAbove(options.db, settings, settings.maxPerRun, new Date((options.now ?? Date.now)()));
   if (candidates.length === 0) return { skipped: 'nothing_new' };
   const sent = await notifySlack(candidates, {
     webhookUrl: settings.webhookUrl,

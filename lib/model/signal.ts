@@ -49,11 +49,11 @@ export const SIGNAL_FIELDS = {
   urgency: { type: 'small-integer', nullable: true, write: 'always', rewrite: 'fill' },
   /** Labels the source gives (arXiv categories, GitHub topics, the subreddit), lower case; curated later. */
   tags: { type: 'text[]', write: 'always', rewrite: 'keep' },
-  /** 0–100. */
+  /** 0–100 (posts, stories): written as of the harvest, read as of the read (the feed's score, decayed). */
   salience: { type: 'number', nullable: true, write: 'always', rewrite: 'fill' },
-  /** 0–100, artifacts only. */
+  /** 0–100, artifacts only: written as of the harvest, read as of the read (halving weekly). */
   discoveryScore: { type: 'number', nullable: true, write: 'always', rewrite: 'fill' },
-  /** Computed by Postgres: discovery score, else salience, else 0. */
+  /** The feed's ranking number, 0–100, as of the read: 2^(rank − now/1 day) capped at 100 (lib/model/rank.ts). */
   score: { type: 'number', write: 'never', rewrite: 'keep' },
   scoreDetails: { type: 'object', write: 'always', rewrite: 'replace' },
   /** Defaults to 'active'; only written when the row is new. */
@@ -64,8 +64,18 @@ export const SIGNAL_FIELDS = {
 
 export type Signal = EntityOf<typeof SIGNAL_FIELDS>;
 
+/**
+ * The decay keys a stored signal is paged and served by (lib/model/rank.ts): columns of their own,
+ * not fields (never read as themselves). Scoring sets them; without them the upsert takes the
+ * discovery score, else the salience, as the score at the time of storing.
+ */
+export interface SignalRanks {
+  rank?: number;
+  discoveryRank?: number | null;
+}
+
 /** A harvested signal to store; the database fills in id, score, notified_at, updated_at (and fetched_at, status if absent). */
-export type NewSignal = NewEntityOf<typeof SIGNAL_FIELDS>;
+export type NewSignal = NewEntityOf<typeof SIGNAL_FIELDS> & SignalRanks;
 
 /** SIGNAL_FIELDS as a list, in column order. */
 export const SIGNAL_FIELD_LIST = fieldList(SIGNAL_FIELDS);

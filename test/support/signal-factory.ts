@@ -5,6 +5,7 @@
 import { upsertSignals } from '../../lib/db/signals-upsert.js';
 import { SIGNAL_SENTIMENTS, type NewSignal, type SignalKind, type SignalStatus } from '../../lib/model/signal.js';
 import type { Queryable } from '../../lib/db/types.js';
+import { DISCOVERY_HALF_LIFE_DAYS, FEED_HALF_LIFE_DAYS, rankKey } from '../../lib/model/rank.js';
 
 const SOURCES: ReadonlyArray<{ source: string; kinds: readonly SignalKind[] }> = [
   { source: 'hackernews', kinds: ['story'] },
@@ -48,8 +49,40 @@ function tagsOf(seq: number): string[] {
   return [...new Set(candidates.slice(0, seq % 4))];
 }
 
-/** A valid NewSignal for `seq`, with `overrides` applied on top. */
+/**
+ * The instant the factory's scores hold (this process's start): its rows are ranked so that read
+ * `asOf` this instant they serve exactly the salience and discovery score they were given, and
+ * read later they have decayed like any harvested row.
+ */
+export const FACTORY_SCORED_AT = new Date();
+
+/** The decay keys of scores given as of FACTORY_SCORED_AT (a date in the past is the scoring instant). */
+function factoryRanks(signal: NewSignal): Pick<NewSignal, 'rank' | 'discoveryRank'> {
+  const at = FACTORY_SCORED_AT.getTime();
+  return {
+    rank: rankKey(signal.discoveryScore ?? signal.salience ?? 0, FACTORY_SCORED_AT, at, FEED_HALF_LIFE_DAYS),
+    discoveryRank: signal.discoveryScore === null ? null : rankKey(signal.discoveryScore, FACTORY_SCORED_AT, at, DISCOVERY_HALF_LIFE_DAYS),
+  };
+}
+
+/** `signal` with the decay keys of its scores as of FACTORY_SCORED_AT (after changing its scores). */
+export function withFactoryRanks(signal: NewSignal): NewSignal {
+  return { ...signal, ...factoryRanks(signal) };
+}
+
+/** The stored columns of a NewSignal, without the decay keys a Signal does not carry. */
+export function signalColumnsOf(signal: NewSignal): Omit<NewSignal, 'rank' | 'discoveryRank'> {
+  const { rank: _rank, discoveryRank: _discoveryRank, ...columns } = signal;
+  return columns;
+}
+
+/** A valid NewSignal for `seq`, with `overrides` applied on top (ranks follow the scores unless given). */
 export function makeSignal(overrides: Partial<NewSignal> = {}, seq = 0): NewSignal {
+  const signal = makeUnranked(overrides, seq);
+  return { ...factoryRanks(signal), ...signal };
+}
+
+function makeUnranked(overrides: Partial<NewSignal>, seq: number): NewSignal {
   const { source, kinds } = pick(SOURCES, seq);
   const kind = pick(kinds, Math.floor(seq / SOURCES.length));
   const artifact = kind === 'preprint' || kind === 'repository' || kind === 'release';

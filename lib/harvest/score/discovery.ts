@@ -1,15 +1,16 @@
-// How much of a find an artifact (preprint, repository, release) is (0–100): new, gaining
-// attention fast, and not yet widely known. Three components of 0–100 each, weighted to sum to 1,
-// and nothing applied after the sum, so the whole range is reachable and NOTIFY_MIN_DISCOVERY_SCORE
-// means what it says. (The ancestor weighted 0.35/0.30/0.20, which sums to 0.85, then multiplied by
-// a 14-day decay: its best artifacts landed near 70 and its "min score 80" admitted almost none.)
-// Pure; the components go to score_details.
+// How much of a find an artifact (preprint, repository, release) is (0–100): gaining attention
+// fast and not yet widely known, weighted to sum to 1, times its novelty, which halves every week.
+// Novelty is a factor (discovery/2; it was a third term of the sum in discovery/1) so the score is
+// base·0.5^(age/7 days) and decays at read time through its rank (rank.ts): a score frozen at first
+// sight no longer keeps a months-old paper at its first-day value. A source that reports no
+// popularity (arXiv) is of unknown obscurity, 50, not "perfectly obscure" 100 (which put every
+// preprint at ~62–65, above nearly every post). Pure; the components go to score_details.
 import type { SignalKind } from '../../model/signal.js';
 import type { SourceName } from '../../model/sources.js';
 import { round3 } from './round.js';
 
-/** The ancestor's proportions (0.35 : 0.30 : 0.20) made to sum to 1, rounded. */
-export const DISCOVERY_WEIGHTS = { novelty: 0.4, emergence: 0.35, obscurity: 0.25 } as const;
+/** The ancestor's proportions of emergence and obscurity (0.30 : 0.20) made to sum to 1. */
+export const DISCOVERY_WEIGHTS = { emergence: 0.6, obscurity: 0.4 } as const;
 /** Novelty halves every week since publication. */
 export const NOVELTY_HALF_LIFE_DAYS = 7;
 /** The engagement field that measures an artifact's popularity, by source; arXiv reports none. */
@@ -30,15 +31,10 @@ export const ATTENTION_FLOOR = 10;
 export const MIN_AGE_DAYS = 1 / 24;
 /** Velocity (attention per day above the floor) at which the rate term of emergence is 50. */
 export const VELOCITY_HALF = 25;
-/**
- * Velocity is an average since publication: for a new artifact that is its current pace, for an
- * old one it says little about now (a popular repository of 2019 averages many stars a day without
- * emerging). Its weight in emergence halves every this many days — the ancestor's 14-day decay,
- * applied where it has a meaning.
- */
-export const EMERGENCE_TRUST_HALF_LIFE_DAYS = 14;
 /** Attention at which obscurity is 50 (1,000 stars). */
 export const OBSCURITY_HALF = 1000;
+/** Obscurity of an artifact whose source reports no popularity (arXiv): unknown, the middle. */
+export const OBSCURITY_UNKNOWN = 50;
 const DAY_MS = 86_400_000;
 
 export interface DiscoveryInput {
@@ -56,10 +52,12 @@ export interface DiscoveryInput {
 export interface DiscoveryComponents {
   /** 0–100: 100·0.5^(ageDays / 7). */
   novelty: number;
-  /** 0–100: 100·(1 − 0.5^(velocity / 25))·0.5^(ageDays / 14). */
+  /** 0–100: 100·(1 − 0.5^(velocity / 25)). */
   emergence: number;
-  /** 0–100: 100·1000 / (1000 + attention). */
+  /** 0–100: 100·1000 / (1000 + attention); 50 when the source reports no popularity. */
   obscurity: number;
+  /** 0–100: 0.6·emergence + 0.4·obscurity, the score at age 0 (what decays at read time). */
+  base: number;
   /** Days since publication (0 for a date in the future). */
   ageDays: number;
   /** popularity + 25·mentions + 5·cross-listings. */
@@ -78,6 +76,10 @@ function nonNegative(value: number | undefined): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : 0;
 }
 
+function reportsPopularity(source: string): boolean {
+  return Object.hasOwn(ATTENTION_FIELDS, source) && ATTENTION_FIELDS[source as SourceName] !== undefined;
+}
+
 /** popularity (the source's attention field) + 25·mentions + 5·cross-listings (preprints). */
 export function attentionOf(input: Pick<DiscoveryInput, 'source' | 'kind' | 'engagement' | 'tags' | 'mentions'>): number {
   const field: string | undefined = Object.hasOwn(ATTENTION_FIELDS, input.source) ? ATTENTION_FIELDS[input.source as SourceName] : undefined;
@@ -87,8 +89,8 @@ export function attentionOf(input: Pick<DiscoveryInput, 'source' | 'kind' | 'eng
 }
 
 /**
- * score = 0.40·novelty + 0.35·emergence + 0.25·obscurity, each component 0–100 (see
- * DiscoveryComponents): 100 for an artifact published this hour with a few dozen stars already,
+ * score = (0.6·emergence + 0.4·obscurity)·novelty/100, each component 0–100 (see
+ * DiscoveryComponents): ~100 for an artifact published this hour with a few dozen stars already,
  * near 0 for a years-old repository everyone knows.
  */
 export function discoveryScore(input: DiscoveryInput, nowMs: number): DiscoveryResult {
@@ -96,17 +98,17 @@ export function discoveryScore(input: DiscoveryInput, nowMs: number): DiscoveryR
   const attention = attentionOf(input);
   const velocity = Math.max(0, attention - ATTENTION_FLOOR) / Math.max(ageDays, MIN_AGE_DAYS);
   const novelty = 100 * 0.5 ** (ageDays / NOVELTY_HALF_LIFE_DAYS);
-  const emergence = 100 * (1 - 0.5 ** (velocity / VELOCITY_HALF)) * 0.5 ** (ageDays / EMERGENCE_TRUST_HALF_LIFE_DAYS);
-  const obscurity = (100 * OBSCURITY_HALF) / (OBSCURITY_HALF + attention);
-  const weighted =
-    DISCOVERY_WEIGHTS.novelty * novelty + DISCOVERY_WEIGHTS.emergence * emergence + DISCOVERY_WEIGHTS.obscurity * obscurity;
-  const score = Math.min(100, Math.max(0, weighted));
+  const emergence = 100 * (1 - 0.5 ** (velocity / VELOCITY_HALF));
+  const obscurity = reportsPopularity(input.source) ? (100 * OBSCURITY_HALF) / (OBSCURITY_HALF + attention) : OBSCURITY_UNKNOWN;
+  const base = DISCOVERY_WEIGHTS.emergence * emergence + DISCOVERY_WEIGHTS.obscurity * obscurity;
+  const score = Math.min(100, Math.max(0, (base * novelty) / 100));
   return {
     score: Number.isFinite(score) ? round3(score) : 0,
     components: {
       novelty: round3(novelty),
       emergence: round3(emergence),
       obscurity: round3(obscurity),
+      base: round3(base),
       ageDays: round3(ageDays),
       attention: round3(attention),
       velocity: round3(velocity),

@@ -5,26 +5,42 @@
 import type { NewSignal } from '../../model/signal.js';
 import { isArtifactKind } from '../classify/categories.js';
 import { MAX_URGENCY, type Classification, type HarvestedItem } from '../types.js';
-import { discoveryScore, type DiscoveryComponents } from './discovery.js';
-import { salience, type SalienceComponents } from './salience.js';
+import { attentionOf, discoveryScore, type DiscoveryComponents } from './discovery.js';
+import { DISCOVERY_HALF_LIFE_DAYS, FEED_HALF_LIFE_DAYS, rankKey } from '../../model/rank.js';
+import { round3 } from './round.js';
+import { BASE_POINTS, ENGAGEMENT_SCALE, salience, type SalienceComponents } from './salience.js';
 
 export * from './discovery.js';
+export * from '../../model/rank.js';
 export * from './salience.js';
 
 /** Formula identifiers in score_details: bumped when a formula changes, so old rows can be told apart. */
 export const SALIENCE_FORMULA = 'salience/1';
-export const DISCOVERY_FORMULA = 'discovery/1';
+export const DISCOVERY_FORMULA = 'discovery/2';
 
 /** What score_details holds. A type (not an interface) so it is a `Record<string, unknown>`. */
 export type ScoreDetails =
   | { formula: typeof SALIENCE_FORMULA; by: Classification['by']; components: SalienceComponents }
-  | { formula: typeof DISCOVERY_FORMULA; by: Classification['by']; components: DiscoveryComponents };
+  | { formula: typeof DISCOVERY_FORMULA; by: Classification['by']; components: DiscoveryComponents; feedBase: number };
 
 /** The NewSignal fields scoring fills: exactly one of salience and discoveryScore is set. */
 export interface ScoreFields {
   salience: number | null;
   discoveryScore: number | null;
   scoreDetails: ScoreDetails;
+  /** The feed's decay key (rank.ts): from the undecayed salience, or an artifact's feedBase. */
+  rank: number;
+  /** The discovery score's decay key; artifacts only. */
+  discoveryRank: number | null;
+}
+
+/**
+ * An artifact's base on the feed's scale: its attention counted like a post's engagement
+ * (1 + 10·ln(1 + attention): a star, an HN point, a like are one each, a mention 25), so in
+ * sort=score a paper nobody has noticed sits with a post nobody has answered, not above every post.
+ */
+export function artifactFeedBase(attention: number): number {
+  return BASE_POINTS + ENGAGEMENT_SCALE * Math.log1p(Math.max(0, attention));
 }
 
 export interface ScoreContext {
@@ -38,11 +54,16 @@ export interface ScoreContext {
 /** Scores one classified item as of `nowMs` (the run's clock). Pure. */
 export function scoreItem(item: HarvestedItem, classification: Classification, nowMs: number, context: ScoreContext = {}): ScoreFields {
   if (isArtifactKind(item.kind)) {
-    const { score, components } = discoveryScore(
-      { source: item.source, kind: item.kind, engagement: item.engagement, publishedAt: item.publishedAt, tags: item.tags, mentions: context.mentions },
-      nowMs,
-    );
-    return { salience: null, discoveryScore: score, scoreDetails: { formula: DISCOVERY_FORMULA, by: classification.by, components } };
+    const input = { source: item.source, kind: item.kind, engagement: item.engagement, publishedAt: item.publishedAt, tags: item.tags, mentions: context.mentions };
+    const { score, components } = discoveryScore(input, nowMs);
+    const feedBase = round3(artifactFeedBase(attentionOf(input)));
+    return {
+      salience: null,
+      discoveryScore: score,
+      scoreDetails: { formula: DISCOVERY_FORMULA, by: classification.by, components, feedBase },
+      rank: rankKey(feedBase, item.publishedAt, nowMs, FEED_HALF_LIFE_DAYS),
+      discoveryRank: rankKey(components.base, item.publishedAt, nowMs, DISCOVERY_HALF_LIFE_DAYS),
+    };
   }
   const { score, components } = salience(
     {
@@ -55,7 +76,13 @@ export function scoreItem(item: HarvestedItem, classification: Classification, n
     },
     nowMs,
   );
-  return { salience: score, discoveryScore: null, scoreDetails: { formula: SALIENCE_FORMULA, by: classification.by, components } };
+  return {
+    salience: score,
+    discoveryScore: null,
+    scoreDetails: { formula: SALIENCE_FORMULA, by: classification.by, components },
+    rank: rankKey(components.undecayed, item.publishedAt, nowMs, FEED_HALF_LIFE_DAYS),
+    discoveryRank: null,
+  };
 }
 
 /** The row to store for a classified and scored item (fetched_at and status: the database's defaults). */
@@ -69,5 +96,7 @@ export function toNewSignal(item: HarvestedItem, classification: Classification,
     salience: score.salience,
     discoveryScore: score.discoveryScore,
     scoreDetails: score.scoreDetails,
+    rank: score.rank,
+    discoveryRank: score.discoveryRank,
   };
 }

@@ -8,7 +8,7 @@ import { upsertSignals } from '../../../../lib/db/signals-upsert.js';
 import { sql } from '../../../../lib/db/sql.js';
 import type { Db } from '../../../../lib/db/types.js';
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
-import { makeSignal } from '../../../support/signal-factory.js';
+import { FACTORY_SCORED_AT, makeSignal } from '../../../support/signal-factory.js';
 
 const THRESHOLDS = { minSalience: 70, minDiscoveryScore: 80 };
 
@@ -50,7 +50,7 @@ describeOnDrivers('the notify repository on $driver', ({ open }) => {
 
   it('returns new active signals at or above their kind’s threshold, highest score first, id breaking ties', async () => {
     // Act
-    const signals = await unnotifiedAbove(db, THRESHOLDS, 100);
+    const signals = await unnotifiedAbove(db, THRESHOLDS, 100, FACTORY_SCORED_AT);
 
     // Assess: the two stories at 70 in id order; the release judged by its discovery score (79)
     expect(sourceIds(signals)).toEqual(['post-95', 'preprint-85', 'repository-80', 'story-70', 'story-70-b']);
@@ -59,7 +59,7 @@ describeOnDrivers('the notify repository on $driver', ({ open }) => {
 
   it('returns at most `limit` signals and refuses a limit out of range', async () => {
     // Act
-    const two = await unnotifiedAbove(db, THRESHOLDS, 2);
+    const two = await unnotifiedAbove(db, THRESHOLDS, 2, FACTORY_SCORED_AT);
 
     // Assess
     expect(sourceIds(two)).toEqual(['post-95', 'preprint-85']);
@@ -69,8 +69,8 @@ describeOnDrivers('the notify repository on $driver', ({ open }) => {
 
   it('applies each threshold to its own kind', async () => {
     // Act
-    const postsOnly = await unnotifiedAbove(db, { minSalience: 0, minDiscoveryScore: 101 }, 100);
-    const artifactsOnly = await unnotifiedAbove(db, { minSalience: 101, minDiscoveryScore: 0 }, 100);
+    const postsOnly = await unnotifiedAbove(db, { minSalience: 0, minDiscoveryScore: 101 }, 100, FACTORY_SCORED_AT);
+    const artifactsOnly = await unnotifiedAbove(db, { minSalience: 101, minDiscoveryScore: 0 }, 100, FACTORY_SCORED_AT);
 
     // Assess
     expect(sourceIds(postsOnly)).toEqual(['post-95', 'story-70', 'story-70-b', 'post-69']);
@@ -85,7 +85,7 @@ describeOnDrivers('the notify repository on $driver', ({ open }) => {
     // Act
     const marked = await markNotified(db, ids, at);
     const again = await markNotified(db, ids, new Date('2026-02-01T00:00:00Z'));
-    const next = await unnotifiedAbove(db, THRESHOLDS, 100);
+    const next = await unnotifiedAbove(db, THRESHOLDS, 100, FACTORY_SCORED_AT);
 
     // Assess
     expect(marked).toBe(2);

@@ -25,7 +25,7 @@ import { toSignalJson } from '../../../../lib/api/signal-json.js';
 import { sql } from '../../../../lib/db/sql.js';
 import type { Db } from '../../../../lib/db/types.js';
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
-import { FACTORY_EPOCH, makeSignal, seedSignals } from '../../../support/signal-factory.js';
+import { FACTORY_EPOCH, FACTORY_SCORED_AT, makeSignal, seedSignals, signalColumnsOf } from '../../../support/signal-factory.js';
 
 const SEEDED = 300;
 const HOUR = 3_600_000;
@@ -93,11 +93,11 @@ describeOnDrivers('the signals repository on $driver', ({ open }) => {
     writes = writeDatabase.db;
     await seedSignals(reads, SEEDED);
     await seedSignals(reads, SEARCH_ROWS.length, { start: SEEDED, overrides: (seq) => ({ source: 'fts', ...SEARCH_ROWS[seq - SEEDED] }) });
-    all = (await listSignals(reads, { sort: 'score', order: 'desc', limit: 1000 })).items;
+    all = (await listSignals(reads, { asOf: FACTORY_SCORED_AT, sort: 'score', order: 'desc', limit: 1000 })).items;
   });
 
   async function listAll(options: SignalFilter & Partial<ListSignalsOptions> = {}): Promise<Signal[]> {
-    const page = await listSignals(reads, { sort: 'score', order: 'desc', limit: 1000, ...options });
+    const page = await listSignals(reads, { asOf: FACTORY_SCORED_AT, sort: 'score', order: 'desc', limit: 1000, ...options });
     expect(page.next).toBeUndefined();
     return page.items;
   }
@@ -108,7 +108,8 @@ describeOnDrivers('the signals repository on $driver', ({ open }) => {
       expect(all).toHaveLength(SEEDED + SEARCH_ROWS.length);
       const stored = all.find((signal) => signal.source === 'github' && signal.sourceId === 'item-2');
       const given = makeSignal({}, 2);
-      expect(stored).toMatchObject({ ...given, score: given.discoveryScore, notifiedAt: null });
+      // salience: a row's served salience is its feed score (posts have no other; this artifact is hand-made)
+      expect(stored).toMatchObject({ ...signalColumnsOf(given), salience: given.discoveryScore, score: given.discoveryScore, notifiedAt: null });
       expect(stored?.id).toMatch(/^[1-9][0-9]*$/);
       expect(stored?.updatedAt).toBeInstanceOf(Date);
     });
@@ -122,8 +123,8 @@ describeOnDrivers('the signals repository on $driver', ({ open }) => {
 
     it.each(SORT_CASES)('builds in SQL the same JSON as toSignalJson, page by page, sorted by $sort $order', async ({ sort, order }) => {
       // Act: the JSON listing and the Signal listing of the same pages
-      const asJson = await allPages((after) => listSignalsJson(reads, { sort, order, limit: 97, after }));
-      const asSignals = await allPages((after) => listSignals(reads, { sort, order, limit: 97, after }));
+      const asJson = await allPages((after) => listSignalsJson(reads, { asOf: FACTORY_SCORED_AT, sort, order, limit: 97, after }));
+      const asSignals = await allPages((after) => listSignals(reads, { asOf: FACTORY_SCORED_AT, sort, order, limit: 97, after }));
 
       // Assess: the same documents (parsed, so key order and spacing do not matter) and cursors
       const parsed = asJson.flatMap((page) => page.items.map((text) => JSON.parse(text) as unknown));
@@ -138,10 +139,10 @@ describeOnDrivers('the signals repository on $driver', ({ open }) => {
       await writes.query(sql`UPDATE signals SET notified_at = now() WHERE source = 'jsonshape' AND id % 2 = 0`);
 
       // Act
-      const json = await listSignalsJson(writes, { source: 'jsonshape', sort: 'fetched_at', order: 'asc', limit: 100 });
-      const signals = await listSignals(writes, { source: 'jsonshape', sort: 'fetched_at', order: 'asc', limit: 100 });
-      const discoveryJson = await listDiscoveriesJson(reads, { limit: 1000 });
-      const discoveries = await listDiscoveries(reads, { limit: 1000 });
+      const json = await listSignalsJson(writes, { asOf: FACTORY_SCORED_AT, source: 'jsonshape', sort: 'fetched_at', order: 'asc', limit: 100 });
+      const signals = await listSignals(writes, { asOf: FACTORY_SCORED_AT, source: 'jsonshape', sort: 'fetched_at', order: 'asc', limit: 100 });
+      const discoveryJson = await listDiscoveriesJson(reads, { asOf: FACTORY_SCORED_AT, limit: 1000 });
+      const discoveries = await listDiscoveries(reads, { asOf: FACTORY_SCORED_AT, limit: 1000 });
 
       // Assess
       expect(signals.items.some((signal) => signal.notifiedAt !== null)).toBe(true);
@@ -244,7 +245,7 @@ describeOnDrivers('the signals repository on $driver', ({ open }) => {
   describe('keyset paging', () => {
     it.each(SORT_CASES)('by $sort $order: pages join into the full result, with no duplicate and no gap', async ({ sort, order }) => {
       // Act
-      const pages = await allPages((after) => listSignals(reads, { sort, order, limit: 7, after }));
+      const pages = await allPages((after) => listSignals(reads, { asOf: FACTORY_SCORED_AT, sort, order, limit: 7, after }));
 
       // Assess
       const paged = pages.flatMap((page) => ids(page.items));
@@ -258,24 +259,25 @@ describeOnDrivers('the signals repository on $driver', ({ open }) => {
       const filter: SignalFilter = { kinds: ['post', 'story'], status: 'active', q: 'quantum or kernel' };
       const full = await listAll({ ...filter, sort: 'fetched_at', order: 'asc' });
 
-      const pages = await allPages((after) => listSignals(reads, { ...filter, sort: 'fetched_at', order: 'asc', limit: 4, after }));
+      const pages = await allPages((after) => listSignals(reads, { asOf: FACTORY_SCORED_AT, ...filter, sort: 'fetched_at', order: 'asc', limit: 4, after }));
 
       expect(full.length).toBeGreaterThan(8);
       expect(pages.flatMap((page) => ids(page.items))).toEqual(ids(full));
     });
 
     it('ends without a cursor when the last page is exactly full', async () => {
-      const page = await listSignals(reads, { source: 'fts', sort: 'score', order: 'desc', limit: SEARCH_ROWS.length });
+      const page = await listSignals(reads, { asOf: FACTORY_SCORED_AT, source: 'fts', sort: 'score', order: 'desc', limit: SEARCH_ROWS.length });
 
       expect(page.items).toHaveLength(SEARCH_ROWS.length);
       expect(page.next).toBeUndefined();
     });
 
-    it('gives a number cursor for scores and a microsecond ISO timestamp for dates', async () => {
-      const byScore = await listSignals(reads, { sort: 'score', order: 'desc', limit: 1 });
-      const byDate = await listSignals(reads, { sort: 'published_at', order: 'desc', limit: 1 });
+    it('gives a number cursor for scores (the decay key, not the served score) and a microsecond ISO timestamp for dates', async () => {
+      const byScore = await listSignals(reads, { asOf: FACTORY_SCORED_AT, sort: 'score', order: 'desc', limit: 1 });
+      const byDate = await listSignals(reads, { asOf: FACTORY_SCORED_AT, sort: 'published_at', order: 'desc', limit: 1 });
 
-      expect(byScore.next).toEqual({ value: byScore.items[0]?.score, id: byScore.items[0]?.id });
+      expect(byScore.next).toEqual({ value: expect.any(Number) as number, id: byScore.items[0]?.id });
+      expect(byScore.next?.value).toBeGreaterThan(byScore.items[0]?.score ?? 0);
       expect(byDate.next?.value).toBe(byDate.items[0]?.publishedAt.toISOString().replace('Z', '000Z'));
     });
 
@@ -291,17 +293,17 @@ describeOnDrivers('the signals repository on $driver', ({ open }) => {
         { sort: 'fetched_at', after: { value: '2026-01-01 00:00:00', id: '1' } },
       ] as const;
       for (const { sort, after } of bad) {
-        await expect(listSignals(reads, { sort, order: 'desc', limit: 5, after }), JSON.stringify(after)).rejects.toThrow(InvalidCursorError);
+        await expect(listSignals(reads, { asOf: FACTORY_SCORED_AT, sort, order: 'desc', limit: 5, after }), JSON.stringify(after)).rejects.toThrow(InvalidCursorError);
       }
     });
 
     it('refuses a page size outside 1 to 1000, or an unknown sort or order, as a programming error', async () => {
       for (const limit of [0, -1, 1.5, 1001, Number.NaN]) {
-        await expect(listSignals(reads, { sort: 'score', order: 'desc', limit })).rejects.toThrow(RangeError);
+        await expect(listSignals(reads, { asOf: FACTORY_SCORED_AT, sort: 'score', order: 'desc', limit })).rejects.toThrow(RangeError);
       }
       // What only a caller that skipped validation could send: names of Object.prototype members.
-      await expect(listSignals(reads, { sort: 'constructor' as SignalSort, order: 'desc', limit: 5 })).rejects.toThrow(RangeError);
-      await expect(listSignals(reads, { sort: 'score', order: 'toString' as SortOrder, limit: 5 })).rejects.toThrow(RangeError);
+      await expect(listSignals(reads, { asOf: FACTORY_SCORED_AT, sort: 'constructor' as SignalSort, order: 'desc', limit: 5 })).rejects.toThrow(RangeError);
+      await expect(listSignals(reads, { asOf: FACTORY_SCORED_AT, sort: 'score', order: 'toString' as SortOrder, limit: 5 })).rejects.toThrow(RangeError);
     });
 
     it('keeps timestamps that differ below a millisecond apart across pages', async () => {
@@ -310,10 +312,10 @@ describeOnDrivers('the signals repository on $driver', ({ open }) => {
       await writes.query(sql`
         UPDATE signals SET fetched_at = timestamptz '2026-03-01T00:00:00.123Z' + (id % 4)::int * interval '100 microseconds'
         WHERE source = 'micro'`);
-      const full = (await listSignals(writes, { source: 'micro', sort: 'fetched_at', order: 'desc', limit: 100 })).items;
+      const full = (await listSignals(writes, { asOf: FACTORY_SCORED_AT, source: 'micro', sort: 'fetched_at', order: 'desc', limit: 100 })).items;
 
       // Act
-      const pages = await allPages((after) => listSignals(writes, { source: 'micro', sort: 'fetched_at', order: 'desc', limit: 1, after }));
+      const pages = await allPages((after) => listSignals(writes, { asOf: FACTORY_SCORED_AT, source: 'micro', sort: 'fetched_at', order: 'desc', limit: 1, after }));
 
       // Assess: the same ten in the same order; with a millisecond cursor some would be skipped
       expect(new Set(full.map((signal) => signal.fetchedAt.getTime())).size).toBe(1);
@@ -331,7 +333,7 @@ describeOnDrivers('the signals repository on $driver', ({ open }) => {
     it('lists scored artifacts that are not archived, best first, paged without gaps', async () => {
       const expected = byDiscovery(all.filter(isDiscovery));
 
-      const pages = await allPages((after) => listDiscoveries(reads, { limit: 9, after }));
+      const pages = await allPages((after) => listDiscoveries(reads, { asOf: FACTORY_SCORED_AT, limit: 9, after }));
 
       expect(expected.length).toBeGreaterThan(30);
       expect(pages.flatMap((page) => ids(page.items))).toEqual(expected);
@@ -341,7 +343,7 @@ describeOnDrivers('the signals repository on $driver', ({ open }) => {
     it('applies a minimum discovery score', async () => {
       const expected = byDiscovery(all.filter((s) => isDiscovery(s) && (s.discoveryScore ?? 0) >= 60.5));
 
-      const page = await listDiscoveries(reads, { minScore: 60.5, limit: 1000 });
+      const page = await listDiscoveries(reads, { asOf: FACTORY_SCORED_AT, minScore: 60.5, limit: 1000 });
 
       expect(expected.length).toBeGreaterThan(0);
       expect(ids(page.items)).toEqual(expected);
@@ -354,7 +356,7 @@ describeOnDrivers('the signals repository on $driver', ({ open }) => {
       const scores = all.map((signal) => signal.score).sort((a, b) => a - b);
 
       // Act
-      const stats = await signalStats(reads);
+      const stats = await signalStats(reads, FACTORY_SCORED_AT);
 
       // Assess
       expect(stats.total).toBe(all.length);
@@ -385,7 +387,7 @@ describeOnDrivers('the signals repository on $driver', ({ open }) => {
 
     async function oneSignal(source: string): Promise<Signal> {
       await seedSignals(writes, 1, { overrides: { source, status: 'active', tags: ['original'] } });
-      const [signal] = (await listSignals(writes, { source, sort: 'score', order: 'desc', limit: 1 })).items;
+      const [signal] = (await listSignals(writes, { asOf: FACTORY_SCORED_AT, source, sort: 'score', order: 'desc', limit: 1 })).items;
       if (signal === undefined) throw new Error('seeded signal not found');
       return signal;
     }

@@ -7,14 +7,14 @@ import type { NewSignal, Signal } from '../../../../lib/model/signal.js';
 import { sql, type Sql } from '../../../../lib/db/sql.js';
 import type { Db, Queryable } from '../../../../lib/db/types.js';
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
-import { makeSignal } from '../../../support/signal-factory.js';
+import { FACTORY_SCORED_AT, makeSignal, signalColumnsOf, withFactoryRanks } from '../../../support/signal-factory.js';
 
 function signalsOf(source: string, count: number, start = 0): NewSignal[] {
   return Array.from({ length: count }, (_, i) => makeSignal({ source, status: 'active' }, start + i));
 }
 
 async function stored(db: Queryable, source: string): Promise<Signal[]> {
-  return (await listSignals(db, { source, sort: 'score', order: 'desc', limit: 1000 })).items;
+  return (await listSignals(db, { source, sort: 'score', order: 'desc', limit: 1000, asOf: FACTORY_SCORED_AT })).items;
 }
 
 async function countOf(db: Queryable, source: string): Promise<number> {
@@ -52,7 +52,7 @@ describeOnDrivers('storing signals on $driver', ({ open }) => {
     const signals = await stored(db, 'insert_new');
     expect(signals.map((s) => s.sourceId).sort()).toEqual(rows.map((r) => r.sourceId).sort());
     const first = signals.find((s) => s.sourceId === rows[0]?.sourceId);
-    expect(first).toMatchObject({ ...rows[0], notifiedAt: null });
+    expect(first).toMatchObject({ ...signalColumnsOf(rows[0] ?? makeSignal()), notifiedAt: null });
   });
 
   it('is idempotent: the same rows again update instead of inserting, and the row count stays', async () => {
@@ -78,7 +78,7 @@ describeOnDrivers('storing signals on $driver', ({ open }) => {
     if (before === undefined) throw new Error('not stored');
     await updateSignal(db, before.id, { status: 'paused', tags: ['curated'] });
     await db.query(sql`UPDATE signals SET notified_at = '2026-02-01T00:00:00Z' WHERE id = ${before.id}::bigint`);
-    const reharvest: NewSignal = {
+    const reharvest: NewSignal = withFactoryRanks({
       ...original,
       title: 'A new title',
       text: 'New text',
@@ -89,7 +89,7 @@ describeOnDrivers('storing signals on $driver', ({ open }) => {
       tags: ['from-source'],
       status: 'active',
       fetchedAt: new Date('2026-06-01T00:00:00Z'),
-    };
+    });
 
     // Act
     const result = await upsertSignals(db, [reharvest]);
@@ -102,7 +102,7 @@ describeOnDrivers('storing signals on $driver', ({ open }) => {
       title: 'A new title',
       text: 'New text',
       engagement: { points: 9999 },
-      salience: 12,
+      salience: 34.5, // served: the row's feed score, from its discovery score when it has one
       discoveryScore: 34.5,
       scoreDetails: { rerun: true },
       status: 'paused',
@@ -116,13 +116,9 @@ describeOnDrivers('storing signals on $driver', ({ open }) => {
 
   it('keeps an enrichment that a later harvest did not compute', async () => {
     // Prepare
-    const rows = signalsOf('keep_enrichment', 1).map((row) => ({
-      ...row,
-      salience: 40,
-      category: 'research',
-      sentiment: 'positive' as const,
-      urgency: 3,
-    }));
+    const rows = signalsOf('keep_enrichment', 1).map((row) =>
+      withFactoryRanks({ ...row, salience: 40, category: 'research', sentiment: 'positive' as const, urgency: 3 }),
+    );
     await upsertSignals(db, rows);
 
     // Act: the same items, not yet classified on this run

@@ -16,8 +16,11 @@ import { TOPIC_EVENT_KINDS, TOPIC_KINDS, TOPIC_STATUSES } from '../../../../lib/
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 import { makeSignal } from '../../../support/signal-factory.js';
 
-/** Columns of the signals table that are no field of a signal: the full-text index's vector, never read. */
-const INTERNAL_COLUMNS = ['search'];
+/**
+ * Columns of the signals table that are no field of a signal: the full-text index's vector, and the
+ * decay keys (lib/model/rank.ts) listings page on and serve as the decayed scores, never as themselves.
+ */
+const INTERNAL_COLUMNS = ['search', 'rank', 'discovery_rank'];
 
 interface ColumnRow {
   name: string;

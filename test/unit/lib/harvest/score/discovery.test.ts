@@ -16,36 +16,37 @@ function preprint(ageMs: number, overrides: Partial<DiscoveryInput> = {}): Disco
 describe('discoveryScore: the formula, by hand', () => {
   it('scores a week-old repository with 1,010 stars', () => {
     // Prepare: novelty = 100·0.5^(7/7) = 50
-    // velocity = (1010 − 10) / 7 = 142.857 a day; emergence = 100·(1 − 0.5^(142.857/25))·0.5^(7/14) = 69.364
-    // obscurity = 100·1000 / (1000 + 1010) = 49.751
-    // score = 0.40·50 + 0.35·69.364 + 0.25·49.751 = 20 + 24.277 + 12.438 = 56.715
+    // velocity = (1010 − 10) / 7 = 142.857 a day; emergence = 100·(1 − 0.5^(142.857/25)) = 98.095
+    // obscurity = 100·1000 / (1000 + 1010) = 49.751; base = 0.6·98.095 + 0.4·49.751 = 78.758
+    // score = 78.758·50/100 = 39.379
 
     // Act
     const { score, components } = discoveryScore(repository(1010, 7 * DAY), NOW);
 
     // Assess
-    expect(components).toEqual({ novelty: 50, emergence: 69.364, obscurity: 49.751, ageDays: 7, attention: 1010, velocity: 142.857 });
-    expect(score).toBeCloseTo(56.715, 3);
+    expect(components).toEqual({ novelty: 50, emergence: 98.095, obscurity: 49.751, base: 78.758, ageDays: 7, attention: 1010, velocity: 142.857 });
+    expect(score).toBeCloseTo(39.379, 3);
   });
 
   it('scores a day-old preprint from its mentions and cross-listings', () => {
     // Prepare: attention = 25·2 mentions + 5·1 cross-listing = 55; velocity = (55 − 10) / 1 = 45 a day
-    // novelty = 100·0.5^(1/7) = 90.572; emergence = 100·(1 − 0.5^(45/25))·0.5^(1/14) = 67.839
-    // obscurity = 100·1000 / 1055 = 94.787; score = 36.229 + 23.744 + 23.697 = 83.669
+    // novelty = 100·0.5^(1/7) = 90.572; emergence = 100·(1 − 0.5^(45/25)) = 71.283
+    // obscurity: arXiv reports no popularity, so unknown = 50 (not 100·1000/1055)
+    // base = 0.6·71.283 + 0.4·50 = 62.770; score = 62.770·90.572/100 = 56.852
 
     // Act
     const { score, components } = discoveryScore(preprint(DAY, { tags: ['cs.lg', 'cs.ai'], mentions: 2 }), NOW);
 
     // Assess
-    expect(components).toMatchObject({ novelty: 90.572, emergence: 67.839, obscurity: 94.787, attention: 55, velocity: 45 });
-    expect(score).toBeCloseTo(83.669, 3);
+    expect(components).toMatchObject({ novelty: 90.572, emergence: 71.283, obscurity: 50, base: 62.77, attention: 55, velocity: 45 });
+    expect(score).toBeCloseTo(56.852, 3);
   });
 });
 
 describe('discoveryScore: shape', () => {
   it('has weights that sum to 1, so a perfect artifact scores 100', () => {
     // Act & Assess
-    expect(DISCOVERY_WEIGHTS.novelty + DISCOVERY_WEIGHTS.emergence + DISCOVERY_WEIGHTS.obscurity).toBeCloseTo(1, 12);
+    expect(DISCOVERY_WEIGHTS.emergence + DISCOVERY_WEIGHTS.obscurity).toBeCloseTo(1, 12);
   });
 
   it('reaches both ends of the range', () => {

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { DISCOVERY_FORMULA, discoveryScore, SALIENCE_FORMULA, salience, scoreItem, toNewSignal } from '../../../../../lib/harvest/score/index.js';
+import {
+  DISCOVERY_FORMULA,
+  DISCOVERY_HALF_LIFE_DAYS,
+  discoveryScore,
+  FEED_HALF_LIFE_DAYS,
+  rankKey,
+  SALIENCE_FORMULA,
+  salience,
+  scoreAt,
+  scoreItem,
+  toNewSignal,
+} from '../../../../../lib/harvest/score/index.js';
 import type { Classification, HarvestedItem } from '../../../../../lib/harvest/types.js';
 
 const NOW = Date.parse('2026-01-31T12:00:00Z');
@@ -40,7 +51,15 @@ describe('scoreItem', () => {
 
     // Assess
     const expected = salience({ source: 'hackernews', engagement: story.engagement, publishedAt: story.publishedAt, category: 'outage', sentiment: 'negative', urgency: 4 }, NOW);
-    expect(fields).toEqual({ salience: expected.score, discoveryScore: null, scoreDetails: { formula: SALIENCE_FORMULA, by: 'llm', components: expected.components } });
+    expect(fields).toEqual({
+      salience: expected.score,
+      discoveryScore: null,
+      scoreDetails: { formula: SALIENCE_FORMULA, by: 'llm', components: expected.components },
+      // the undecayed salience, ranked from publication: served as the salience above at NOW
+      rank: rankKey(expected.components.undecayed, story.publishedAt, NOW, FEED_HALF_LIFE_DAYS),
+      discoveryRank: null,
+    });
+    expect(scoreAt(fields.rank, NOW, FEED_HALF_LIFE_DAYS)).toBeCloseTo(expected.score, 2);
   });
 
   it('gives an artifact its discovery score, whatever its classification', () => {
@@ -49,7 +68,14 @@ describe('scoreItem', () => {
 
     // Assess
     const expected = discoveryScore({ ...repository, mentions: undefined }, NOW);
-    expect(fields).toEqual({ salience: null, discoveryScore: expected.score, scoreDetails: { formula: DISCOVERY_FORMULA, by: 'keyword', components: expected.components } });
+    // feed base: 1 + 10·ln(1 + 300 stars) = 58.07, on the posts' engagement scale
+    expect(fields).toMatchObject({
+      salience: null,
+      discoveryScore: expected.score,
+      scoreDetails: { formula: DISCOVERY_FORMULA, by: 'keyword', components: expected.components, feedBase: 58.071 },
+    });
+    expect(scoreAt(fields.discoveryRank ?? Number.NaN, NOW, DISCOVERY_HALF_LIFE_DAYS)).toBeCloseTo(expected.score, 2);
+    expect(scoreAt(fields.rank, NOW, FEED_HALF_LIFE_DAYS)).toBeCloseTo(58.071 / 4, 2); // two days old
   });
 
   it('counts mentions from other sources as attention', () => {
@@ -95,6 +121,8 @@ describe('toNewSignal', () => {
       salience: score.salience,
       discoveryScore: null,
       scoreDetails: score.scoreDetails,
+      rank: score.rank,
+      discoveryRank: null,
     });
   });
 
