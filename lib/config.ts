@@ -119,8 +119,20 @@ const schema = z.object({
   /** arXiv API base URL and `search_query` expressions (`cat:cs.LG`, `all:diffusion`). */
   ARXIV_API_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://export.arxiv.org'),
   ARXIV_QUERIES: z._default(commaList, ['cat:cs.LG', 'cat:cs.AI', 'cat:cs.CL']),
-  /** Reddit base URL and the subreddits whose `/new.json` listing is read. */
-  REDDIT_API_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://www.reddit.com'),
+  /**
+   * Reddit: the API base URL (app-only OAuth: anonymous www.reddit.com answers 403 to data-centre
+   * addresses), where the token is asked for, the subreddits whose `/new.json` listing is read, the
+   * app's id and secret (keep them in the secret; unset = Reddit is off) and the User-Agent in the
+   * `platform:app:version (by /u/name)` form Reddit requires.
+   */
+  REDDIT_API_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://oauth.reddit.com'),
+  REDDIT_AUTH_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://www.reddit.com'),
+  REDDIT_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
+  REDDIT_CLIENT_SECRET: z.optional(z.string().check(z.minLength(1))),
+  REDDIT_USER_AGENT: z._default(
+    z.string().check(z.regex(/^[\w.-]+:[\w.-]+:[\w.-]+ \(by \/u\/[\w-]+\)$/, 'must read platform:app:version (by /u/name)')),
+    'lambda:signal-harvester:0.1.0 (by /u/signal-harvester)',
+  ),
   REDDIT_SUBREDDITS: z._default(commaList, ['MachineLearning', 'LocalLLaMA']),
   /** X API v2 base URL, recent-search queries and bearer token (no token = source disabled). */
   X_API_URL: z._default(z.url({ protocol: /^https?$/ }), 'https://api.x.com'),

@@ -26,6 +26,7 @@ const HARVESTED_AT = Date.parse('2025-01-08T20:00:00Z');
 const LATER = HARVESTED_AT + 2 * 86_400_000;
 
 const server = await startSourceServer((request): Reply => {
+  if (request.path === '/reddit-auth/api/v1/access_token') return { status: 200, body: '{"access_token":"fixture","expires_in":86400}' };
   const source = request.path.split('/')[1] ?? '';
   const recorded = RECORDED[source];
   const file = recorded?.files[served[source] ?? 0];
@@ -40,6 +41,7 @@ const config = loadConfig({
   GITHUB_API_URL: `${server.url}/github`, GITHUB_QUERIES: 'topic:llm',
   ARXIV_API_URL: `${server.url}/arxiv`, ARXIV_QUERIES: 'cat:cs.LG',
   REDDIT_API_URL: `${server.url}/reddit`, REDDIT_SUBREDDITS: 'MachineLearning',
+  REDDIT_AUTH_URL: `${server.url}/reddit-auth`, REDDIT_CLIENT_ID: 'fixture', REDDIT_CLIENT_SECRET: 'fixture',
   X_API_URL: `${server.url}/x`, X_QUERIES: 'llm', X_BEARER_TOKEN: 'fixture',
   SOURCE_MAX_PAGES: '3',
 });

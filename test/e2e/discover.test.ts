@@ -40,6 +40,7 @@ describe('npm run invoke -- discover against the local runtime', () => {
         slack.push(request);
         return { status: 200, body: 'ok' };
       }
+      if (request.path === '/reddit-auth/api/v1/access_token') return { status: 200, headers: { 'content-type': 'application/json' }, body: '{"access_token":"e2e","expires_in":86400}' };
       const source = request.path.split('/')[1] ?? '';
       const recorded = RECORDED[source];
       return recorded === undefined ? { status: 404 } : { status: 200, headers: { 'content-type': recorded.type }, body: fixture(recorded.file) };
@@ -49,6 +50,9 @@ describe('npm run invoke -- discover against the local runtime', () => {
       GITHUB_API_URL: `${server.url}/github`,
       ARXIV_API_URL: `${server.url}/arxiv`,
       REDDIT_API_URL: `${server.url}/reddit`,
+      REDDIT_AUTH_URL: `${server.url}/reddit-auth`,
+      REDDIT_CLIENT_ID: 'e2e-app',
+      REDDIT_CLIENT_SECRET: 'e2e-secret',
       X_API_URL: `${server.url}/x`,
       X_BEARER_TOKEN: 'e2e-bearer',
       HACKERNEWS_QUERIES: 'llm',

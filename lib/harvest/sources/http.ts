@@ -48,6 +48,8 @@ export interface SourceHttpOptions extends RetryOptions {
   random?: () => number;
   /** Clock, ms, for HTTP-date `Retry-After` values and reset times. Default `Date.now`. */
   now?: () => number;
+  /** Sees every response's status and headers (a source's rate-limit budget, e.g. Reddit's `x-ratelimit-*`). */
+  onResponse?: (headers: Headers, status: number) => void;
 }
 
 export interface SourceHttp {
@@ -145,6 +147,7 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
     const combined = AbortSignal.any([signal, timeout]);
     try {
       const response = await send(url, { method: 'GET', headers, signal: combined, redirect: 'follow' });
+      options.onResponse?.(response.headers, response.status);
       if (response.ok) return { ok: true, body: await response.text() };
       // Free the connection for the next attempt; the error body is not reported (it may echo the request).
       await response.body?.cancel().catch(() => undefined);

@@ -25,6 +25,10 @@ export type SourcesConfig = Pick<
   | 'ARXIV_API_URL'
   | 'ARXIV_QUERIES'
   | 'REDDIT_API_URL'
+  | 'REDDIT_AUTH_URL'
+  | 'REDDIT_CLIENT_ID'
+  | 'REDDIT_CLIENT_SECRET'
+  | 'REDDIT_USER_AGENT'
   | 'REDDIT_SUBREDDITS'
   | 'X_API_URL'
   | 'X_QUERIES'
@@ -48,7 +52,14 @@ const FROM_CONFIG: { readonly [S in SourceName]: (config: SourcesConfig) => Omit
   hackernews: (config) => ({ baseUrl: config.HACKERNEWS_API_URL, queries: config.HACKERNEWS_QUERIES }),
   github: (config) => ({ baseUrl: config.GITHUB_API_URL, queries: config.GITHUB_QUERIES, token: config.GITHUB_TOKEN }),
   arxiv: (config) => ({ baseUrl: config.ARXIV_API_URL, queries: config.ARXIV_QUERIES }),
-  reddit: (config) => ({ baseUrl: config.REDDIT_API_URL, queries: config.REDDIT_SUBREDDITS }),
+  reddit: (config) => ({
+    baseUrl: config.REDDIT_API_URL,
+    queries: config.REDDIT_SUBREDDITS,
+    authUrl: config.REDDIT_AUTH_URL,
+    clientId: config.REDDIT_CLIENT_ID,
+    clientSecret: config.REDDIT_CLIENT_SECRET,
+    redditUserAgent: config.REDDIT_USER_AGENT,
+  }),
   x: (config) => ({ baseUrl: config.X_API_URL, queries: config.X_QUERIES, bearerToken: config.X_BEARER_TOKEN }),
 };
 

@@ -3,7 +3,7 @@
 // fields (page size, token) on top; lib/harvest/sources/index.ts fills them from configuration.
 import type { FetchContext } from '../types.js';
 import type { SourceName } from '../../model/sources.js';
-import { createSourceHttp, type RetryOptions, type SourceHttp, type Sleep } from './http.js';
+import { createSourceHttp, type RetryOptions, type SourceHttp, type SourceHttpOptions, type Sleep } from './http.js';
 
 export interface CommonSourceOptions {
   /** Pages fetched per query and run at most (SOURCE_MAX_PAGES). Default 3. */
@@ -48,8 +48,15 @@ export function commonOptionsFromConfig(config: CommonSourceConfig): Required<Pi
 }
 
 /** The HTTP client of one run: the run's signal, budget and fetch, the adapter's timeout and headers. */
-export function runHttp(source: SourceName, options: CommonSourceOptions, context: FetchContext, headers: Readonly<Record<string, string>>): SourceHttp {
+export function runHttp(
+  source: SourceName,
+  options: CommonSourceOptions,
+  context: FetchContext,
+  headers: Readonly<Record<string, string>>,
+  hooks: Pick<SourceHttpOptions, 'onResponse'> = {},
+): SourceHttp {
   return createSourceHttp({
+    ...hooks,
     ...options.retry,
     source,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,

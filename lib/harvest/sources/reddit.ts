@@ -1,10 +1,15 @@
 // Reddit posts from each subreddit's `/new.json` listing (newest first, 100 a page, `raw_json=1` so
-// text arrives unescaped), with the descriptive User-Agent Reddit asks for. Cursor: the newest
+// text arrives unescaped), over app-only OAuth (reddit-oauth.ts) with a User-Agent in the form
+// Reddit requires, spending its `x-ratelimit-*` budget: when it is used up the adapter waits for the
+// reset if that fits the run, else stops with a rate-limit error. Without an app id and secret the
+// source is off (one log line a run), since anonymous requests from Lambda get 403. Cursor: the newest
 // `created_utc` (epoch seconds) a subreddit has given us; the listing cannot be filtered by time, so
 // paging (`after`) stops at the first post that is not newer. Stickied posts (pinned, often old) and
 // NSFW posts are skipped; a stickied post never stops the paging.
-import type { HarvestedItem, SourceAdapter } from '../types.js';
-import { defineSource } from './define-source.js';
+import { log } from '../../log/index.js';
+import type { FetchContext, HarvestedItem, SourceAdapter } from '../types.js';
+import { defineSource, type RunSetup } from './define-source.js';
+import { SourceError } from './errors.js';
 import {
   dateFromEpochSeconds,
   httpUrl,
@@ -18,14 +23,36 @@ import {
   textField,
   type JsonRecord,
 } from './fields.js';
-import { buildUrl, invalidBody, type SourceHttp } from './http.js';
-import type { SourceOptions } from './options.js';
+import { buildUrl, DEFAULT_MAX_WAIT_MS, invalidBody, realSleep, type SourceHttp } from './http.js';
+import { DEFAULT_TIMEOUT_MS, type SourceOptions } from './options.js';
+import { forgetRedditTokens, redditToken } from './reddit-oauth.js';
+import { parseResetEpoch } from './retry-after.js';
 import { compareNumbers, newestEpochSeconds, type Page } from './run-queries.js';
 import { cleanText, cleanTitle } from './text.js';
 
 export interface RedditSourceOptions extends SourceOptions {
   /** Posts per listing page; Reddit allows up to 100. Default 100. */
   limit?: number;
+  /** Token endpoint's base URL (REDDIT_AUTH_URL). Default `https://www.reddit.com`. */
+  authUrl?: string;
+  /** The app's id and secret (REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET); without both the source is off. */
+  clientId?: string;
+  clientSecret?: string;
+  /** REDDIT_USER_AGENT, in Reddit's `platform:app:version (by /u/name)` form; over `userAgent`. */
+  redditUserAgent?: string;
+}
+
+/** What Reddit's `x-ratelimit-*` headers said last: requests left in the window and time to its reset. */
+interface RateBudget {
+  remaining?: number;
+  resetMs?: number;
+}
+
+function readBudget(budget: RateBudget, headers: Headers): void {
+  const remaining = Number(headers.get('x-ratelimit-remaining') ?? Number.NaN);
+  if (Number.isFinite(remaining)) budget.remaining = remaining;
+  const resetMs = parseResetEpoch(headers.get('x-ratelimit-reset'), Date.now());
+  if (resetMs !== undefined) budget.resetMs = resetMs;
 }
 
 /** Links on Reddit's own hosts (self posts, galleries, i.redd.it images) are not external. */
@@ -62,8 +89,44 @@ function toItem(post: JsonRecord, subreddit: string): HarvestedItem | undefined 
   };
 }
 
-export function createRedditSource(options: RedditSourceOptions): SourceAdapter {
+export function createRedditSource(given: RedditSourceOptions): SourceAdapter {
+  const options = given.redditUserAgent === undefined ? given : { ...given, userAgent: given.redditUserAgent };
   const limit = options.limit ?? 100;
+  const { clientId, clientSecret } = options;
+  const enabled = clientId !== undefined && clientId !== '' && clientSecret !== undefined && clientSecret !== '';
+  const sleep = options.sleep ?? realSleep;
+  if (!enabled) {
+    log.warn('reddit source off: REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET are not set (Reddit refuses anonymous requests from cloud addresses)', {
+      source: 'reddit',
+      reason: 'no_credentials',
+    });
+  }
+
+  /** A run's token and rate-limit budget: waited out when spent and the reset fits the run, else the subreddit stops. */
+  async function prepare(context: FetchContext): Promise<RunSetup> {
+    const token = await redditToken(
+      { clientId: clientId ?? '', clientSecret: clientSecret ?? '', authUrl: options.authUrl ?? 'https://www.reddit.com', userAgent: options.userAgent ?? '' },
+      { fetch: options.fetch ?? context.fetch ?? fetch, signal: context.run.signal, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, now: context.now ?? Date.now },
+    );
+    const budget: RateBudget = {};
+    return {
+      headers: { authorization: `Bearer ${token}` },
+      onResponse: (headers, status) => {
+        if (status === 401) forgetRedditTokens();
+        readBudget(budget, headers);
+      },
+      beforeRequest: async () => {
+        if (budget.remaining === undefined || budget.remaining >= 1) return;
+        const wait = budget.resetMs ?? 0;
+        const maxWait = options.retry?.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+        if (wait > maxWait || wait >= context.run.remainingMs()) {
+          throw new SourceError('reddit', 'rate_limited', `rate limit used up; it resets in ${String(Math.ceil(wait / 1000))} s`);
+        }
+        await sleep(wait, context.run.signal);
+        budget.remaining = undefined;
+      },
+    };
+  }
 
   async function fetchPage(http: SourceHttp, subreddit: string, cursor: string | undefined, after: string | undefined): Promise<Page<string>> {
     const url = buildUrl(options.baseUrl, `/r/${encodeURIComponent(subreddit)}/new.json`, { limit, raw_json: 1, after });
@@ -90,6 +153,8 @@ export function createRedditSource(options: RedditSourceOptions): SourceAdapter 
 
   return defineSource<string>(options, {
     name: 'reddit',
+    enabled,
+    prepare,
     queries: options.queries,
     headers: { accept: 'application/json' },
     compare: compareNumbers,

@@ -16,10 +16,19 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
   return Math.max(0, at - nowMs);
 }
 
-/** The wait until a rate-limit reset given as epoch seconds, ms (0 when past); undefined when absent or unreadable. */
+/** Below this a reset is seconds from now (Reddit's `x-ratelimit-reset`), above it epoch seconds (GitHub, X). */
+const EPOCH_SECONDS_FLOOR = 1_000_000_000;
+
+/**
+ * The wait until a rate-limit reset, ms (0 when past); undefined when absent or unreadable. GitHub
+ * and X give the reset as epoch seconds, Reddit as seconds from now: a value below 10^9 (2001) can
+ * only be the latter.
+ */
 export function parseResetEpoch(value: string | null | undefined, nowMs: number): number | undefined {
-  if (value === null || value === undefined || !/^\s*\d+\s*$/.test(value)) return undefined;
-  return Math.max(0, Number(value) * 1000 - nowMs);
+  if (value === null || value === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(value)) return undefined;
+  const seconds = Number(value);
+  if (seconds < EPOCH_SECONDS_FLOOR) return Math.ceil(seconds * 1000);
+  return Math.max(0, seconds * 1000 - nowMs);
 }
 
 /** Response headers the wait is read from (a `Headers` fits). */

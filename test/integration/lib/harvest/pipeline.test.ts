@@ -42,6 +42,7 @@ const RECORDED: Required<Behaviour> = {
 
 function route(request: ReceivedRequest): Reply {
   if (request.path === '/slack') return { status: 200, body: 'ok' };
+  if (request.path === '/reddit-auth/api/v1/access_token') return json({ access_token: 'pipeline-token', expires_in: 86_400 });
   const source = (['hackernews', 'github', 'arxiv', 'reddit', 'x'] as const).find((name) => request.path.startsWith(`/${name}/`));
   if (source === undefined) return { status: 404 };
   return (behaviour[source] ?? RECORDED[source])(request);
@@ -56,6 +57,9 @@ function config(overrides: Record<string, string> = {}): Config {
     ARXIV_API_URL: `${server.url}/arxiv`,
     ARXIV_QUERIES: 'cat:cs.LG',
     REDDIT_API_URL: `${server.url}/reddit`,
+    REDDIT_AUTH_URL: `${server.url}/reddit-auth`,
+    REDDIT_CLIENT_ID: 'pipeline-app',
+    REDDIT_CLIENT_SECRET: 'pipeline-secret',
     REDDIT_SUBREDDITS: 'MachineLearning',
     X_API_URL: `${server.url}/x`,
     X_QUERIES: 'llm',
