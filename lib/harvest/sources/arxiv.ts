@@ -12,7 +12,13 @@ import { defineSource } from './define-source.js';
 import { dateFromIso, httpUrl, isRecord, type JsonRecord } from './fields.js';
 import { buildUrl, invalidBody, realSleep, type Sleep, type SourceHttp } from './http.js';
 import type { SourceOptions } from './options.js';
-import { compareDates, type Page } from './run-queries.js';
+import { compareDates, lagIsoDate, type Page } from './run-queries.js';
+
+/**
+ * Re-read behind the cursor: a paper's `published` is its first submission, but it is listed only
+ * when announced (the next weekday; later when held for moderation), so it arrives dated days back.
+ */
+export const ARXIV_LAG_MS = 3 * 86_400_000;
 import { bound, cleanTitle, collapseWhitespace, TEXT_MAX_CHARS } from './text.js';
 
 export interface ArxivSourceOptions extends SourceOptions {
@@ -194,6 +200,7 @@ export function createArxivSource(options: ArxivSourceOptions): SourceAdapter {
     headers: { accept: 'application/atom+xml' },
     compare: compareDates,
     isCursor: (value) => dateFromIso(value) !== undefined,
+    lagBehind: (cursor) => lagIsoDate(cursor, ARXIV_LAG_MS),
     pages: (http, context) => {
       const pace = pacer(intervalMs, sleep, context);
       return (query, cursor, start) => fetchPage(http, pace, query, cursor, start ?? 0);

@@ -16,7 +16,7 @@ export interface RunSetup extends Pick<SourceHttpOptions, 'onResponse'> {
   beforeRequest?: () => Promise<void>;
 }
 
-export interface SourceDefinition<State> extends Pick<QueryLoop<State>, 'queries' | 'compare' | 'isCursor'> {
+export interface SourceDefinition<State> extends Pick<QueryLoop<State>, 'queries' | 'compare' | 'isCursor' | 'lagBehind'> {
   /** Sets up one run (may fail the run: a refused token). Default: nothing to set up. */
   prepare?(context: FetchContext): Promise<RunSetup>;
   name: SourceName;
@@ -68,7 +68,7 @@ export function defineSource<State>(options: CommonSourceOptions, definition: So
       const setup = definition.prepare === undefined ? {} : await definition.prepare(context);
       const http = runHttp(name, options, context, { ...definition.headers, ...setup.headers }, { onResponse: setup.onResponse });
       const fetchPage = definition.pages(setup.beforeRequest === undefined ? http : paced(http, setup.beforeRequest), context);
-      return runQueries<State>({ source: name, queries, maxPages, compare, isCursor, fetchPage }, context, http);
+      return runQueries<State>({ source: name, queries, maxPages, compare, isCursor, lagBehind: definition.lagBehind, fetchPage }, context, http);
     },
   };
 }

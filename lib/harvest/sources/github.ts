@@ -4,8 +4,11 @@
 // is worked on and noticed, rarely on the day it is created (with no stars yet): `created:>` would
 // see each repository once, at its emptiest, and move past it for good, while `pushed:>` brings an
 // active repository back with fresh stars and forks, and still finds one that takes off weeks after
-// its creation. Cursor: the newest `pushed_at` a query has seen (ISO 8601). `publishedAt` is the
-// repository's `created_at`, which never changes between harvests.
+// its creation. Cursor: the newest `updated_at` a query has seen (ISO 8601) — the field the results
+// are sorted by, so sort and cursor agree (a `pushed_at` cursor over an `updated` sort let a page
+// limit skip repositories for good); the next run asks for `pushed:>{cursor − 2 h}` (GitHub offers
+// no `updated:` qualifier; pushed_at ≤ updated_at, and the lag covers the search index's delay).
+// `publishedAt` is the repository's `created_at`, which never changes between harvests.
 //
 // Rate limits: GitHub answers 403 with `x-ratelimit-remaining: 0` (or 429/403 with `retry-after`
 // for its secondary limits); http.ts treats both like 429 and waits for `x-ratelimit-reset` only
@@ -26,7 +29,10 @@ import {
 } from './fields.js';
 import { buildUrl, invalidBody, type SourceHttp } from './http.js';
 import type { SourceOptions } from './options.js';
-import { compareDates, type Page } from './run-queries.js';
+import { compareDates, lagIsoDate, type Page } from './run-queries.js';
+
+/** Re-read behind the cursor: the search index's delay, and a window of re-polled stars. */
+export const GITHUB_LAG_MS = 2 * 3_600_000;
 import { cleanText, cleanTitle } from './text.js';
 
 export interface GitHubSourceOptions extends SourceOptions {
@@ -88,8 +94,8 @@ export function createGitHubSource(options: GitHubSourceOptions): SourceAdapter 
       const item = toItem(repo);
       if (item === undefined) continue;
       items.push(item);
-      const pushed = isRecord(repo) ? stringField(repo, 'pushed_at') : undefined;
-      if (pushed !== undefined && dateFromIso(pushed) !== undefined && (newest === undefined || compareDates(pushed, newest) > 0)) newest = pushed;
+      const updated = isRecord(repo) ? stringField(repo, 'updated_at') : undefined;
+      if (updated !== undefined && dateFromIso(updated) !== undefined && (newest === undefined || compareDates(updated, newest) > 0)) newest = updated;
     }
     const total = Math.min(numberField(body, 'total_count') ?? 0, SEARCH_RESULT_LIMIT);
     return { items, newest, next: body.items.length >= perPage && page * perPage < total ? page + 1 : undefined };
@@ -101,6 +107,7 @@ export function createGitHubSource(options: GitHubSourceOptions): SourceAdapter 
     headers,
     compare: compareDates,
     isCursor: (value) => dateFromIso(value) !== undefined,
+    lagBehind: (cursor) => lagIsoDate(cursor, GITHUB_LAG_MS),
     pages: (http) => (query, cursor, page) => fetchPage(http, query, cursor, page ?? 1),
   });
 }

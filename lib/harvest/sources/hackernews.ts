@@ -1,6 +1,7 @@
 // Hacker News stories through Algolia's HN Search API: `search_by_date` (newest first) per query,
 // `tags=story`. Cursor: the newest `created_at_i` (epoch seconds) a query has seen; the next run
-// asks only for `created_at_i>{cursor}`. Pages follow Algolia's `page`/`nbPages`.
+// asks for `created_at_i>{cursor − 2 h}` (Algolia indexes some stories late; the overlap also
+// refreshes recent stories' points). Pages follow Algolia's `page`/`nbPages`.
 import type { HarvestedItem, SourceAdapter } from '../types.js';
 import { defineSource } from './define-source.js';
 import {
@@ -16,7 +17,10 @@ import {
 } from './fields.js';
 import { buildUrl, invalidBody, type SourceHttp } from './http.js';
 import type { SourceOptions } from './options.js';
-import { compareNumbers, newestEpochSeconds, type Page } from './run-queries.js';
+import { compareNumbers, lagEpochSeconds, newestEpochSeconds, type Page } from './run-queries.js';
+
+/** Re-read behind the cursor: Algolia's indexing lag, and a window of re-polled points. */
+export const HACKERNEWS_LAG_MS = 2 * 3_600_000;
 import { cleanText, cleanTitle, htmlToText } from './text.js';
 
 export interface HackerNewsSourceOptions extends SourceOptions {
@@ -77,6 +81,7 @@ export function createHackerNewsSource(options: HackerNewsSourceOptions): Source
     headers: {},
     compare: compareNumbers,
     isCursor: (value) => /^\d+$/.test(value),
+    lagBehind: (cursor) => lagEpochSeconds(cursor, HACKERNEWS_LAG_MS),
     pages: (http) => (query, cursor, page) => fetchPage(http, query, cursor, page ?? 0),
   });
 }

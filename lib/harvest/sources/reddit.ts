@@ -27,7 +27,10 @@ import { buildUrl, DEFAULT_MAX_WAIT_MS, invalidBody, realSleep, type SourceHttp 
 import { DEFAULT_TIMEOUT_MS, type SourceOptions } from './options.js';
 import { forgetRedditTokens, redditToken } from './reddit-oauth.js';
 import { parseResetEpoch } from './retry-after.js';
-import { compareNumbers, newestEpochSeconds, type Page } from './run-queries.js';
+import { compareNumbers, lagEpochSeconds, newestEpochSeconds, type Page } from './run-queries.js';
+
+/** Re-read behind the cursor: posts approved by moderators later, and a window of re-polled scores. */
+export const REDDIT_LAG_MS = 6 * 3_600_000;
 import { cleanText, cleanTitle } from './text.js';
 
 export interface RedditSourceOptions extends SourceOptions {
@@ -159,6 +162,7 @@ export function createRedditSource(given: RedditSourceOptions): SourceAdapter {
     headers: { accept: 'application/json' },
     compare: compareNumbers,
     isCursor: (value) => /^\d+(\.\d+)?$/.test(value),
+    lagBehind: (cursor) => lagEpochSeconds(cursor, REDDIT_LAG_MS),
     pages: (http) => (subreddit, cursor, after) => fetchPage(http, subreddit, cursor, after),
   });
 }

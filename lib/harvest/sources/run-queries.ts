@@ -6,6 +6,12 @@
 // cursor its pages reported, so the next run asks only for newer items; older items past the page
 // limit are skipped on purpose (a digest of what is new, not an archive). A query that fails stores
 // nothing: the next run reads the same range again and the upsert absorbs the repeats.
+//
+// Overlap: each source re-reads a lag window behind its cursor (`lagBehind`), because items reach
+// a source's listing late (search-index lag, posts approved later, papers released from hold) with
+// a date older than the cursor, and a strict `newer than the cursor` would never see them. The
+// upsert absorbs the repeats, and re-reading refreshes the engagement of the window's items: their
+// scores are re-polled within the source's own page limits.
 import { SourceError } from './errors.js';
 import type { FetchContext, HarvestedItem, QueryOutcome, SourceResult } from '../types.js';
 import type { SourceName } from '../../model/sources.js';
@@ -31,6 +37,8 @@ export interface QueryLoop<State> {
   compare(a: string, b: string): number;
   /** Whether a stored cursor is one this source writes; another (corrupt, older format) is ignored. */
   isCursor(value: string): boolean;
+  /** The cursor moved back by the source's lag window (see the file comment); default: no overlap. */
+  lagBehind?(cursor: string): string;
   /** Fetches one page: `state` is undefined for the first. Throws on failure (the query's error). */
   fetchPage(query: string, cursor: string | undefined, state: State | undefined): Promise<Page<State>>;
 }
@@ -44,6 +52,16 @@ export function compareNumbers(a: string, b: string): number {
 export function compareBigInts(a: string, b: string): number {
   const difference = BigInt(a) - BigInt(b);
   return difference > 0n ? 1 : difference < 0n ? -1 : 0;
+}
+
+/** An epoch-seconds cursor moved back by `lagMs`. */
+export function lagEpochSeconds(cursor: string, lagMs: number): string {
+  return String(Math.max(0, Math.floor(Number(cursor) - lagMs / 1000)));
+}
+
+/** An ISO 8601 cursor moved back by `lagMs`. */
+export function lagIsoDate(cursor: string, lagMs: number): string {
+  return new Date(Date.parse(cursor) - lagMs).toISOString();
 }
 
 /** ISO 8601 timestamps. */
@@ -80,6 +98,7 @@ export async function runQueries<State>(loop: QueryLoop<State>, context: FetchCo
     queries.push(outcome);
     const stored = context.cursors.get(query);
     const cursor = stored !== undefined && loop.isCursor(stored) ? stored : undefined;
+    const from = cursor === undefined || loop.lagBehind === undefined ? cursor : loop.lagBehind(cursor);
     const seen = new Set<string>();
     let newest: string | undefined;
     let state: State | undefined;
@@ -90,7 +109,7 @@ export async function runQueries<State>(loop: QueryLoop<State>, context: FetchCo
           truncated = true;
           break;
         }
-        const page = await loop.fetchPage(query, cursor, state);
+        const page = await loop.fetchPage(query, from, state);
         outcome.pages += 1;
         for (const item of page.items) {
           // Pages shift while new items arrive: the same item can show up twice.

@@ -26,6 +26,15 @@ const SNOWFLAKE_EPOCH_MS = 1_288_834_974_657n;
 const SEARCH_WINDOW_MS = 7 * 24 * 60 * 60 * 1000 - 60_000;
 
 /** When the post with this id was created, ms since the epoch. */
+/** Re-read behind the cursor: the search index's delay, and a window of re-polled metrics. */
+export const X_LAG_MS = 15 * 60_000;
+
+/** The smallest snowflake id of instant `ms`. */
+export function snowflakeAt(ms: number): string {
+  const since = BigInt(Math.floor(ms)) - SNOWFLAKE_EPOCH_MS;
+  return String(since > 0n ? since << 22n : 0n);
+}
+
 export function snowflakeTime(id: string): number {
   return Number((BigInt(id) >> 22n) + SNOWFLAKE_EPOCH_MS);
 }
@@ -113,6 +122,7 @@ export function createXSource(options: XSourceOptions): SourceAdapter {
     headers: { authorization: `Bearer ${token}` },
     compare: compareBigInts,
     isCursor: (value) => /^\d{1,20}$/.test(value),
+    lagBehind: (cursor) => snowflakeAt(snowflakeTime(cursor) - X_LAG_MS),
     pages: (http, context) => {
       const now = context.now ?? Date.now;
       return (query, cursor, nextToken) => {

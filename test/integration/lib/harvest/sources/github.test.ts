@@ -60,18 +60,18 @@ describe('createGitHubSource', () => {
     expect(Object.fromEntries(anonymous?.query ?? [])).toEqual({ q: 'topic:llm', sort: 'updated', order: 'desc', per_page: '2', page: '1' });
   });
 
-  it('stores the newest pushed_at and asks for pushed:> it on the next run', async () => {
+  it('stores the newest updated_at (the sort field) and asks for pushed:> it, less the 2-hour lag, on the next run', async () => {
     server.respond(search);
     const first = await source({ maxPages: 1 }).fetch(runContext());
-    expect(first.cursors).toEqual(new Map([['topic:llm', '2025-01-06T09:14:31Z']]));
+    expect(first.cursors).toEqual(new Map([['topic:llm', '2025-01-06T09:20:00Z']]));
 
     server.requests.length = 0;
     const page = fixtureJson<SearchPage>('github-search-page-1.json');
-    const pushedLater = { ...page.items[1], pushed_at: '2025-01-06T11:00:00Z', stargazers_count: 1301 };
+    const pushedLater = { ...page.items[1], pushed_at: '2025-01-06T11:00:00Z', updated_at: '2025-01-06T11:00:00Z', stargazers_count: 1301 };
     server.respond(() => json({ total_count: 1, incomplete_results: false, items: [pushedLater] }));
     const second = await source({ maxPages: 1 }).fetch(runContext({ cursors: first.cursors }));
 
-    expect(server.requests[0]?.query.get('q')).toBe('topic:llm pushed:>2025-01-06T09:14:31+00:00');
+    expect(server.requests[0]?.query.get('q')).toBe('topic:llm pushed:>2025-01-06T07:20:00+00:00');
     expect(second.items.map((item) => [item.sourceId, item.engagement.stars])).toEqual([['887766554', 1301]]);
     expect(second.cursors).toEqual(new Map([['topic:llm', '2025-01-06T11:00:00Z']]));
   });

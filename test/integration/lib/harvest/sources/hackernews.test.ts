@@ -73,15 +73,19 @@ describe('createHackerNewsSource', () => {
     server.requests.length = 0;
     const page = fixtureJson<{ hits: Array<Record<string, unknown>> }>('hackernews-page-0.json');
     const newer = { ...page.hits[0], objectID: '42700001', title: 'LLM news from the next hour', created_at_i: 1736158500 };
+    // indexed late: dated 30 minutes before the stored cursor, absent from the first run's answer
+    const late = { ...page.hits[0], objectID: '42700002', title: 'An LLM story Algolia indexed late', created_at_i: 1736154902 - 1800 };
     server.respond((request) => {
+      const filter = Number(/^created_at_i>(\d+)$/.exec(request.query.get('numericFilters') ?? '')?.[1] ?? 0);
       const filtered = algolia(request);
       const body = JSON.parse(filtered.body ?? '{}') as { hits: unknown[] };
-      return json({ ...body, hits: [newer, ...body.hits] });
+      return json({ ...body, hits: [newer, ...[late].filter((hit) => hit.created_at_i > filter), ...body.hits] });
     });
     const second = await source({ maxPages: 1 }).fetch(runContext({ cursors: first.cursors }));
 
-    expect(server.requests[0]?.query.get('numericFilters')).toBe('created_at_i>1736154902');
-    expect(second.items.map((item) => item.sourceId)).toEqual(['42700001']);
+    // two hours behind the cursor: the late story is picked up
+    expect(server.requests[0]?.query.get('numericFilters')).toBe('created_at_i>1736147702');
+    expect(second.items.map((item) => item.sourceId).slice(0, 2)).toEqual(['42700001', '42700002']);
     expect(second.cursors).toEqual(new Map([['llm', '1736158500']]));
   });
 

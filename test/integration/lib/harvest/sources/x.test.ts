@@ -3,7 +3,7 @@
 // paging, an empty result, X's error body, a stale cursor, and the source disabled without a token.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../../../lib/config.js';
-import { createXSource, snowflakeTime, type XSourceOptions } from '../../../../../lib/harvest/sources/x.js';
+import { createXSource, snowflakeAt, X_LAG_MS, snowflakeTime, type XSourceOptions } from '../../../../../lib/harvest/sources/x.js';
 import { sourceOptionsFromConfig } from '../../../../../lib/harvest/sources/index.js';
 import { fixtureJson, json, recordingSleep, runContext, useSourceServer, type ReceivedRequest, type Reply } from '../../../../support/source-server.js';
 
@@ -85,7 +85,8 @@ describe('createXSource', () => {
 
     const result = await source().fetch(runContext({ cursors, now: () => NOW }));
 
-    expect(server.requests[0]?.query.get('since_id')).toBe('1876706668704801459');
+    // 15 minutes behind the cursor: posts the search index adds late
+    expect(server.requests[0]?.query.get('since_id')).toBe(snowflakeAt(snowflakeTime('1876706668704801459') - X_LAG_MS));
     expect(result.items).toEqual([]);
     expect(result.queries).toEqual([{ query: 'llm -is:retweet lang:en', items: 0, pages: 1 }]);
     expect(result.cursors.size).toBe(0);
@@ -105,8 +106,9 @@ describe('createXSource', () => {
     });
     const second = await source({ maxPages: 5 }).fetch(runContext({ cursors: first.cursors, now: () => NOW }));
 
-    expect(server.requests[0]?.query.get('since_id')).toBe('1876706668704801459');
-    expect(second.items.map((item) => item.sourceId)).toEqual(['1876800000000000000']);
+    expect(server.requests[0]?.query.get('since_id')).toBe(snowflakeAt(snowflakeTime('1876706668704801459') - X_LAG_MS));
+    // the new post first, then the lag window's re-read (the upsert absorbs it, with fresh metrics)
+    expect(second.items[0]?.sourceId).toBe('1876800000000000000');
     expect(second.cursors).toEqual(new Map([['llm -is:retweet lang:en', '1876800000000000000']]));
   });
 
