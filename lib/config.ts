@@ -65,6 +65,11 @@ const schema = z.object({
   /** Set by the Lambda runtime: the function's memory size in MB (the readiness memory check). */
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: z.optional(z.coerce.number().check(z.int(), z.minimum(128))),
   /** How long a readiness result is reused by this container, ms (a probe storm is not a DB storm). */
+  /**
+   * How long a container answers `GET /v1/signals/stats` from its last result, ms: the statement
+   * scans the whole table, so an anonymous caller must not be able to run it per request. 0 = no cache.
+   */
+  STATS_CACHE_TTL_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3_600_000)), 60_000),
   HEALTH_CACHE_TTL_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(60_000)), 3000),
   /** Largest request body accepted, in bytes (413 above). */
   MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.minimum(1024), z.maximum(6 * 1024 * 1024)), 65_536),

@@ -2,6 +2,7 @@
 // The reads wait on the database no longer than the request's deadline (a 503 then); the writes
 // are left to finish, since a 503 for a write that then commits would tell the client a lie.
 import { abortable } from '../db/abortable.js';
+import { getConfig } from '../config.js';
 import { getDb } from '../db/client.js';
 import type { Queryable } from '../db/types.js';
 import {
@@ -16,6 +17,7 @@ import {
 import { NotFoundError, ValidationError } from '../errors.js';
 import { route, withTextBody, type App } from '../http/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { createStatsCache, type StatsCache } from './stats-cache.js';
 import { signalPageText, toSignalJson } from './signal-json.js';
 import {
   archiveSignalRoute,
@@ -47,6 +49,19 @@ function notFound(id: string): NotFoundError {
   return new NotFoundError(`no signal with id ${id}`);
 }
 
+let statsCache: StatsCache | undefined;
+
+/** The container's stats cache, made on first use (its TTL from the configuration). */
+function cachedStats(): StatsCache {
+  statsCache ??= createStatsCache({ ttlMs: getConfig().STATS_CACHE_TTL_MS, load: async () => signalStats(await getDb()) });
+  return statsCache;
+}
+
+/** Forgets the container's stats cache and its TTL (tests). */
+export function resetStatsCache(): void {
+  statsCache = undefined;
+}
+
 export function mountSignalsApi(app: App): void {
   route(app, listSignalsRoute, async (c, { query }) => {
     const ordering = `${query.sort === 'score' ? 'rank' : query.sort}:${query.order}`;
@@ -71,7 +86,13 @@ export function mountSignalsApi(app: App): void {
   });
 
   route(app, signalStatsRoute, async (c) => {
-    const stats = await signalStats(await readDb(c.var.deadline.signal));
+    const { stats, ageMs } = await cachedStats().get();
+    const ttlS = Math.floor(getConfig().STATS_CACHE_TTL_MS / 1000);
+    const ageS = Math.floor(ageMs / 1000);
+    if (ttlS > 0) {
+      c.header('Cache-Control', `public, max-age=${String(Math.max(0, ttlS - ageS))}`);
+      c.header('Age', String(ageS));
+    }
     return c.json({
       total: stats.total,
       by_source: stats.bySource,
