@@ -33,7 +33,7 @@ describe('GET /v1/signals/stats on 100,000 rows', () => {
     counting.query = (async (statement: Parameters<Db['query']>[0]) => {
       statements += 1;
       return db.query(statement);
-    }) as Db['query'];
+    });
     setDb(counting);
     process.env.STATS_CACHE_TTL_MS = '60000';
     resetConfig();
