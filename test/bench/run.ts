@@ -24,6 +24,7 @@ import {
 import { diff, formatTable, kb, ms, perSecond, ratio, us, type Row } from './report.js';
 import { measureIngest, type IngestResult } from './ingest.js';
 import { measureKeyFlood, type KeyFloodBenchResult } from './key-flood.js';
+import { measureRankings, type RankingsResult } from './rankings.js';
 import { measureSignalsList, type SignalsListResult } from './signals-list.js';
 import { measureContainerBursts, type ContainerBurstRow } from './rate-limit-containers.js';
 
@@ -38,6 +39,10 @@ const LOCAL_REQUEST_BUDGET_US = 1_000;
 /** The signals list through the handler may take this much longer than its bare statement. */
 const SIGNALS_LIST_MAX_RATIO = 1.5;
 const SIGNALS_LIST_P95_BUDGET_MS = 20;
+/** The ranking query with read-time decay may take this much longer than the stored-score query (issue 13). */
+const DECAY_MAX_RATIO = 1.5;
+/** A cached stats answer must be at least this many times as fast as the whole-table statement. */
+const STATS_CACHE_MIN_RATIO = 5;
 /** The harvest's batched ingest must store at least this many times as fast as one INSERT per row. */
 const INGEST_MIN_RATIO = 20;
 /** Our Redis decision may take this long relative to @upstash/ratelimit's on the same bridge. */
@@ -257,13 +262,44 @@ function containerBurstRows(rows: ContainerBurstRow[]): Row[] {
   }));
 }
 
+function rankingsRows(result: RankingsResult): Row[] {
+  console.log(`  ${String(result.samples)} samples a side (first page and after 300 rows); read-time decay reads ${result.decayedIndex}; stored score reads ${result.storedIndex}`);
+  const statsRatio = result.statsCold.p50Ms / result.statsCached.p50Ms;
+  return [
+    {
+      name: `ranking query p50, read-time decay (${String(result.signals / 1000)}k rows)`,
+      value: ms(result.decayed.p50Ms),
+      baseline: `${ms(result.stored.p50Ms)} (stored score)`,
+      comparison: `${ratio(result.decayed.p50Ms, result.stored.p50Ms)} (${diff(result.decayed.p50Ms, result.stored.p50Ms, ms)})`,
+      budget: `ratio ≤ ${DECAY_MAX_RATIO.toFixed(1)}`,
+      status: result.decayed.p50Ms / result.stored.p50Ms <= DECAY_MAX_RATIO ? 'PASS' : 'WARN',
+    },
+    {
+      name: 'ranking query p95, read-time decay',
+      value: ms(result.decayed.p95Ms),
+      baseline: `${ms(result.stored.p95Ms)} (stored score)`,
+      comparison: `${ratio(result.decayed.p95Ms, result.stored.p95Ms)} (${diff(result.decayed.p95Ms, result.stored.p95Ms, ms)})`,
+      budget: `ratio ≤ ${DECAY_MAX_RATIO.toFixed(1)}`,
+      status: result.decayed.p95Ms / result.stored.p95Ms <= DECAY_MAX_RATIO ? 'PASS' : 'WARN',
+    },
+    {
+      name: 'GET /v1/signals/stats p50, cached',
+      value: ms(result.statsCached.p50Ms),
+      baseline: `${ms(result.statsCold.p50Ms)} (cold: whole-table statement)`,
+      comparison: `×${statsRatio.toFixed(0)} faster`,
+      budget: `≥ ×${String(STATS_CACHE_MIN_RATIO)}`,
+      status: statsRatio >= STATS_CACHE_MIN_RATIO ? 'PASS' : 'WARN',
+    },
+  ];
+}
+
 function signalsListRows(result: SignalsListResult): Row[] {
   console.log(
     `  ${String(result.signals)} signals seeded in ${ms(result.seedMs)}; ${String(result.samples)} samples per side, ` +
       `half on the first page, half on page ${String(result.deepPage)} (by next_cursor)`,
   );
   for (const plan of result.plans) {
-    const index = plan.scoreIndexNode === undefined ? 'signals_score_idx NOT used' : plan.scoreIndexNode;
+    const index = plan.scoreIndexNode === undefined ? 'signals_rank_idx NOT used' : plan.scoreIndexNode;
     console.log(`  EXPLAIN (ANALYZE, BUFFERS) ${plan.page}: ${plan.topNode} <- ${index}; ${plan.executionTime}`);
   }
   const p95Within = result.handler.p95Ms < SIGNALS_LIST_P95_BUDGET_MS;
@@ -395,6 +431,8 @@ try {
         'needs Postgres on 127.0.0.1:5432, `npm run services`, or BENCH_SKIP_DB=1 to skip)…',
     );
     rows.push(...signalsListRows(await measureSignalsList()));
+    console.log('rankings on real Postgres (sort=score with read-time decay vs the stored-score query; stats cold vs cached)…');
+    rows.push(...rankingsRows(await measureRankings()));
     console.log('harvest ingest of 20,000 items into real Postgres through the Neon driver (batched upsert vs one INSERT per row, each in its own process)…');
     rows.push(...ingestRows(await measureIngest()));
   }

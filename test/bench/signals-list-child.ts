@@ -26,7 +26,7 @@ export interface QueryPlan {
   page: string;
   /** The plan's top node, costs left out. */
   topNode: string;
-  /** The node that reads signals_score_idx, if any did. */
+  /** The node that reads signals_rank_idx (sort=score's index), if any did. */
   scoreIndexNode: string | undefined;
   /** `Execution Time: … ms` as Postgres reports it. */
   executionTime: string;
@@ -87,7 +87,7 @@ async function explain(db: Db, page: string, statement: Sql): Promise<QueryPlan>
   const rows = await db.query<{ 'QUERY PLAN': string }>(sql`EXPLAIN (ANALYZE, BUFFERS) ${statement}`);
   const lines = rows.map((row) => row['QUERY PLAN'].trim());
   const withoutCost = (line: string): string => line.replace(/^->\s*/, '').replace(/\s*\(cost=[^)]*\)/, '');
-  const indexLine = lines.find((line) => line.includes('signals_score_idx'));
+  const indexLine = lines.find((line) => line.includes('signals_rank_idx'));
   return {
     page,
     topNode: withoutCost(lines[0] ?? '(no plan)'),
@@ -120,7 +120,7 @@ async function measure(db: Db, seedMs: number): Promise<SignalsListResult> {
   const firstEvent = getEvent(firstUrl, PATH);
   const deepEvent = getEvent(deepUrl, PATH);
   // The API decodes the cursor the same way before it calls the repository.
-  const { value, id } = decodeCursor(cursor, `${LIST_OPTIONS.sort}:${LIST_OPTIONS.order}`);
+  const { value, id } = decodeCursor(cursor, `rank:${LIST_OPTIONS.order}`); // sort=score pages on the decay key
   const firstStatement = repositoryStatement(LIST_OPTIONS);
   const deepStatement = repositoryStatement({ ...LIST_OPTIONS, after: { value, id } });
 
