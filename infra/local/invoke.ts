@@ -4,8 +4,10 @@
 // by default), the function runs there, through the Lambda Invoke API the runtime answers, so it
 // sees the same embedded database (which only one process may open); otherwise it runs in this
 // process, on the configured database, migrated first. The running runtime is found through
-// .data/local-runtime.json, which also holds the token its Invoke API requires.
+// .data/local-runtime.json, which also holds the token its Invoke API requires. Run here, it closes what it
+// opened; either way it exits as soon as the function has answered: 0, or 1 when the function or its job failed.
 import { parseArgs } from 'node:util';
+import { resetDb } from '../../lib/db/client.js';
 import { openAndMigrate } from '../../lib/db/prepare-local.js';
 import { buildHttpEvent } from './api-gateway-event.js';
 import { invokeFunction, loadFunctions } from './runtime.js';
@@ -46,11 +48,23 @@ async function invokeRunningRuntime(event: unknown): Promise<{ result: unknown; 
 
 async function invokeHere(event: unknown): Promise<unknown> {
   for (const [key, value] of Object.entries(spec.environment)) process.env[key] ??= value;
-  await openAndMigrate();
-  const functions = await loadFunctions({ ...spec, functions: spec.functions.filter((fn) => fn.name === name) });
-  const fn = functions.get(name ?? '');
-  if (fn === undefined) throw new Error(`function ${String(name)} failed to load`);
-  return invokeFunction(fn, spec, event);
+  try {
+    await openAndMigrate();
+    const functions = await loadFunctions({ ...spec, functions: spec.functions.filter((fn) => fn.name === name) });
+    const fn = functions.get(name ?? '');
+    if (fn === undefined) throw new Error(`function ${String(name)} failed to load`);
+    return await invokeFunction(fn, spec, event);
+  } finally {
+    // PGlite re-arms a timer while open: closing it (and releasing its lock) is what lets the process end.
+    await resetDb();
+  }
+}
+
+/** A scheduled job's result carries its run's status; an HTTP function's, its status code. */
+function failedResult(result: unknown): boolean {
+  if (typeof result !== 'object' || result === null) return false;
+  const { status, statusCode } = result as { status?: unknown; statusCode?: unknown };
+  return status === 'failed' || (typeof statusCode === 'number' && statusCode >= 500);
 }
 
 function defaultEvent(): unknown {
@@ -73,12 +87,17 @@ function defaultEvent(): unknown {
 }
 
 const event: unknown = values.data === undefined ? defaultEvent() : JSON.parse(values.data);
+let code = 0;
 try {
   const remote = await invokeRunningRuntime(event);
   const result = remote === undefined ? await invokeHere(event) : remote.result;
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  if (remote?.failed === true) process.exitCode = 1;
+  if (remote?.failed === true || failedResult(result)) code = 1;
+  // Written before exiting: process.exit does not wait for a piped stdout to drain.
+  await new Promise<void>((resolve) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`, () => resolve()));
 } catch (error) {
   console.error(`${String(name)} failed: ${(error as Error).message}`);
-  process.exitCode = 1;
+  code = 1;
 }
+// The function has answered: whatever a library left armed (a metrics interval, an idle socket)
+// must not keep the developer waiting.
+process.exit(code);
