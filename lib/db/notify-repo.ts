@@ -1,7 +1,8 @@
-// The notification sweep's two statements: the active signals not yet notified whose own score
-// clears its threshold (salience for posts, discovery score for artifacts), best first; and
-// marking the ones a message actually carried, only after Slack accepted it, so a failed send
-// leaves them for the next run.
+// The notification sweep's statements: the active signals not yet notified whose own score clears
+// its threshold (salience for posts, discovery score for artifacts), best first; claiming them
+// before the message is sent (notified_at = the run's instant, its idempotency marker), so a send
+// whose outcome is unknown is never repeated; and releasing a claim when Slack surely did not take
+// the message, so the next run sends it.
 import { DISCOVERY_HALF_LIFE_DAYS, FEED_HALF_LIFE_DAYS } from '../model/rank.js';
 import { ARTIFACT_KINDS, type Signal } from '../model/signal.js';
 import { minScoreCondition, nowDays } from './decay-sql.js';
@@ -48,6 +49,37 @@ export async function unnotifiedAbove(db: Queryable, thresholds: NotifyThreshold
       )
     ORDER BY signals.rank DESC, signals.id ASC
     LIMIT ${limit}`);
+}
+
+/**
+ * Claims the given signals for one run's message: sets notified_at = `at` on those that have none
+ * yet and returns their ids. A signal another run claimed first is not returned, so two runs never
+ * send one signal. Malformed ids are skipped.
+ */
+export async function claimForNotification(db: Queryable, ids: readonly string[], at: Date): Promise<string[]> {
+  const valid = ids.filter(isSignalId);
+  if (valid.length === 0) return [];
+  const rows = await db.query<{ id: string }>(sql`
+    UPDATE signals
+    SET notified_at = ${at}::timestamptz, updated_at = now()
+    WHERE id = ANY(${valid}::bigint[]) AND notified_at IS NULL
+    RETURNING id::text AS id`);
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Undoes this run's claim (notified_at = `at`) on the given signals: Slack surely did not take the
+ * message, so the next run may send them. Another run's claim is left alone. Returns how many.
+ */
+export async function releaseNotification(db: Queryable, ids: readonly string[], at: Date): Promise<number> {
+  const valid = ids.filter(isSignalId);
+  if (valid.length === 0) return 0;
+  const rows = await db.query<{ id: string }>(sql`
+    UPDATE signals
+    SET notified_at = NULL, updated_at = now()
+    WHERE id = ANY(${valid}::bigint[]) AND notified_at = ${at}::timestamptz
+    RETURNING id::text AS id`);
+  return rows.length;
 }
 
 /**

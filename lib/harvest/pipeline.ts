@@ -3,7 +3,7 @@
 // notify Slack of what is new and important. A failing source is recorded and the others go on;
 // once the time budget says stop, sources stop paging and the run still stores what it has.
 import { loadCursors, saveCursors } from '../db/source-cursors-repo.js';
-import { markNotified, unnotifiedAbove, type NotifyThresholds } from '../db/notify-repo.js';
+import { claimForNotification, releaseNotification, unnotifiedAbove, type NotifyThresholds } from '../db/notify-repo.js';
 import type { Queryable } from '../db/types.js';
 import { errorText } from '../log/error-text.js';
 import { discoveriesFetched, harvestSourceLastSuccess, pipelineTimer } from '../metrics/harvest-metrics.js';
@@ -59,7 +59,9 @@ export interface HarvestReport {
   inserted: number;
   updated: number;
   classification: ClassifierStats;
-  notification: { sent: boolean; signals: number; attempts: number; error?: string } | { skipped: 'not_configured' | 'nothing_new' };
+  notification:
+    | { sent: boolean; signals: number; attempts: number; error?: string; outcome: 'sent' | 'not_sent' | 'unknown' }
+    | { skipped: 'not_configured' | 'nothing_new' };
 }
 
 /** Slack's whole send, every attempt included, never more than this (and never past the budget). */
@@ -118,7 +120,12 @@ function normalise(item: HarvestedItem): HarvestedItem {
 async function notify(run: JobContext, options: HarvestOptions): Promise<HarvestReport['notification']> {
   const settings = options.notify;
   if (settings === undefined) return { skipped: 'not_configured' };
-  const candidates = await unnotifiedAbove(options.db, settings, settings.maxPerRun, new Date((options.now ?? Date.now)()));
+  const at = new Date((options.now ?? Date.now)());
+  const found = await unnotifiedAbove(options.db, settings, settings.maxPerRun, at);
+  // Intent first: the run's claim (notified_at = its instant) before the message leaves, so neither
+  // a send whose answer was lost nor a failed write afterwards can send a signal twice.
+  const claimed = new Set(await claimForNotification(options.db, found.map((signal) => signal.id), at));
+  const candidates = found.filter((signal) => claimed.has(signal.id));
   if (candidates.length === 0) return { skipped: 'nothing_new' };
   const sent = await notifySlack(candidates, {
     webhookUrl: settings.webhookUrl,
@@ -127,8 +134,12 @@ async function notify(run: JobContext, options: HarvestOptions): Promise<Harvest
     signal: run.signal,
     fetch: settings.fetch,
   });
-  if (sent.sent) await markNotified(options.db, sent.signalIds, new Date((options.now ?? Date.now)()));
-  return { sent: sent.sent, signals: sent.signalIds.length, attempts: sent.attempts, error: sent.error };
+  // Slack surely did not take it: the next run may send these. An unknown outcome keeps the claim.
+  // Claimed signals the message did not carry (past its size) are released either way.
+  const carried = new Set(sent.outcome === 'not_sent' ? [] : sent.signalIds);
+  const release = [...claimed].filter((id) => !carried.has(id));
+  if (release.length > 0) await releaseNotification(options.db, release, at);
+  return { sent: sent.sent, signals: sent.signalIds.length, attempts: sent.attempts, error: sent.error, outcome: sent.outcome };
 }
 
 /**

@@ -1,9 +1,11 @@
 // Sends a run's new important signals to a Slack incoming webhook: one message per run, whatever
-// the number of signals (slack-message.ts), so a busy hour is one notification, not fifty. Up to 3
-// attempts with doubling backoff, honouring Retry-After on a 429, all within one time budget; it
-// never throws. The caller marks the signals notified only when `sent` is true, so a failed send
-// is simply retried by the next run. The webhook URL is a credential: it is never logged and never
-// appears in `error`.
+// the number of signals (slack-message.ts), so a busy hour is one notification, not fifty. At most
+// once: the caller claims the signals before sending, and an attempt is repeated only when Slack
+// surely did not take it (it answered 429 or 5xx, or the connection was never made); a request
+// that may have reached Slack (timed out, connection lost mid-way) is never repeated and reports
+// `outcome: 'unknown'`, so the caller keeps its claim. Up to 3 attempts with doubling backoff,
+// honouring Retry-After on a 429, within one time budget; it never throws. The webhook URL is a
+// credential: it is never logged and never appears in `error`.
 import { setTimeout as delay } from 'node:timers/promises';
 import { log } from '../../log/index.js';
 import { parseRetryAfter } from '../sources/retry-after.js';
@@ -33,6 +35,11 @@ export interface SlackNotifyOptions {
 export interface SlackResult {
   /** Slack accepted the message. */
   sent: boolean;
+  /**
+   * `sent`; `not_sent`: Slack surely did not take it (release the claim, the next run sends it);
+   * `unknown`: it may have (keep the claim: at most once).
+   */
+  outcome: 'sent' | 'not_sent' | 'unknown';
   /** Requests made (0 when there was nothing to send). */
   attempts: number;
   /** The signals the message carried, whether or not it was sent: mark these notified when `sent`. */
@@ -50,7 +57,10 @@ export const DEFAULT_BACKOFF_MS = 500;
 
 type Attempt =
   | { ok: true; status: number }
-  | { ok: false; retry: boolean; error: string; status?: number; waitMs?: number };
+  | { ok: false; retry: boolean; error: string; status?: number; waitMs?: number; unknown?: boolean };
+
+/** Failures where no request left this process: the connection was never made. */
+const NEVER_CONNECTED = /^network error: (ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/;
 
 const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
 
@@ -72,13 +82,13 @@ export async function notifySlack(signals: readonly SlackSignal[], options: Slac
     // Only a broken input or an injected fetch or sleep that throws synchronously gets here.
     const name = error instanceof Error ? error.name : 'unexpected error';
     log.warn('slack notification not sent', { attempts: 0, error: name });
-    return { sent: false, attempts: 0, signalIds: [], error: name };
+    return { sent: false, outcome: 'not_sent', attempts: 0, signalIds: [], error: name };
   }
 }
 
 async function deliver(signals: readonly SlackSignal[], options: SlackNotifyOptions): Promise<SlackResult> {
   const { message, signalIds } = buildSlackMessage(signals, options.maxSignals ?? DEFAULT_MAX_SIGNALS);
-  if (signalIds.length === 0) return { sent: false, attempts: 0, signalIds, error: 'nothing to send' };
+  if (signalIds.length === 0) return { sent: false, outcome: 'not_sent', attempts: 0, signalIds, error: 'nothing to send' };
   const send = options.fetch ?? fetch;
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
@@ -110,7 +120,10 @@ async function deliver(signals: readonly SlackSignal[], options: SlackNotifyOpti
       return { ok: false, retry, error, status: response.status, waitMs: parseRetryAfter(response.headers.get('retry-after'), now()) };
     } catch (error) {
       const reason = stopped();
-      return reason === undefined ? { ok: false, retry: true, error: networkCode(error) } : { ok: false, retry: false, error: reason };
+      const code = networkCode(error);
+      if (reason === undefined && NEVER_CONNECTED.test(code)) return { ok: false, retry: true, error: code };
+      // The request may have reached Slack: sending it again could post the message twice.
+      return { ok: false, retry: false, unknown: true, error: reason ?? code };
     }
   }
 
@@ -119,7 +132,7 @@ async function deliver(signals: readonly SlackSignal[], options: SlackNotifyOpti
   while (attempts < maxAttempts) {
     attempts += 1;
     const outcome = await attempt();
-    if (outcome.ok) return { sent: true, attempts, signalIds, status: outcome.status };
+    if (outcome.ok) return { sent: true, outcome: 'sent', attempts, signalIds, status: outcome.status };
     failure = outcome;
     if (!outcome.retry || attempts >= maxAttempts) break;
     const waitMs = outcome.waitMs ?? backoffMs * 2 ** (attempts - 1);
@@ -135,6 +148,13 @@ async function deliver(signals: readonly SlackSignal[], options: SlackNotifyOpti
     }
   }
   const status = failure.status === undefined ? {} : { status: failure.status };
-  log.warn('slack notification not sent', { attempts, signals: signalIds.length, error: failure.error, ...status });
-  return { sent: false, attempts, signalIds, error: failure.error, ...status };
+  const outcome = failure.unknown === true ? 'unknown' : 'not_sent';
+  log.warn(outcome === 'unknown' ? 'slack notification may not have been sent; not repeated (at most once)' : 'slack notification not sent', {
+    attempts,
+    signals: signalIds.length,
+    error: failure.error,
+    outcome,
+    ...status,
+  });
+  return { sent: false, outcome, attempts, signalIds, error: failure.error, ...status };
 }

@@ -97,7 +97,7 @@ describe('notifySlack', () => {
     const result = await notifySlack(signals, { webhookUrl });
 
     // Assess
-    expect(result).toEqual({ sent: true, attempts: 1, signalIds: ['1', '2', '3'], status: 200 });
+    expect(result).toEqual({ sent: true, outcome: 'sent', attempts: 1, signalIds: ['1', '2', '3'], status: 200 });
     expect(received()).toHaveLength(1);
     const { body, contentType } = received()[0] ?? { body: { text: '', blocks: [] } };
     expect(contentType).toBe('application/json');
@@ -187,7 +187,7 @@ describe('notifySlack', () => {
     const result = await notifySlack([signal(1), signal(2)], { webhookUrl, sleep, backoffMs: 200 });
 
     // Assess
-    expect(result).toEqual({ sent: false, attempts: 3, signalIds: ['1', '2'], status: 503, error: 'HTTP 503 down' });
+    expect(result).toEqual({ sent: false, outcome: 'not_sent', attempts: 3, signalIds: ['1', '2'], status: 503, error: 'HTTP 503 down' });
     expect(waits).toEqual([200, 400]);
     expect(received()).toHaveLength(3);
   });
@@ -213,7 +213,8 @@ describe('notifySlack', () => {
     const elapsed = performance.now() - started;
 
     // Assess
-    expect(result).toMatchObject({ sent: false, attempts: 1, error: 'time budget of 300 ms exhausted' });
+    // the request may have reached Slack: an unknown outcome, never repeated
+    expect(result).toMatchObject({ sent: false, outcome: 'unknown', attempts: 1, error: 'time budget of 300 ms exhausted' });
     expect(elapsed).toBeLessThan(1000);
   });
 
@@ -227,7 +228,8 @@ describe('notifySlack', () => {
     const result = await notifySlack([signal(1)], { webhookUrl: `http://127.0.0.1:${String(port)}${WEBHOOK_PATH}`, sleep });
 
     // Assess
-    expect(result).toMatchObject({ sent: false, attempts: 3, error: 'network error: ECONNREFUSED' });
+    // never connected: surely not sent, so retried and released
+    expect(result).toMatchObject({ sent: false, outcome: 'not_sent', attempts: 3, error: 'network error: ECONNREFUSED' });
     expect(output()).toContain('slack notification not sent');
     expect(output()).not.toContain('secret-webhook-token');
     expect(JSON.stringify(result)).not.toContain('secret-webhook-token');
@@ -252,7 +254,7 @@ describe('notifySlack', () => {
     const result = await notifySlack([], { webhookUrl });
 
     // Assess
-    expect(result).toEqual({ sent: false, attempts: 0, signalIds: [], error: 'nothing to send' });
+    expect(result).toEqual({ sent: false, outcome: 'not_sent', attempts: 0, signalIds: [], error: 'nothing to send' });
     expect(received()).toHaveLength(0);
   });
 });
