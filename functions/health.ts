@@ -3,4 +3,5 @@
 import { mountHealthApi } from '../lib/api/health-api.js';
 import { httpFunction } from '../lib/http/index.js';
 
-export const handler = httpFunction('health', mountHealthApi);
+// No secrets gate: a probe reports the secret as a component (startup, ready), or needs none (live).
+export const handler = httpFunction('health', mountHealthApi, { secretsGate: false });

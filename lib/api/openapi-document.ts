@@ -4,6 +4,7 @@ import { getConfig } from '../config.js';
 import { buildOpenApi } from '../http/openapi/document.js';
 import type { RouteSpec } from '../http/index.js';
 import { adminRoutes } from './admin-routes.js';
+import { healthRoutes } from './health-routes.js';
 import { jobsRoutes } from './jobs-routes.js';
 import { signalsRoutes } from './signals-routes.js';
 import { topicsRoutes } from './topics-routes.js';
@@ -12,7 +13,7 @@ import { openApiRoute } from './openapi-route.js';
 let document: object | undefined;
 
 export function openApiDocument(): object {
-  document ??= buildOpenApi([...signalsRoutes, ...topicsRoutes, ...adminRoutes, ...jobsRoutes, openApiRoute] as readonly RouteSpec[], {
+  document ??= buildOpenApi([...signalsRoutes, ...topicsRoutes, ...adminRoutes, ...jobsRoutes, ...healthRoutes, openApiRoute] as readonly RouteSpec[], {
     title: 'Signal Harvester API',
     version: getConfig().APP_VERSION,
     description: 'Harvested signals, scored and searchable. Errors share one shape: see components.schemas.Error.',

@@ -1,4 +1,5 @@
-// GET /health/startup: initialisation finished — configuration valid and the database schema at
+// GET /health/startup: initialisation finished — configuration valid, the secret loaded (its keys
+// hold the database URL and the keys: without it nothing else can pass) and the database schema at
 // least at the version this code expects (a deploy that skipped `npm run migrate` shows up here).
 // A newer schema is healthy: migrations are forward-only and expand before they contract, so the
 // code of a rollback (`serverless rollback`) runs on the schema the newer release left.
@@ -6,6 +7,7 @@ import { getConfig } from '../config.js';
 import { getDb } from '../db/client.js';
 import { currentVersion } from '../db/migrate.js';
 import { EXPECTED_SCHEMA_VERSION } from '../db/schema-version.js';
+import { secretsCheck } from './checks.js';
 import { liveness } from './live.js';
 import { runChecks } from './run-checks.js';
 import { worst, type HealthCheck, type HealthReport } from './types.js';
@@ -36,7 +38,7 @@ const schemaCheck: HealthCheck = {
 };
 
 export async function startup(): Promise<HealthReport> {
-  const components = await runChecks([configCheck, schemaCheck]);
+  const components = await runChecks([configCheck, secretsCheck, schemaCheck]);
   const { version, uptime_seconds, timestamp } = liveness();
   return { status: worst(components.map((c) => c.status)), version, uptime_seconds, components, timestamp };
 }

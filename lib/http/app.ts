@@ -34,6 +34,12 @@ export interface CreateAppOptions {
   keys?: () => ApiKeyLookup | Promise<ApiKeyLookup>;
   /** The rate limiter (ARCHITECTURE §3 step 6); functions that serve clients pass the default. */
   limiter?: () => RateLimiter;
+  /**
+   * Answer every request with the error when the secret could not be loaded (default true). The
+   * health probes pass false: liveness needs no secret, and startup/readiness report it as a
+   * component of their answer rather than be replaced by an error.
+   */
+  secretsGate?: boolean;
 }
 
 export function createApp(options: CreateAppOptions): App {
@@ -45,7 +51,7 @@ export function createApp(options: CreateAppOptions): App {
   app.use(securityHeaders());
   app.use(cors({ allowedOrigins: config.CORS_ALLOWED_ORIGINS }));
   app.use(metrics());
-  app.use(secrets());
+  app.use(secrets({ required: options.secretsGate !== false }));
   if (options.keys !== undefined) app.use(authenticate({ lookup: options.keys, limiter: options.limiter }));
   if (options.limiter !== undefined) app.use(rateLimit({ limiter: options.limiter }));
   // Hono hands only `instanceof Error` to onError; anything else a route rejects with (a driver's

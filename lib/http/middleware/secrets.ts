@@ -10,12 +10,22 @@ import type { AppEnv } from '../env.js';
 export interface SecretsOptions {
   /** Loads or refreshes the secret. Default: lib/secrets.ts `ensureSecrets`. */
   ensure?: () => Promise<void>;
+  /**
+   * Whether a failed first load answers the request with the error (default true). False (the
+   * health probes): the request goes on, and a probe reports the secret as a component.
+   */
+  required?: boolean;
 }
 
 export function secrets(options: SecretsOptions = {}): MiddlewareHandler<AppEnv> {
   const ensure = options.ensure ?? ensureSecrets;
+  const required = options.required ?? true;
   return async function secrets(_c, next) {
-    await ensure();
+    try {
+      await ensure();
+    } catch (error) {
+      if (required) throw error;
+    }
     await next();
   };
 }

@@ -16,6 +16,7 @@ import { EXPECTED_SCHEMA_VERSION } from '../../../lib/db/schema-version.js';
 import { sql } from '../../../lib/db/sql.js';
 import { resetReadinessCache } from '../../../lib/health/ready.js';
 import { resetDefaultLimiter } from '../../../lib/ratelimit/default-limiter.js';
+import { clearSecrets } from '../../../lib/secrets.js';
 import { createPgliteDatabase, createPostgresDatabase, closeDatabases, type TestDatabase } from '../../support/databases.js';
 import { neonBridgeDatabaseUrl } from '../../support/neon.js';
 import { services } from '../../support/services.js';
@@ -94,6 +95,32 @@ describe('the health probes', () => {
 
     expect(status).toBe(200);
     expect(component(body, 'schema')?.message).toContain(EXPECTED_SCHEMA_VERSION);
+  });
+
+  it('report startup unhealthy while the secret cannot be loaded, naming the component, not the secret', async () => {
+    // Prepare: a secret to load from a Secrets Manager endpoint nothing answers on
+    setDb(database.db);
+    Object.assign(process.env, {
+      SECRETS_ID: 'signal-harvester/startup-test',
+      SECRETS_ENDPOINT: `http://127.0.0.1:${String(await closedPort())}`,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    });
+    resetConfig();
+    try {
+      // Act
+      const { status, body } = await probe('/health/startup');
+      const live = await probe('/health/live');
+
+      // Assess: startup says which component failed; liveness needs no secret
+      expect(status).toBe(503);
+      expect(component(body, 'secrets')?.status).toBe('unhealthy');
+      expect(component(body, 'config')?.status).toBe('healthy');
+      expect(live.status).toBe(200);
+    } finally {
+      clearSecrets();
+    }
   });
 
   it('report startup healthy on a newer schema (a rollback) and unhealthy on an older one (a missed migrate)', async () => {
