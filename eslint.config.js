@@ -8,7 +8,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'infra/deploy/*.cjs'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -42,6 +42,12 @@ export default tseslint.config(
         { patterns: [{ group: ['**/db/*'], message: 'A text helper never imports the database: declare what it needs where it is.' }] },
       ],
     },
+  },
+  {
+    // The serverless plugins in infra/deploy/ are CommonJS, because the framework require()s them.
+    files: ['**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', process: 'readonly', require: 'readonly' } },
   },
   {
     // Config files of tools must default-export, and declarations describe CommonJS modules'
