@@ -27,6 +27,7 @@ import { measureKeyFlood, type KeyFloodBenchResult } from './key-flood.js';
 import { measureRankings, type RankingsResult } from './rankings.js';
 import { measureSignalsList, type SignalsListResult } from './signals-list.js';
 import { measureContainerBursts, type ContainerBurstRow } from './rate-limit-containers.js';
+import { measureVectorCache, type VectorCacheResult } from './vector-cache.js';
 
 const BUNDLE_BUDGET_BYTES = 400 * 1024;
 /** Our code may make a cold import this much slower than its libraries alone. */
@@ -262,6 +263,24 @@ function containerBurstRows(rows: ContainerBurstRow[]): Row[] {
   }));
 }
 
+/**
+ * Issue 13 point 8: the Redis topic-vector cache stays only while a warm Redis lookup beats
+ * computing the vectors (ratio < 1). Measured on a local Redis, Redis's best case.
+ */
+function vectorCacheRows(result: VectorCacheResult): Row[] {
+  const pays = result.redisWarmMs < result.computeMs;
+  return [
+    {
+      name: `topic vectors from a warm Redis cache (${String(result.texts)} texts)`,
+      value: ms(result.redisWarmMs),
+      baseline: `${ms(result.computeMs)} (computed), ${ms(result.memoryWarmMs)} (in-process cache)`,
+      comparison: `${ratio(result.redisWarmMs, result.computeMs)} of computing`,
+      budget: 'ratio < 1.0 (else drop the Redis cache)',
+      status: pays ? 'PASS' : 'WARN',
+    },
+  ];
+}
+
 function rankingsRows(result: RankingsResult): Row[] {
   console.log(`  ${String(result.samples)} samples a side (first page and after 300 rows); read-time decay reads ${result.decayedIndex}; stored score reads ${result.storedIndex}`);
   const statsRatio = result.statsCold.p50Ms / result.statsCached.p50Ms;
@@ -421,6 +440,8 @@ try {
         'Redis healthy / slowed by 80 ms (delaying TCP proxy) / black-holed…',
     );
     rows.push(...containerBurstRows(await measureContainerBursts()));
+    console.log('topic vectors: computed vs a warm Redis cache (local bridge) vs the in-process cache…');
+    rows.push(...vectorCacheRows(await measureVectorCache()));
   }
 
   if (SKIP_DB) {
