@@ -29,7 +29,7 @@ const texts = Array.from({ length: TEXTS }, (_, i) =>
   `Signal ${String(i)}: ${Array.from({ length: 40 }, (_, j) => words[(i * 7 + j * 3) % words.length] ?? '').join(' ')} ${'detail '.repeat(i % 30)}`,
 );
 
-async function timedMs(work: () => Promise<unknown> | unknown): Promise<number> {
+async function timedMs(work: () => unknown): Promise<number> {
   const started = performance.now();
   await work();
   return performance.now() - started;
