@@ -3,7 +3,7 @@
 // younger than STATS_CACHE_TTL_MS, and concurrent callers of an expired one share one statement.
 // The cost of a request no longer grows with the table; the figures are at most a TTL old (the
 // response says how old through Cache-Control and Age).
-import type { SignalStats } from '../db/signal-model.js';
+import type { SignalStats } from '../db/signals-types.js';
 
 export interface StatsCacheOptions {
   ttlMs: number;
