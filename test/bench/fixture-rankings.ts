@@ -10,6 +10,7 @@ import { listSignals } from '../../lib/db/signals-repo.js';
 import { createKeywordClassifier } from '../../lib/harvest/classify/index.js';
 import { runHarvest } from '../../lib/harvest/pipeline.js';
 import { createSources } from '../../lib/harvest/sources/index.js';
+import { testJobContext } from '../support/job-context.js';
 import { fixture, startSourceServer, type Reply } from '../support/source-server.js';
 
 /** Every recorded page of each source, served in turn (the adapters follow their cursors). */
@@ -45,14 +46,11 @@ const config = loadConfig({
   X_API_URL: `${server.url}/x`, X_QUERIES: 'llm', X_BEARER_TOKEN: 'fixture',
   SOURCE_MAX_PAGES: '3',
 });
-const report = await runHarvest({
+const report = await runHarvest(testJobContext(), {
   db,
   sources: createSources(config, {}),
   classifier: createKeywordClassifier(),
   concurrency: 5,
-  signal: new AbortController().signal,
-  shouldStop: () => false,
-  remainingMs: () => 60_000,
   now: () => HARVESTED_AT,
 });
 console.log(`stored ${String(report.inserted)} signals`);

@@ -8,6 +8,7 @@ import { createKeywordClassifier } from '../../../../lib/harvest/classify/index.
 import { runHarvest, type HarvestReport } from '../../../../lib/harvest/pipeline.js';
 import { createSources } from '../../../../lib/harvest/sources/index.js';
 import { closeDatabases, createPostgresDatabase, type TestDatabase } from '../../../support/databases.js';
+import { testJobContext } from '../../../support/job-context.js';
 import { fixture, recordingSleep, useSourceServer, type ReceivedRequest, type Reply } from '../../../support/source-server.js';
 
 const slack: ReceivedRequest[] = [];
@@ -31,14 +32,11 @@ afterAll(async () => {
 
 async function harvest(database: TestDatabase, remainingMs: number): Promise<HarvestReport> {
   const config = loadConfig({ HARVEST_SOURCES: 'hackernews', HACKERNEWS_API_URL: `${server.url}/hackernews`, HACKERNEWS_QUERIES: 'llm', SOURCE_MAX_PAGES: '1' });
-  return runHarvest({
+  return runHarvest(testJobContext({ remainingMs: () => remainingMs }), {
     db: database.db,
     sources: createSources(config, { sleep: recordingSleep().sleep }),
     classifier: createKeywordClassifier(),
     concurrency: 1,
-    signal: new AbortController().signal,
-    shouldStop: () => false,
-    remainingMs: () => remainingMs,
     notify: { webhookUrl: `${server.url}/slack`, maxPerRun: 20, minSalience: 0, minDiscoveryScore: 0 },
   });
 }
