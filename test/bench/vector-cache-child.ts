@@ -1,6 +1,6 @@
 // Child process of vector-cache.ts (issue 13, point 8): does caching topic vectors in Redis pay?
 // 2,000 distinct signal texts: computing every vector (textVector) against the same lookup served
-// from a warm Redis cache (MGET through our Upstash REST client and the local bridge to the
+// from a warm Redis cache (MGET through @upstash/redis and the local bridge to the
 // machine's Redis — a local round trip, far cheaper than Upstash's over the internet) and from a
 // warm in-process cache.
 import { randomUUID } from 'node:crypto';
@@ -8,7 +8,7 @@ import { Redis as IORedis } from 'ioredis';
 import { startUpstashBridge } from '../../infra/local/upstash-bridge.js';
 import { createVectorCache } from '../../lib/harvest/topics/vector-cache.js';
 import { textVector } from '../../lib/harvest/topics/vectors.js';
-import { createUpstashRest } from '../../lib/redis/upstash-rest.js';
+import { createRedis } from '../../lib/redis/client.js';
 import { scanAll } from '../support/redis-scan.js';
 import { services } from '../support/services.js';
 import { reportToParent } from './child.js';
@@ -40,7 +40,7 @@ const bridge = await startUpstashBridge({ redisUrl: services.redisUrl, token: ra
 const direct = new IORedis(services.redisUrl);
 let result: VectorCacheResult;
 try {
-  const redisCache = createVectorCache({ redis: createUpstashRest({ url: bridge.url, token: bridge.token }), keyPrefix: prefix, ttlSeconds: 600 });
+  const redisCache = createVectorCache({ redis: createRedis({ url: bridge.url, token: bridge.token }), keyPrefix: prefix, ttlSeconds: 600 });
   const memoryCache = createVectorCache({ redis: null, keyPrefix: prefix, ttlSeconds: 600 });
   await redisCache.vectors(texts);
   await memoryCache.vectors(texts);
