@@ -33,7 +33,7 @@ function selected(field: SignalField): string {
 
 /**
  * The scores are served as of the read, decayed from the row's decay keys (lib/model/rank.ts,
- * migration 0004), not as stored at harvest: `score` is the feed's (one day's half-life), a post's
+ * migration 0006), not as stored at harvest: `score` is the feed's (one day's half-life), a post's
  * `salience` is that same score, an artifact's `discoveryScore` halves weekly.
  */
 function servedScores(now: Sql): Partial<Record<keyof Signal, Sql>> {

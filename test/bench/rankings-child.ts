@@ -60,7 +60,7 @@ async function timed(samples: number[], recording: () => boolean, work: () => Pr
 }
 
 async function measure(db: Db): Promise<RankingsResult> {
-  // The baseline's index: the one migration 0004 replaced by the rank indexes.
+  // The baseline's index: the one migration 0006 replaced by the rank indexes.
   await db.query(sql`CREATE INDEX signals_score_bench_idx ON signals (score DESC, id DESC)`);
   await db.query(sql`ANALYZE signals`);
 
