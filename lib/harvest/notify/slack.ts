@@ -3,12 +3,13 @@
 // once: the caller claims the signals before sending, and an attempt is repeated only when Slack
 // surely did not take it (it answered 429 or 5xx, or the connection was never made); a request
 // that may have reached Slack (timed out, connection lost mid-way) is never repeated and reports
-// `outcome: 'unknown'`, so the caller keeps its claim. Up to 3 attempts with doubling backoff,
+// `outcome: 'unknown'`, so the caller keeps its claim. Up to 3 attempts with doubling jittered backoff
+// (the schedule of ../retry.ts, shared with the source adapters),
 // honouring Retry-After on a 429, within one time budget; it never throws. The webhook URL is a
 // credential: it is never logged and never appears in `error`.
-import { setTimeout as delay } from 'node:timers/promises';
 import { log } from '../../log/index.js';
-import { parseRetryAfter } from '../sources/retry-after.js';
+import { parseRetryAfter } from '../retry-after.js';
+import { nextRetryWait, realSleep, type Sleep } from '../retry.js';
 import { buildSlackMessage, type SlackSignal } from './slack-message.js';
 
 export interface SlackNotifyOptions {
@@ -20,14 +21,16 @@ export interface SlackNotifyOptions {
   timeBudgetMs?: number;
   /** Attempts at most. Default 3. */
   maxAttempts?: number;
-  /** Wait after the first failed attempt, doubled after each further one, ms. Default 500. */
+  /** Backoff step after the first failed attempt, doubled after each further one, ms (the wait is its upper half, jittered). Default 500. */
   backoffMs?: number;
+  /** Source of jitter in [0, 1). Default `Math.random`. */
+  random?: () => number;
   /** The run's signal: aborting it ends the send (a wait included) as a failure. */
   signal?: AbortSignal;
   /** Default: the global fetch. */
   fetch?: typeof fetch;
   /** Waits `ms`, rejecting when `signal` aborts. Default: node:timers/promises' setTimeout. */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  sleep?: Sleep;
   /** Clock, ms (reads Retry-After dates, and whether a wait still fits the budget). Default `Date.now`. */
   now?: () => number;
 }
@@ -62,8 +65,6 @@ type Attempt =
 /** Failures where no request left this process: the connection was never made. */
 const NEVER_CONNECTED = /^network error: (ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/;
 
-const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
-
 /** The error code of a failed fetch (`ECONNREFUSED`), without its message (which may name the host). */
 function networkCode(error: unknown): string {
   const cause: unknown = error instanceof Error ? error.cause : undefined;
@@ -90,7 +91,8 @@ async function deliver(signals: readonly SlackSignal[], options: SlackNotifyOpti
   const { message, signalIds } = buildSlackMessage(signals, options.maxSignals ?? DEFAULT_MAX_SIGNALS);
   if (signalIds.length === 0) return { sent: false, outcome: 'not_sent', attempts: 0, signalIds, error: 'nothing to send' };
   const send = options.fetch ?? fetch;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? realSleep;
+  const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
   const backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
@@ -135,13 +137,13 @@ async function deliver(signals: readonly SlackSignal[], options: SlackNotifyOpti
     if (outcome.ok) return { sent: true, outcome: 'sent', attempts, signalIds, status: outcome.status };
     failure = outcome;
     if (!outcome.retry || attempts >= maxAttempts) break;
-    const waitMs = outcome.waitMs ?? backoffMs * 2 ** (attempts - 1);
-    if (now() + waitMs >= deadline) {
-      failure = { ...outcome, error: `${outcome.error}; a retry in ${String(waitMs)} ms would exceed the time budget` };
+    const next = nextRetryWait({ retry: attempts, baseMs: backoffMs, random, requestedMs: outcome.waitMs, remainingMs: deadline - now() });
+    if (!next.retry) {
+      failure = { ...outcome, error: `${outcome.error}; a retry in ${String(next.waitMs)} ms would exceed the time budget` };
       break;
     }
     try {
-      await sleep(waitMs, signal);
+      await sleep(next.waitMs, signal);
     } catch {
       failure = { ...outcome, error: stopped() ?? 'wait interrupted' };
       break;

@@ -2,19 +2,16 @@
 // its own timeout combined with the caller's signal (the job's budget); network errors, timeouts,
 // 5xx and rate limits (429, GitHub's 403 with `x-ratelimit-remaining: 0`) are retried after an
 // exponential backoff with jitter, or after exactly the wait the source asked for (`Retry-After`,
-// rate-limit reset) when that fits the budget — a longer one gives up at once. Any other 4xx is
+// rate-limit reset) when that fits the budget — a longer one gives up at once (the schedule is
+// ../retry.ts, shared with the Slack notifier). Any other 4xx is
 // final. Whatever fails ends as one SourceError that names the source and the status, never the URL
 // or a header. The client counts requests and retries for the run's report.
-import { setTimeout as delay } from 'node:timers/promises';
 import { SourceError, type SourceFailure } from './errors.js';
 import type { SourceName } from '../../model/sources.js';
-import { requestedWait } from './retry-after.js';
+import { requestedWait } from '../retry-after.js';
+import { nextRetryWait, realSleep, type Sleep } from '../retry.js';
 
-/** Waits `ms`, or rejects as soon as `signal` aborts. Injectable so tests record waits instead. */
-export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
-
-/** A real timer that ends early (rejecting) when `signal` aborts. */
-export const realSleep: Sleep = (ms, signal) => delay(ms, undefined, { signal });
+export { realSleep, type Sleep };
 
 /** The retry policy; every field has a default that suits a scheduled job. */
 export interface RetryOptions {
@@ -165,12 +162,6 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
     }
   }
 
-  /** Backoff before retry `n` (1-based): base × 2^(n−1), the upper half of it random. */
-  function backoff(n: number): number {
-    const full = backoffMs * 2 ** (n - 1);
-    return Math.round(full / 2 + (full / 2) * random());
-  }
-
   async function getText(url: URL, extra: Readonly<Record<string, string>> = {}): Promise<string> {
     const headers = { ...options.headers, ...extra };
     for (let made = 1; ; made++) {
@@ -182,17 +173,23 @@ export function createSourceHttp(options: SourceHttpOptions): SourceHttp {
       const { failure } = result;
       if (!failure.retryable) throw fail(failure, made);
       if (made >= attempts) throw fail({ ...failure, detail: `${failure.detail} after ${String(made)} attempts` }, made);
-      const wait = failure.waitMs ?? backoff(made);
-      const waitSeconds = Math.ceil(wait / 1000);
-      if (failure.waitMs !== undefined && wait > maxWaitMs) {
+      const next = nextRetryWait({
+        retry: made,
+        baseMs: backoffMs,
+        random,
+        requestedMs: failure.waitMs,
+        maxRequestedMs: maxWaitMs,
+        remainingMs: options.remainingMs?.(),
+      });
+      const waitSeconds = Math.ceil(next.waitMs / 1000);
+      if (!next.retry && next.reason === 'asked_too_long') {
         throw fail({ ...failure, detail: `${failure.detail}; asked to wait ${String(waitSeconds)} s, more than the ${String(Math.round(maxWaitMs / 1000))} s allowed` }, made);
       }
-      const remaining = options.remainingMs?.();
-      if (remaining !== undefined && wait >= remaining) {
+      if (!next.retry) {
         throw fail({ ...failure, detail: `${failure.detail}; a retry in ${String(waitSeconds)} s would outlast the run` }, made);
       }
       try {
-        await sleep(wait, signal);
+        await sleep(next.waitMs, signal);
       } catch (error) {
         throw aborted(made, error);
       }

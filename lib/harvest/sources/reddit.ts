@@ -26,7 +26,7 @@ import {
 import { buildUrl, DEFAULT_MAX_WAIT_MS, invalidBody, realSleep, type SourceHttp } from './http.js';
 import { DEFAULT_TIMEOUT_MS, type SourceOptions } from './options.js';
 import { forgetRedditTokens, redditToken } from './reddit-oauth.js';
-import { parseResetEpoch } from './retry-after.js';
+import { parseResetEpoch } from '../retry-after.js';
 import { compareNumbers, lagEpochSeconds, newestEpochSeconds, type Page } from './run-queries.js';
 
 /** Re-read behind the cursor: posts approved by moderators later, and a window of re-polled scores. */

@@ -136,17 +136,17 @@ describe('notifySlack', () => {
     expect(received()[0]?.body.text).not.toContain('<!channel>');
   });
 
-  it('retries after a 500 and succeeds on the second attempt, after the backoff', async () => {
+  it('retries after a 500 and succeeds on the second attempt, after the jittered backoff', async () => {
     // Prepare
     server.respond(inTurn(reply.status(500), reply.ok()));
     const { sleep, waits } = recordingSleep();
 
     // Act
-    const result = await notifySlack([signal(1)], { webhookUrl, sleep, backoffMs: 500 });
+    const result = await notifySlack([signal(1)], { webhookUrl, sleep, backoffMs: 500, random: () => 0 });
 
-    // Assess
+    // Assess: the shared schedule (lib/harvest/retry.ts) waits half the step plus a random share of the other half.
     expect(result).toMatchObject({ sent: true, attempts: 2 });
-    expect(waits).toEqual([500]);
+    expect(waits).toEqual([250]);
     expect(received()).toHaveLength(2);
     expect(received()[1]?.body).toEqual(received()[0]?.body);
   });
@@ -184,11 +184,11 @@ describe('notifySlack', () => {
     const { sleep, waits } = recordingSleep();
 
     // Act
-    const result = await notifySlack([signal(1), signal(2)], { webhookUrl, sleep, backoffMs: 200 });
+    const result = await notifySlack([signal(1), signal(2)], { webhookUrl, sleep, backoffMs: 200, random: () => 0.5 });
 
     // Assess
     expect(result).toEqual({ sent: false, outcome: 'not_sent', attempts: 3, signalIds: ['1', '2'], status: 503, error: 'HTTP 503 down' });
-    expect(waits).toEqual([200, 400]);
+    expect(waits).toEqual([150, 300]);
     expect(received()).toHaveLength(3);
   });
 

@@ -1,6 +1,6 @@
 // How long a source asks us to wait before the next attempt. `Retry-After` (RFC 9110: seconds or an
 // HTTP date) wins; rate-limit responses without it carry the reset time as epoch seconds instead
-// (GitHub `x-ratelimit-reset`, X `x-rate-limit-reset`). Pure functions: the retry loop in http.ts
+// (GitHub `x-ratelimit-reset`, X `x-rate-limit-reset`). Pure functions: the retry schedule in retry.ts
 // decides what to do with the answer.
 
 /** The wait a `Retry-After` value asks for, ms (0 for a date already past); undefined when absent or unreadable. */

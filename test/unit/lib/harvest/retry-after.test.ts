@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseResetEpoch, parseRetryAfter, requestedWait } from '../../../../../lib/harvest/sources/retry-after.js';
+import { parseResetEpoch, parseRetryAfter, requestedWait } from '../../../../lib/harvest/retry-after.js';
 
 const NOW = Date.parse('2025-01-06T10:00:00Z');
 
