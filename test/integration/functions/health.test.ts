@@ -20,6 +20,7 @@ import { clearSecrets } from '../../../lib/secrets.js';
 import { createPgliteDatabase, createPostgresDatabase, closeDatabases, type TestDatabase } from '../../support/databases.js';
 import { neonBridgeDatabaseUrl } from '../../support/neon.js';
 import { services } from '../../support/services.js';
+import { startDelayProxy } from '../../support/tcp-faults.js';
 
 interface Report {
   status: string;
@@ -173,6 +174,36 @@ describe('the health probes', () => {
     expect(status).toBe(200);
     expect(body.status).toBe('degraded');
     expect(component(body, 'redis')?.status).toBe('degraded');
+  });
+
+  it('report Redis degraded when its PING is slower than the rate limiter’s budget (a real slow link), healthy within it', async () => {
+    // Prepare: a proxy that holds every chunk sent to the bridge for 40 ms; the limiter's budget around it.
+    const proxy = await startDelayProxy(upstash.url, 40);
+    try {
+      process.env.UPSTASH_REDIS_REST_URL = proxy.url;
+      process.env.UPSTASH_REDIS_REST_TOKEN = upstash.token;
+      process.env.RATE_LIMIT_REDIS_TIMEOUT_MS = '20';
+      resetConfig();
+      setDb(database.db);
+
+      // Act
+      const slow = await probe('/health/ready');
+      process.env.RATE_LIMIT_REDIS_TIMEOUT_MS = '1000';
+      resetConfig();
+      resetDefaultLimiter();
+      resetReadinessCache();
+      const within = await probe('/health/ready');
+
+      // Assess: the limiter of this container never decided anything, yet Redis is judged by what the limiter would see.
+      expect(slow.status).toBe(200);
+      expect(slow.body.status).toBe('degraded');
+      expect(component(slow.body, 'redis')?.status).toBe('degraded');
+      expect(component(slow.body, 'redis')?.message).toMatch(/^Redis PING took \d+ ms, over the rate limiter's 20 ms budget/);
+      expect(component(within.body, 'redis')?.status).toBe('healthy');
+      expect(JSON.stringify(slow.body)).not.toMatch(/127\.0\.0\.1|health-test-token/);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('answer 503 on ready and 200 on live when the database is gone', async () => {
