@@ -56,6 +56,12 @@ const schema = z.object({
   /** Time budget of one Redis decision; past it the limiter decides from memory (fallback). */
   RATE_LIMIT_REDIS_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(5000)), 50),
   /**
+   * Budget of a container's first Redis decisions, until Redis has answered once (a warm-up PING
+   * is sent when the limiter is built): the first call opens the connection (DNS, TCP, TLS), which
+   * does not fit the warm budget. Never below RATE_LIMIT_REDIS_TIMEOUT_MS.
+   */
+  RATE_LIMIT_COLD_START_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(5000)), 300),
+  /**
    * Share of a bucket each container may grant while Redis is failing or too slow (its fallback
    * bucket holds this share of what Redis last reported, and refills at this share of the rate):
    * N containers together grant at most N × share × the limit. 0.25: four warm containers hold the

@@ -28,6 +28,11 @@
 //   fallback admitted beyond Redis, as a debt the refill repays), and the fallback bucket is capped
 //   at what Redis then holds. A batch still waiting behind a call in flight when its budget ends is
 //   never sent, so it charges Redis nothing.
+// - A cold container's first call pays DNS, TCP and TLS (and the client's import) on top of the
+//   round trip (issue 13, point 6). The limiter fires a warm-up request (`warmUp`, a PING) when it
+//   is built, not awaited, its failure logged once; until a store call or the warm-up has
+//   answered, decisions get the cold-start budget (RATE_LIMIT_COLD_START_TIMEOUT_MS) instead of
+//   the warm one. One cold try only: a call that fails or misses the cold budget ends it.
 import type { Tier } from '../model/tiers.js';
 import { getConfig } from '../config.js';
 import { log } from '../log/index.js';
@@ -53,6 +58,14 @@ export interface RateLimiterOptions {
    *  `RATE_LIMIT_REDIS_TIMEOUT_MS` (50). When the budget's timer fires late (our own event loop
    *  was the delay), the decision gets one more budget. */
   timeoutMs?: number;
+  /** Budget of the decisions sent before the store first answered (the connection is being
+   *  opened); never below `timeoutMs`. Default `timeoutMs` (no cold-start allowance); the
+   *  container's limiter (default-limiter.ts) passes config `RATE_LIMIT_COLD_START_TIMEOUT_MS` (300). */
+  coldStartTimeoutMs?: number;
+  /** A cheap store request (a PING) fired once when the limiter is built, so the connection is
+   *  open before the first decision; its answer ends the cold start. Not awaited; a failure is
+   *  logged once and leaves the cold-start budget to the first decision. */
+  warmUp?: () => Promise<unknown>;
   /**
    * After a store failure or timeout, skip the store for this many ms and decide from memory
    * (reason `fallback`), so an outage does not cost every request the full `timeoutMs`. The first
@@ -129,6 +142,8 @@ interface Batch {
   timer: NodeJS.Timeout | undefined;
   /** performance.now() at which the budget timer is due (to tell a late timer). */
   dueAt: number;
+  /** The budget it was given: the warm one, or the cold-start one. */
+  budgetMs: number;
   extended: boolean;
   controller: AbortController | undefined;
 }
@@ -149,6 +164,9 @@ export class RateLimiter {
   readonly #fallbackBuckets: Readonly<Record<LimitedTier, BucketSpec>>;
   readonly #share: number;
   readonly #timeoutMs: number;
+  readonly #coldStartTimeoutMs: number;
+  /** No store call (nor the warm-up) has answered yet: batches get the cold-start budget. */
+  #cold: boolean;
   readonly #redisRetryMs: number;
   readonly #lateReplyMs: number;
   readonly #now: () => number;
@@ -195,6 +213,8 @@ export class RateLimiter {
     };
     this.#timeoutMs = options.timeoutMs ?? getConfig().RATE_LIMIT_REDIS_TIMEOUT_MS;
     if (!(this.#timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${String(this.#timeoutMs)}`);
+    this.#coldStartTimeoutMs = Math.max(this.#timeoutMs, options.coldStartTimeoutMs ?? this.#timeoutMs);
+    this.#cold = options.store !== undefined;
     this.#redisRetryMs = options.redisRetryMs ?? 1_000;
     this.#lateReplyMs = options.lateReplyMs ?? 2_000;
     this.#now = options.now ?? Date.now;
@@ -204,6 +224,28 @@ export class RateLimiter {
     this.#warnIntervalMs = options.warnIntervalMs ?? 60_000;
     this.#keyPrefix = options.keyPrefix ?? '';
     this.#maxCachedDenials = options.maxCachedDenials ?? 10_000;
+    if (this.#store !== undefined && options.warmUp !== undefined) this.#startWarmUp(options.warmUp);
+  }
+
+  /** Opens the store's connection ahead of the first decision; never rejects. */
+  #startWarmUp(warmUp: () => Promise<unknown>): void {
+    let pending: Promise<unknown>;
+    try {
+      pending = warmUp();
+    } catch (error) {
+      pending = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    pending.then(
+      () => {
+        this.#cold = false;
+      },
+      (error: unknown) => {
+        log.warn('rate limiter: Redis warm-up failed; the first decision gets the cold-start budget', {
+          error: error instanceof Error ? error : new Error(String(error)),
+          coldStartTimeoutMs: this.#coldStartTimeoutMs,
+        });
+      },
+    );
   }
 
   /**
@@ -256,9 +298,10 @@ export class RateLimiter {
     const id = cost === 1 ? key : `${key}\u0000${String(cost)}`;
     let batch = this.#pending.get(id);
     if (batch === undefined) {
-      batch = { id, key, tier, cost, waiters: [], state: 'pending', timer: undefined, dueAt: 0, extended: false, controller: undefined };
+      const budgetMs = this.#cold ? this.#coldStartTimeoutMs : this.#timeoutMs;
+      batch = { id, key, tier, cost, waiters: [], state: 'pending', timer: undefined, dueAt: 0, budgetMs, extended: false, controller: undefined };
       this.#pending.set(id, batch);
-      this.#armBudget(batch, this.#timeoutMs);
+      this.#armBudget(batch, budgetMs);
       // A microtask later: the rest of a synchronous burst joins first. Behind a call in flight,
       // the batch is sent when that call settles.
       if (!this.#inFlight.has(id)) {
@@ -309,18 +352,19 @@ export class RateLimiter {
     // The timer fired late: our own event loop was busy, and the reply may be waiting behind it.
     // Not Redis's fault: one more budget, and no retry pause if that one is missed too.
     const lateByMs = performance.now() - batch.dueAt;
-    const ourQueue = lateByMs > Math.max(5, this.#timeoutMs / 2);
+    const ourQueue = lateByMs > Math.max(5, batch.budgetMs / 2);
     if (ourQueue && !batch.extended) {
       batch.extended = true;
       this.#armBudget(batch, this.#timeoutMs);
       return;
     }
     const wasSent = batch.state === 'sent';
+    if (wasSent) this.#cold = false; // one cold try
     batch.state = 'expired';
     if (this.#pending.get(batch.id) === batch) this.#pending.delete(batch.id); // never sent: charges nothing
     for (const waiter of batch.waiters) this.#fallbackFor(batch, waiter);
     if (!wasSent) return;
-    if (!ourQueue && !batch.extended) this.#recordFailure(new RateLimitStoreTimeoutError(this.#timeoutMs));
+    if (!ourQueue && !batch.extended) this.#recordFailure(new RateLimitStoreTimeoutError(batch.budgetMs));
     // Kept a while to settle what it did in Redis, then given up.
     const controller = batch.controller;
     const abandon = setTimeout(() => controller?.abort(new RateLimitStoreTimeoutError(this.#lateReplyMs)), this.#lateReplyMs);
@@ -331,10 +375,12 @@ export class RateLimiter {
   #onAnswer(batch: Batch, answer: BatchDecision): void {
     const share = this.#share;
     if (batch.state === 'expired') {
+      this.#cold = false;
       this.#settleLate(batch, answer);
       return;
     }
     batch.state = 'expired'; // answered: nothing left to decide
+    this.#cold = false;
     clearTimeout(batch.timer);
     this.#recordSuccess();
     // What Redis holds now, copied (scaled) into the fallback bucket: it never starts fuller.
@@ -381,6 +427,7 @@ export class RateLimiter {
   #onCallFailed(batch: Batch, error: unknown): void {
     if (batch.state === 'expired') return; // already decided; an abort after `lateReplyMs` lands here
     batch.state = 'expired';
+    this.#cold = false;
     clearTimeout(batch.timer);
     this.#recordFailure(error);
     for (const waiter of batch.waiters) this.#fallbackFor(batch, waiter);

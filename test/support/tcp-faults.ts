@@ -33,26 +33,46 @@ async function listen(server: Server, sockets: Set<Socket>, counter: { accepted:
   };
 }
 
+export interface DelayProxyOptions {
+  /** Delay only the first this many connections; later ones pass at once. Default: all. */
+  delayedConnections?: number;
+  /**
+   * Hold only what arrives in a connection's first `delayMs` (until then, then pass everything at
+   * once): the cost of setting a connection up (DNS, TCP, TLS), paid once, not a slow link.
+   * Default false.
+   */
+  setupOnly?: boolean;
+}
+
 /** A proxy to `targetUrl`'s host and port that holds each chunk from the client for `delayMs`. */
-export function startDelayProxy(targetUrl: string, delayMs: number): Promise<FaultServer> {
+export function startDelayProxy(targetUrl: string, delayMs: number, options: DelayProxyOptions = {}): Promise<FaultServer> {
   const target = new URL(targetUrl);
   const sockets = new Set<Socket>();
+  let connections = 0;
   const server = createServer((client) => {
+    connections += 1;
+    const holdMs = connections <= (options.delayedConnections ?? Infinity) ? delayMs : 0;
+    const openUntil = performance.now() + holdMs;
     const upstream = connect({ host: target.hostname, port: Number(target.port) });
     sockets.add(upstream);
     upstream.once('close', () => sockets.delete(upstream));
     // Chunks keep their order: each is written delayMs after it arrived.
     client.on('data', (chunk: Buffer) => {
+      const wait = options.setupOnly === true ? openUntil - performance.now() : holdMs;
+      if (wait <= 0) {
+        upstream.write(chunk);
+        return;
+      }
       setTimeout(() => {
         if (!upstream.destroyed) upstream.write(chunk);
-      }, delayMs);
+      }, wait);
     });
     upstream.pipe(client);
     const drop = (): void => {
       client.destroy();
       upstream.destroy();
     };
-    client.once('close', () => setTimeout(() => upstream.destroy(), delayMs + 10));
+    client.once('close', () => setTimeout(() => upstream.destroy(), holdMs + 10));
     client.once('error', drop);
     upstream.once('error', drop);
   });
