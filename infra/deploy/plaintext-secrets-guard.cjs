@@ -5,8 +5,11 @@
 // and what to do, instead of quietly dropping it (serverless.yml no longer reads them there).
 'use strict';
 
-/** The credentials serverless.yml used to copy from the deploying shell. */
-const SECRET_VARIABLES = ['DATABASE_URL', 'ADMIN_API_KEY', 'UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'PUSHGATEWAY_URL'];
+/**
+ * The credentials serverless.yml used to copy from the deploying shell. The two metrics URLs are
+ * credentials too: both may carry basic auth in their userinfo (lib/metrics/push-common.ts).
+ */
+const SECRET_VARIABLES = ['DATABASE_URL', 'ADMIN_API_KEY', 'UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'PUSHGATEWAY_URL', 'VICTORIA_METRICS_URL'];
 
 class PlaintextSecretsGuard {
   constructor(serverless, options) {

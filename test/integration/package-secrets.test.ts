@@ -17,6 +17,8 @@ const SECRETS = {
   DATABASE_URL: 'postgres://owner:plaintext-password@db.example.com/app',
   ADMIN_API_KEY: 'plaintext-admin-key',
   UPSTASH_REDIS_REST_TOKEN: 'plaintext-upstash-token',
+  // Basic auth in the userinfo, as lib/metrics/push-common.ts accepts: a credential like the others.
+  VICTORIA_METRICS_URL: 'https://vm:plaintext-vm-password@vm.example.com',
 };
 
 describe('credentials outside the local stage', () => {
@@ -46,8 +48,9 @@ describe('credentials outside the local stage', () => {
     )) as { stdout?: string; stderr?: string } | undefined;
     expect(failure).toBeDefined();
     const output = `${failure?.stdout ?? ''}${failure?.stderr ?? ''}`;
-    expect(output).toMatch(/refusing to package stage "dev" with DATABASE_URL, ADMIN_API_KEY, UPSTASH_REDIS_REST_TOKEN set in the shell/);
+    expect(output).toMatch(/refusing to package stage "dev" with DATABASE_URL, ADMIN_API_KEY, UPSTASH_REDIS_REST_TOKEN, VICTORIA_METRICS_URL set in the shell/);
     expect(output).not.toContain('plaintext-password');
+    expect(output).not.toContain('plaintext-vm-password');
     await expect(readFile(join(outDir, 'dev', 'cloudformation-template-update-stack.json'))).rejects.toThrow();
   }, 150_000);
 
@@ -58,7 +61,7 @@ describe('credentials outside the local stage', () => {
 
     // Assess
     expect(JSON.stringify(prod.environment)).not.toMatch(/plaintext/);
-    expect(prod.environment).toMatchObject({ DATABASE_URL: '', ADMIN_API_KEY: '', UPSTASH_REDIS_REST_TOKEN: '', PUSHGATEWAY_URL: '' });
-    expect(local.environment).toMatchObject({ DATABASE_URL: SECRETS.DATABASE_URL, ADMIN_API_KEY: SECRETS.ADMIN_API_KEY });
+    expect(prod.environment).toMatchObject({ DATABASE_URL: '', ADMIN_API_KEY: '', UPSTASH_REDIS_REST_TOKEN: '', PUSHGATEWAY_URL: '', VICTORIA_METRICS_URL: '' });
+    expect(local.environment).toMatchObject({ DATABASE_URL: SECRETS.DATABASE_URL, ADMIN_API_KEY: SECRETS.ADMIN_API_KEY, VICTORIA_METRICS_URL: SECRETS.VICTORIA_METRICS_URL });
   });
 });
