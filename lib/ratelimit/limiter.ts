@@ -240,8 +240,10 @@ export class RateLimiter {
         this.#cold = false;
       },
       (error: unknown) => {
+        // The error's name and code only: its message and cause name the Redis host.
         log.warn('rate limiter: Redis warm-up failed; the first decision gets the cold-start budget', {
-          error: error instanceof Error ? error : new Error(String(error)),
+          error: error instanceof Error ? error.name : 'unknown',
+          code: errorCode(error),
           coldStartTimeoutMs: this.#coldStartTimeoutMs,
         });
       },
@@ -551,6 +553,15 @@ function decide(answer: StoreDecision, reason: DecisionReason): Decision {
     retryAfterMs: answer.retryAfterMs,
     reason,
   };
+}
+
+/** A Node error code (`ECONNREFUSED`, …) of an error or its cause, if any. */
+function errorCode(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; depth < 3 && current instanceof Error; depth += 1, current = current.cause) {
+    const { code } = current as Error & { code?: unknown };
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
 }
 
 /** An error's message, with its cause's (fetch says only "fetch failed"; the cause says why). */

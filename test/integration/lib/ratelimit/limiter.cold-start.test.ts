@@ -4,14 +4,15 @@
 // budget and is decided by Redis, the next ones the warm budget; and the container's limiter opens
 // its connection when it is built, before any decision.
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resetConfig } from '../../../../lib/config.js';
 import { defaultLimiter, resetDefaultLimiter } from '../../../../lib/ratelimit/default-limiter.js';
 import { RateLimiter } from '../../../../lib/ratelimit/limiter.js';
 import { RedisStore } from '../../../../lib/ratelimit/redis-store.js';
 import { createRedis } from '../../../../lib/redis/client.js';
+import { captureLogLines } from '../../../support/capture-log.js';
 import { useRedisBridge } from '../../../support/redis-bridge.js';
-import { startDelayProxy, type FaultServer } from '../../../support/tcp-faults.js';
+import { startBlackHole, startDelayProxy, type FaultServer } from '../../../support/tcp-faults.js';
 
 const prefix = `test:cold:${randomUUID()}:`;
 const redis = useRedisBridge(prefix);
@@ -22,6 +23,7 @@ describe('the rate limiter on a cold container', () => {
   let proxy: FaultServer | undefined;
 
   afterEach(async () => {
+    vi.restoreAllMocks();
     process.env = { ...saved };
     resetConfig();
     resetDefaultLimiter();
@@ -59,6 +61,51 @@ describe('the rate limiter on a cold container', () => {
     // Assess
     expect(first.reason).toBe('redis');
     expect(second.reason).toBe('fallback');
+  });
+
+  it('gives one cold try only: against a hung Redis the first decision waits the cold budget, the next ones the warm one', async () => {
+    // Prepare
+    proxy = await startBlackHole();
+    const client = createRedis({ url: proxy.url, token: 'nobody' });
+    const limiter = new RateLimiter({ store: new RedisStore({ runner: client }), limits: LIMITS, timeoutMs: 50, coldStartTimeoutMs: 400, redisRetryMs: 0, keyPrefix: prefix, lateReplyMs: 100 });
+
+    // Act
+    let started = performance.now();
+    const first = await limiter.check('198.51.100.9', 'anonymous');
+    const firstMs = performance.now() - started;
+    started = performance.now();
+    const second = await limiter.check('198.51.100.9', 'anonymous');
+    const secondMs = performance.now() - started;
+
+    // Assess: both from memory; the first after the cold budget, the second after the warm one (not another cold one).
+    expect([first.reason, second.reason]).toEqual(['fallback', 'fallback']);
+    expect(firstMs).toBeGreaterThanOrEqual(390);
+    expect(secondMs).toBeLessThan(390);
+  });
+
+  it('logs a failed warm-up once, without the URL or token', async () => {
+    // Prepare: nothing listens there any more.
+    const gone = await startBlackHole();
+    const url = gone.url;
+    await gone.close();
+    process.env.UPSTASH_REDIS_REST_URL = url;
+    process.env.UPSTASH_REDIS_REST_TOKEN = 'warm-up-secret-token';
+    resetConfig();
+    resetDefaultLimiter();
+    const warnings = captureLogLines('WARN');
+
+    // Act
+    defaultLimiter();
+    defaultLimiter();
+    const deadline = Date.now() + 3000;
+    while (warnings().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    // Assess
+    const lines = warnings().filter((line) => String(line.message).includes('warm-up'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ error: 'TypeError', code: 'ECONNREFUSED' });
+    expect(JSON.stringify(lines)).not.toMatch(/warm-up-secret-token|127\.0\.0\.1/);
   });
 
   it('opens the Redis connection when the container’s limiter is built, before any decision', async () => {
