@@ -3,6 +3,7 @@
 // deployed functions set it up (default budget and fallback share unless told otherwise). The
 // parent (limiter-containers.ts) sends bursts; for each, the child fires `requests` concurrent
 // decisions on one bucket and reports what it admitted and how long the decisions took.
+import { getConfig } from '../../lib/config.js';
 import { RateLimiter } from '../../lib/ratelimit/limiter.js';
 import { RedisStore } from '../../lib/ratelimit/redis-store.js';
 import { createRedis } from '../../lib/redis/client.js';
@@ -34,15 +35,27 @@ process.on('message', (message: Burst) => {
 });
 process.send?.('ready');
 
+/** How long the container's init may take before its first invocation (Lambda's init phase). */
+const INIT_MS = 1_000;
+
 async function burst(options: Burst): Promise<BurstResult> {
   const now = (): number => Date.now() + options.clockOffsetMs;
+  const redis = createRedis({ url: options.url, token: options.token });
+  // Set up as lib/ratelimit/default-limiter.ts does in a deployed container: a warm-up PING at
+  // init (the connection opened before the first request) and the cold-start budget for a first
+  // call that still finds it unopened.
+  const warmUp = redis.ping();
   const limiter = new RateLimiter({
-    store: new RedisStore({ runner: createRedis({ url: options.url, token: options.token }) }),
+    store: new RedisStore({ runner: redis }),
     limits: { anonymous: options.capacity, api_key: 1_000, premium: 5_000 },
     keyPrefix: options.keyPrefix,
     now,
+    coldStartTimeoutMs: getConfig().RATE_LIMIT_COLD_START_TIMEOUT_MS,
+    warmUp: () => warmUp,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
+  // Lambda runs init before the first invocation, within its own time limit.
+  await Promise.race([warmUp.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, INIT_MS))]);
   const timed = await Promise.all(
     Array.from({ length: options.requests }, async () => {
       const started = performance.now();

@@ -1,16 +1,20 @@
 // The limit shared by four containers under a burst (issue 12 point 2), on the real stack: four
 // child processes (own event loops, own memory fallbacks), each a RateLimiter on @upstash/redis
-// with the deployed defaults (50 ms budget, fallback share 0.25), fire 1,000 concurrent decisions
+// with the deployed defaults (50 ms budget, 300 ms cold-start budget after a warm-up PING at init,
+// fallback share 0.25), fire 1,000 concurrent decisions
 // between them at one anonymous client's bucket of 100, through the upstash-bridge to the
 // machine's Redis — healthy, behind a TCP proxy that delays every request by 80 ms, and against a
 // black hole (accepts, never answers). Whatever Redis does, the four admit at most 105: coalescing
 // makes a healthy burst one exact call per container, and a fallback holds a quarter of what Redis
 // last reported (a quarter of the capacity for a client it never reported), so four containers
-// together never exceed the one bucket. The containers' clocks differ by up to ±2 s.
+// together never exceed the one bucket. The containers' clocks differ by up to ±0.3 s: a skew S
+// may pull S × rate tokens of refill forward once (the documented bound, capacity + rate × (T + S));
+// at ±2 s that is up to 6.7 tokens, which redis-store.test.ts holds to separately.
 import { randomUUID } from 'node:crypto';
 import { Redis as IORedis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUpstashBridge, type UpstashBridge } from '../../../../infra/local/upstash-bridge.js';
+import { getConfig } from '../../../../lib/config.js';
 import { bucketKey } from '../../../../lib/ratelimit/bucket-key.js';
 import { TOKEN_BUCKET_SCRIPT } from '../../../../lib/ratelimit/token-bucket.lua.js';
 import { connectRedis } from '../../../../lib/redis/client.js';
@@ -38,7 +42,7 @@ beforeAll(async () => {
   direct = new IORedis(services.redisUrl);
   // Cached as in a warm deployment: each decision is one EVALSHA.
   await (await connectRedis({ url: bridge.url, token: bridge.token })).scriptLoad(TOKEN_BUCKET_SCRIPT);
-  containers = await startContainers([-2000, -700, 700, 2000]);
+  containers = await startContainers([-300, -100, 100, 300]);
 }, 60_000);
 
 afterAll(async () => {
@@ -95,7 +99,9 @@ describe('four containers × 1,000 concurrent decisions on one bucket of 100', (
     expect(admitted, JSON.stringify(reasons(results))).toBeLessThanOrEqual(BOUND);
     expect(reasons(results)).toEqual({ fallback: 1000 });
     expect(admitted).toBe(4 * Math.floor(CAPACITY * 0.25));
-    // 50 ms budget, doubled at most once when the container's own loop made the timer late.
-    for (const result of results) expect(percentile(result.decisionMs, 99)).toBeLessThan(250);
+    // The init's warm-up never answered, so the burst (one coalesced call) gets the cold-start
+    // budget, doubled at most once when the container's own loop made the timer late.
+    const coldMs = getConfig().RATE_LIMIT_COLD_START_TIMEOUT_MS;
+    for (const result of results) expect(percentile(result.decisionMs, 99)).toBeLessThan(2 * coldMs + 50);
   });
 });
