@@ -32,7 +32,7 @@ export async function measureContainerBursts(): Promise<ContainerBurstRow[]> {
   const bridge = await startUpstashBridge({ redisUrl: services.redisUrl, token: randomUUID() });
   const slow = await startDelayProxy(bridge.url, 80);
   const blackHole = await startBlackHole();
-  const containers = await startContainers([-2000, -700, 700, 2000]);
+  const containers = await startContainers([-300, -100, 100, 300]);
   const direct = new IORedis(services.redisUrl, { protocol: 2 });
   try {
     await (await connectRedis({ url: bridge.url, token: bridge.token })).scriptLoad(TOKEN_BUCKET_SCRIPT);
