@@ -26,7 +26,7 @@ export default tseslint.config(
     // The domain rooms never import the job runner: lib/jobs (runJob, its catalog of jobs) imports
     // them to run their work, and a run reaches them as the JobContext it creates
     // (lib/model/job-context.ts). A text helper never imports the database either.
-    files: ['lib/harvest/**/*.ts', 'lib/housekeeping/**/*.ts', 'lib/metrics/**/*.ts', 'lib/model/**/*.ts'],
+    files: ['lib/harvest/**/*.ts', 'lib/delivery/**/*.ts', 'lib/housekeeping/**/*.ts', 'lib/metrics/**/*.ts', 'lib/model/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

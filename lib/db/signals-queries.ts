@@ -83,6 +83,18 @@ export function afterCursor(keyset: KeysetColumn, order: SortOrder, cursor: Sign
   return sql`(${keyset.column}, signals.id) ${DIRECTIONS[order].after} (${typed}, ${id}::bigint)`;
 }
 
+/** The lower-cased host of a signal's URL (after any user info, before a port, path, query or fragment). */
+const URL_HOST = sql`lower(substring(signals.url from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#]+)'))`;
+
+/** Signals assigned to a topic at one of `paths` or below it. */
+function inTopics(paths: readonly string[]): Sql {
+  return sql`EXISTS (
+    SELECT 1 FROM signal_topics JOIN topics ON topics.id = signal_topics.topic_id
+    CROSS JOIN unnest(${[...paths]}::text[]) AS wanted(path)
+    WHERE signal_topics.signal_id = signals.id
+      AND (topics.path = wanted.path OR left(topics.path, length(wanted.path) + 1) = wanted.path || '/'))`;
+}
+
 /** One condition per given filter field; scores as of `now` (decay-sql.ts `nowDays`). */
 export function filterConditions(filter: SignalFilter, now: Sql = nowDays()): Sql[] {
   const conditions: Sql[] = [];
@@ -98,6 +110,21 @@ export function filterConditions(filter: SignalFilter, now: Sql = nowDays()): Sq
   // websearch_to_tsquery('') matches nothing (with a NOTICE): a blank query means "no search".
   if (filter.q !== undefined && filter.q.trim() !== '') conditions.push(sql`search @@ websearch_to_tsquery('english', ${filter.q})`);
   if (filter.tags !== undefined) conditions.push(sql`tags @> ${[...filter.tags]}::text[]`);
+  if (filter.topics !== undefined) conditions.push(inTopics(filter.topics));
+  if (filter.excludeTerms !== undefined && filter.excludeTerms.length > 0) {
+    // phraseto_tsquery per term, OR-ed: a muted phrase matches only as a phrase, a word as its stem.
+    conditions.push(sql`NOT EXISTS (
+      SELECT 1 FROM unnest(${[...filter.excludeTerms]}::text[]) AS muted(term)
+      WHERE search @@ phraseto_tsquery('english', muted.term))`);
+  }
+  if (filter.excludeSources !== undefined && filter.excludeSources.length > 0) {
+    conditions.push(sql`source <> ALL(${[...filter.excludeSources]}::text[])`);
+  }
+  if (filter.excludeDomains !== undefined && filter.excludeDomains.length > 0) {
+    conditions.push(sql`NOT EXISTS (
+      SELECT 1 FROM unnest(${[...filter.excludeDomains]}::text[]) AS muted(host)
+      WHERE ${URL_HOST} = muted.host OR right(${URL_HOST}, length(muted.host) + 1) = '.' || muted.host)`);
+  }
   return conditions;
 }
 

@@ -26,6 +26,14 @@ export interface SignalFilter {
   q?: string;
   /** Signals carrying all of these tags; an empty list matches everything. */
   tags?: readonly string[];
+  /** Signals assigned to any of these topic paths or their sub-topics; an empty list matches nothing. */
+  topics?: readonly string[];
+  /** Leaves out signals whose title or text matches any of these words or phrases (English stemming). */
+  excludeTerms?: readonly string[];
+  /** Leaves out signals from these sources. */
+  excludeSources?: readonly string[];
+  /** Leaves out signals whose URL host is one of these lower-case domains or a sub-domain of one. */
+  excludeDomains?: readonly string[];
 }
 
 /** Where the previous page stopped: the sort value and id of its last row. */
