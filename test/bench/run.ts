@@ -28,6 +28,7 @@ import { measureRankings, type RankingsResult } from './rankings.js';
 import { measureSignalsList, type SignalsListResult } from './signals-list.js';
 import { measureContainerBursts, type ContainerBurstRow } from './rate-limit-containers.js';
 import { measureVectorCache, type VectorCacheResult } from './vector-cache.js';
+import { measureFeeds, type FeedsResult } from './feeds.js';
 
 const BUNDLE_BUDGET_BYTES = 400 * 1024;
 /** Our code may make a cold import this much slower than its libraries alone. */
@@ -367,6 +368,22 @@ function keyFloodRow(result: KeyFloodBenchResult): Row {
   };
 }
 
+/** A feed of 100 items through the handler may take this much longer than its page statement (issue 16). */
+const FEED_MAX_RATIO = 1.5;
+
+function feedRows(result: FeedsResult): Row[] {
+  console.log(`  ${String(result.signals)} signals; Atom feed of ${String(result.items)} items, ${kb(result.feedBytes)}; ${String(result.samples)} samples per side`);
+  const row = (name: string, side: FeedsResult['rendered']): Row => ({
+    name,
+    value: ms(side.p95Ms),
+    baseline: `${ms(result.direct.p95Ms)} (same SQL)`,
+    comparison: `${ratio(side.p95Ms, result.direct.p95Ms)} (${diff(side.p95Ms, result.direct.p95Ms, ms)})`,
+    budget: `ratio ≤ ${FEED_MAX_RATIO.toFixed(1)}`,
+    status: side.p95Ms / result.direct.p95Ms <= FEED_MAX_RATIO ? 'PASS' : 'WARN',
+  });
+  return [row(`feed of ${String(result.items)} items p95 (rendered)`, result.rendered), row('feed p95 (304 on If-None-Match)', result.notModified)];
+}
+
 function ingestRows({ batched, rowByRow }: { batched: IngestResult; rowByRow: IngestResult }): Row[] {
   const mb = (value: number): string => `${value.toFixed(1)} MB`;
   for (const side of [batched, rowByRow]) {
@@ -454,6 +471,8 @@ try {
     rows.push(...signalsListRows(await measureSignalsList()));
     console.log('rankings on real Postgres (sort=score with read-time decay vs the stored-score query; stats cold vs cached)…');
     rows.push(...rankingsRows(await measureRankings()));
+    console.log('a watch feed on real Postgres (GET /v1/feeds/{token}.atom?limit=100 through the handler, rendered and 304, vs the same SQL on the same pool)…');
+    rows.push(...feedRows(await measureFeeds()));
     console.log('harvest ingest of 20,000 items into real Postgres through the Neon driver (batched upsert vs one INSERT per row, each in its own process)…');
     rows.push(...ingestRows(await measureIngest()));
   }
