@@ -1,0 +1,23 @@
+// What a delivery is: one (watch, signal) to send over a channel, queued in the outbox
+// (infra/migrations/0007_delivery_outbox.sql, whose CHECKs list the same values).
+
+export const DELIVERY_CHANNELS = ['webhook'] as const;
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface Delivery {
+  id: string;
+  watchId: string;
+  signalId: string;
+  channel: DeliveryChannel;
+  /** The `webhook-id`, stable across retries. */
+  messageId: string;
+  status: DeliveryStatus;
+  /** Attempts started so far (a claim counts one). */
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
