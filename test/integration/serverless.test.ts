@@ -63,6 +63,8 @@ const GRANTS: Record<string, ReadonlyArray<'secret' | 'invokeJobs' | 'deadLetter
   health: ['secret'],
   signals: ['secret'],
   topics: ['secret'],
+  watches: ['secret'],
+  feeds: ['secret'],
   admin: ['secret', 'invokeJobs'],
   openapi: ['secret'],
   metrics: ['secret'],
