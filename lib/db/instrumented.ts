@@ -26,6 +26,8 @@ const TABLES: ReadonlySet<string> = new Set([
   'job_runs',
   'job_leases',
   'api_keys',
+  'watches',
+  'delivery_outbox',
   'schema_migrations',
 ]);
 

@@ -1,5 +1,5 @@
 // What a delivery is: one (watch, signal) to send over a channel, queued in the outbox
-// (infra/migrations/0007_delivery_outbox.sql, whose CHECKs list the same values).
+// (infra/migrations/0008_delivery_outbox.sql, whose CHECKs list the same values).
 
 export const DELIVERY_CHANNELS = ['webhook'] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];

@@ -1,6 +1,5 @@
--- Watches (lib/delivery/, functions/watches.ts, functions/feeds.ts), version 6: saved queries owned
+-- Watches (lib/delivery/, functions/watches.ts, functions/feeds.ts), version 7: saved queries owned
 -- by an API key, each with a feed token. Expand only: a new table nothing else reads yet.
--- (0004 and 0005 are taken by branches in flight; the runner applies files by number, gaps allowed.)
 -- Runs inside one transaction opened by the runner: no BEGIN/COMMIT here.
 
 CREATE TABLE watches (

@@ -1,4 +1,4 @@
--- The delivery outbox (lib/db/delivery-outbox-repo.ts), version 7: one row per (watch, signal,
+-- The delivery outbox (lib/db/delivery-outbox-repo.ts), version 8: one row per (watch, signal,
 -- channel) to deliver, swept by a scheduled job. Postgres is the queue: the unique key makes each
 -- (watch, signal) delivered at most once on success, FOR UPDATE SKIP LOCKED lets sweeps overlap
 -- without sending anything twice, and a claimed row's lease (next_attempt_at) brings it back if a
