@@ -151,6 +151,16 @@ describe('through PgBouncer in transaction mode (Neon’s pooled endpoint)', () 
     // only when needed, so end them (the setting applies at login, as on Neon after the change).
     await admin.query(sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ${name} AND pid <> pg_backend_pid()`);
     const db = await pooledDb(5000, 1);
+    // The pooler learns that a server connection was ended only when it next uses it: a short
+    // statement or two flush those (each failure makes it drop that connection and open a new one).
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      try {
+        await db.query(sql`SELECT 1 AS ok`);
+        break;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
     const started = Date.now();
 
     await expect(db.query(sql`SELECT pg_sleep(2)`)).rejects.toThrow(/statement timeout/);
