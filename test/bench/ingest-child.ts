@@ -62,10 +62,11 @@ async function rowByRow(db: Db, nowMs: number): Promise<number> {
     const row = toNewSignal(item, classification, scoreItem(item, classification, nowMs));
     await db.query(sql`
       INSERT INTO signals (source, source_id, kind, url, title, text, author, published_at, engagement, category,
-                           sentiment, urgency, tags, salience, discovery_score, score_details)
+                           sentiment, urgency, tags, salience, discovery_score, score_details, rank, discovery_rank)
       VALUES (${row.source}, ${row.sourceId}, ${row.kind}, ${row.url}, ${row.title}, ${row.text}, ${row.author},
               ${row.publishedAt}, ${JSON.stringify(row.engagement)}, ${row.category}, ${row.sentiment}, ${row.urgency},
-              ${row.tags}, ${row.salience}, ${row.discoveryScore}, ${JSON.stringify(row.scoreDetails)})`);
+              ${row.tags}, ${row.salience}, ${row.discoveryScore}, ${JSON.stringify(row.scoreDetails)},
+              ${row.rank ?? null}, ${row.discoveryRank ?? null})`);
     stored += 1;
   }
   return stored;
