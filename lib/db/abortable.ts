@@ -7,23 +7,26 @@
 import type { Sql } from './sql.js';
 import type { Queryable } from './types.js';
 
+/**
+ * `work`, or a rejection with `signal.reason` once `signal` aborts (at once if it already has),
+ * whichever comes first. The work itself runs on; only the wait is given up.
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** `db` whose queries reject with `signal.reason` once `signal` aborts (at once if it already has, sending nothing). */
 export function abortable(db: Queryable, signal: AbortSignal): Queryable {
   return {
     async query<Row>(statement: Sql): Promise<Row[]> {
       signal.throwIfAborted();
-      let onAbort: (() => void) | undefined;
-      const aborted = new Promise<never>((_, reject) => {
-        onAbort = () => {
-          reject(signal.reason as Error);
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-      });
-      try {
-        return await Promise.race([db.query<Row>(statement), aborted]);
-      } finally {
-        if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
-      }
+      return await untilAborted(db.query<Row>(statement), signal);
     },
   };
 }

@@ -4,6 +4,7 @@
 // run holds the lease, a rejection when the database fails (the run is then not started).
 import { randomUUID } from 'node:crypto';
 import { claimLease, releaseLease } from '../db/job-leases-repo.js';
+import { untilAborted } from '../db/abortable.js';
 import type { Queryable } from '../db/types.js';
 import type { JobLock } from './lock.js';
 
@@ -12,27 +13,16 @@ export interface LeaseLockOptions {
   db: () => Promise<Queryable>;
 }
 
-/** Rejects with the signal's reason once it aborts (the lock call's budget): the statement may still land. */
-function within<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return work;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
 export function createLeaseLock(options: LeaseLockOptions): JobLock {
   return {
     async acquire(job, ttlMs, signal) {
       const token = randomUUID();
-      const db = await within(options.db(), signal);
+      const db = await untilAborted(options.db(), signal);
       // A claim that lands after the budget gave up holds the lease until its TTL: never a second holder.
-      if (!(await within(claimLease(db, job, token, ttlMs), signal))) return undefined;
+      if (!(await untilAborted(claimLease(db, job, token, ttlMs), signal))) return undefined;
       return {
         backend: 'postgres',
-        release: async (releaseSignal) => within(releaseLease(await options.db(), job, token), releaseSignal),
+        release: async (releaseSignal) => untilAborted(releaseLease(await options.db(), job, token), releaseSignal),
       };
     },
   };
