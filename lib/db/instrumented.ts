@@ -28,6 +28,7 @@ const TABLES: ReadonlySet<string> = new Set([
   'api_keys',
   'watches',
   'delivery_outbox',
+  'signal_edges',
   'schema_migrations',
 ]);
 
