@@ -189,6 +189,27 @@ const schema = z.object({
   /** A topic splits when its members form two groups whose centroids are less similar (cosine) than this. */
   TOPIC_SPLIT_SIMILARITY: z._default(z.coerce.number().check(z.minimum(0), z.maximum(1)), 0.7),
 
+  // ── Webhooks (lib/delivery/webhooks/, lib/jobs/catalog/deliver.ts) ─────────────────────────────────
+  /**
+   * The AES-256-GCM key (32 bytes, base64) webhook signing secrets are encrypted with at rest. Keep it
+   * in the secret (SECRETS_ID); required outside the local stage, where an embedded default serves.
+   */
+  WEBHOOK_SECRET_KEY: z.optional(z.string().check(z.regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64'))),
+  /** How long a rotated-out webhook secret still signs beside the new one, ms (default 24 h). */
+  WEBHOOK_ROTATION_OVERLAP_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(7 * 86_400_000)), 86_400_000),
+  /** Budget of one webhook request (connect to the end of the capped response), ms. */
+  WEBHOOK_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.minimum(100), z.maximum(30_000)), 10_000),
+  /** Endpoints the deliver job sends to at once. */
+  DELIVERY_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 16),
+  /** Time one endpoint may take per sweep, ms: past it its remaining deliveries wait for the next sweep. */
+  DELIVERY_ENDPOINT_BUDGET_MS: z._default(z.coerce.number().check(z.int(), z.minimum(100), z.maximum(600_000)), 20_000),
+  /** Deliveries one sweep claims at most. */
+  DELIVERY_BATCH_SIZE: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(50_000)), 2_000),
+  /** New signals one sweep enqueues per watch at most (the rest the next sweep). */
+  DELIVERY_ENQUEUE_PER_WATCH: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10_000)), 500),
+  /** Watches one sweep enqueues for at most (longest waiting first). */
+  DELIVERY_ENQUEUE_WATCHES: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100_000)), 1_000),
+
   // ── Retention (lib/jobs/catalog/janitor.ts, lib/housekeeping/) ───────────────────────────────────────
   /** Archived signals not updated for this many days are deleted, with their topic assignments (at most 100 years). */
   SIGNAL_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(36_500)), 90),

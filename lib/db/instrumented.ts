@@ -28,6 +28,8 @@ const TABLES: ReadonlySet<string> = new Set([
   'api_keys',
   'watches',
   'delivery_outbox',
+  'webhook_endpoints',
+  'delivery_cursors',
   'signal_edges',
   'schema_migrations',
 ]);
