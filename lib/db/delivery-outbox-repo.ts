@@ -88,3 +88,25 @@ export async function outboxDepth(db: Queryable): Promise<{ pending: number; old
     FROM delivery_outbox WHERE status = 'pending'`);
   return { pending: row?.pending ?? 0, oldestAgeSeconds: row?.oldest ?? 0 };
 }
+
+/**
+ * Gives claimed deliveries back without counting the claim as an attempt, due again after
+ * `delayMs` (0 = the next sweep): what a sweep did not get to (its endpoint's budget ran out, or
+ * the endpoint just failed and would fail these alike).
+ */
+export async function releaseDeliveries(db: Queryable, ids: readonly string[], delayMs: number): Promise<number> {
+  if (ids.length === 0) return 0;
+  const rows = await db.query<{ id: string }>(sql`
+    UPDATE delivery_outbox SET attempts = greatest(attempts - 1, 0), next_attempt_at = now() + ${delayMs} * interval '1 millisecond'
+    WHERE id = ANY(${[...ids]}::bigint[]) AND status = 'pending' RETURNING id::text AS id`);
+  return rows.length;
+}
+
+/** Records several successful attempts at once (a sweep's lane flushes them together). */
+export async function markDeliveredMany(db: Queryable, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const rows = await db.query<{ id: string }>(sql`
+    UPDATE delivery_outbox SET status = 'delivered', delivered_at = now(), last_error = NULL
+    WHERE id = ANY(${[...ids]}::bigint[]) AND status = 'pending' RETURNING id::text AS id`);
+  return rows.length;
+}

@@ -48,6 +48,7 @@ const JOBS = {
   janitor: { expression: 'rate(15 minutes)', maximumRetryAttempts: 0, maximumEventAgeSeconds: 900 },
   discover: { expression: 'rate(1 hour)', maximumRetryAttempts: 1, maximumEventAgeSeconds: 3600 },
   'evolve-topics': { expression: 'cron(0 3 * * ? *)', maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 },
+  deliver: { expression: 'rate(1 minute)', maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 },
 } as const;
 
 const DLQ_ARN = { 'Fn::GetAtt': ['JobDeadLetterQueue', 'Arn'] };
@@ -71,6 +72,7 @@ const GRANTS: Record<string, ReadonlyArray<'secret' | 'invokeJobs' | 'deadLetter
   janitor: ['secret', 'deadLetter'],
   discover: ['secret', 'deadLetter'],
   'evolve-topics': ['secret', 'deadLetter'],
+  deliver: ['secret', 'deadLetter'],
   fallback: ['secret'],
 };
 
