@@ -21,6 +21,8 @@ startupLog.info(`Signal Harvester is running at ${runtime.url} (try: curl ${runt
   stage: runtime.spec.stage,
   ready_ms: Math.round(performance.now() - startedAt),
 });
+// The start-up's last line, plain text for a person to click (the log lines above are JSON).
+process.stdout.write(`Dashboard: ${runtime.url}/\n`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

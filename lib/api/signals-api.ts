@@ -1,6 +1,7 @@
 // Handlers of the signals API: parse (done by the route specs), one repository call, map to JSON.
 // The reads wait on the database no longer than the request's deadline (a 503 then); the writes
 // are left to finish, since a 503 for a write that then commits would tell the client a lie.
+import type * as z from 'zod/mini';
 import { abortable } from '../db/abortable.js';
 import { getConfig } from '../config.js';
 import { getDb } from '../db/client.js';
@@ -12,6 +13,7 @@ import {
   listSignalsJson,
   signalStats,
   updateSignal,
+  type ListSignalsOptions,
   type SignalCursor,
 } from '../db/signals-repo.js';
 import { NotFoundError, ValidationError } from '../errors.js';
@@ -36,12 +38,12 @@ const DISCOVERY_ORDERING = 'discovery_rank:desc';
 /** What `c.json` sets; the list pages are JSON text already (see signalPageText). */
 const JSON_CONTENT = { 'content-type': 'application/json' } as const;
 
-function nextCursor(ordering: string, next: SignalCursor | undefined): string | null {
+export function nextCursor(ordering: string, next: SignalCursor | undefined): string | null {
   return next === undefined ? null : encodeCursor({ ordering, value: next.value, id: next.id });
 }
 
 /** The database, its queries abandoned at the request's deadline. */
-async function readDb(signal: AbortSignal): Promise<Queryable> {
+export async function readDb(signal: AbortSignal): Promise<Queryable> {
   return abortable(await getDb(), signal);
 }
 
@@ -62,26 +64,40 @@ export function resetStatsCache(): void {
   statsCache = undefined;
 }
 
+export type ListSignalsQuery = z.output<typeof listSignalsRoute.query>;
+
+/** The ordering a list query's cursors are issued for (sort=score pages on the decay key). */
+export function listOrdering(query: Pick<ListSignalsQuery, 'sort' | 'order'>): string {
+  return `${query.sort === 'score' ? 'rank' : query.sort}:${query.order}`;
+}
+
+/**
+ * What the repository is asked for a validated list query, cursor decoded (a bad one is a 400):
+ * the one mapping the JSON list and the web dashboard's signals page share.
+ */
+export function listSignalsOptions(query: ListSignalsQuery): ListSignalsOptions {
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, listOrdering(query));
+  return {
+    source: query.source,
+    kind: query.kind,
+    category: query.category,
+    status: query.status,
+    minScore: query.min_score,
+    since: query.since === undefined ? undefined : new Date(query.since),
+    until: query.until === undefined ? undefined : new Date(query.until),
+    q: query.q,
+    tags: query.tag,
+    sort: query.sort,
+    order: query.order,
+    limit: query.limit,
+    after,
+  };
+}
+
 export function mountSignalsApi(app: App): void {
   route(app, listSignalsRoute, async (c, { query }) => {
-    const ordering = `${query.sort === 'score' ? 'rank' : query.sort}:${query.order}`;
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, ordering);
-    const page = await listSignalsJson(await readDb(c.var.deadline.signal), {
-      source: query.source,
-      kind: query.kind,
-      category: query.category,
-      status: query.status,
-      minScore: query.min_score,
-      since: query.since === undefined ? undefined : new Date(query.since),
-      until: query.until === undefined ? undefined : new Date(query.until),
-      q: query.q,
-      tags: query.tag,
-      sort: query.sort,
-      order: query.order,
-      limit: query.limit,
-      after,
-    });
-    const text = signalPageText(page.items, nextCursor(ordering, page.next));
+    const page = await listSignalsJson(await readDb(c.var.deadline.signal), listSignalsOptions(query));
+    const text = signalPageText(page.items, nextCursor(listOrdering(query), page.next));
     return withTextBody(c.body(text, 200, JSON_CONTENT), text);
   });
 

@@ -74,6 +74,7 @@ const GRANTS: Record<string, ReadonlyArray<'secret' | 'invokeJobs' | 'deadLetter
   'evolve-topics': ['secret', 'deadLetter'],
   deliver: ['secret', 'deadLetter'],
   fallback: ['secret'],
+  web: ['secret'],
 };
 
 /** The statements the execution role of function `fn` must hold on `stage`, exactly. */

@@ -1,6 +1,7 @@
 // Security headers for a JSON API: HSTS, nosniff, DENY framing, no referrer, and a CSP that allows
 // nothing (a JSON response never needs to load anything). `Cache-Control: no-store` unless the
-// route chose otherwise: responses may carry per-key data.
+// route chose otherwise: responses may carry per-key data. A header the route (or an inner
+// middleware) already set is kept (`overwrite: false`): the web function's pages set their own CSP.
 import type { MiddlewareHandler } from 'hono';
 import { secureHeaders as honoSecureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from '../env.js';
@@ -12,6 +13,7 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     xFrameOptions: 'DENY',
     referrerPolicy: 'no-referrer',
     crossOriginResourcePolicy: 'same-origin',
+    overwrite: false,
   });
   return async function securityHeaders(c, next) {
     await secure(c, async () => {

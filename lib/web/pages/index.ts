@@ -1,0 +1,7 @@
+// Every page of the dashboard, in mounting order (an exact path before a `:param` one). Add a page
+// here, its routes to the `web` function in serverless.yml, and its link to nav.ts.
+import type { WebPage } from '../page.js';
+import { assetsPage } from './assets.js';
+import { signalsPageRoute } from './signals.js';
+
+export const PAGES: readonly WebPage[] = [assetsPage, signalsPageRoute];
