@@ -15,11 +15,11 @@ import { makeSignal } from '../../../support/signal-factory.js';
 
 const ORIGIN = 'https://dashboard.example.test';
 
-const FIXTURES = [
+const FIXTURES: readonly { sourceId: string; title: string; url: string; tags: string[] }[] = [
   { sourceId: 'xss', title: 'Tom & Jerry <script>alert(1)</script> "quoted" \'single\'', url: 'javascript:alert(2)', tags: ['<b>tag</b>'] },
   { sourceId: 'emoji', title: 'Launch 🚀 day 👩🏽‍💻', url: 'https://example.com/emoji?a=1&b=2', tags: [] },
   { sourceId: 'rtl', title: 'مرحبا بالعالم — שלום עולם', url: 'https://example.com/rtl', tags: [] },
-] as const;
+];
 
 /** The page's text with tags removed and the five escapes undone: what a reader sees. */
 function visibleText(markup: string): string {
