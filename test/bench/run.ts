@@ -414,39 +414,70 @@ function ingestRows({ batched, rowByRow }: { batched: IngestResult; rowByRow: In
   ];
 }
 
+/**
+ * `npm run bench -- feeds signals-list`: only the named groups (any of BENCH_GROUPS); none named
+ * runs them all. A 2-core box shared with others should not run the whole bench to check one row.
+ */
+const BENCH_GROUPS = [
+  'bundle', 'cold-import', 'middleware', 'metrics', 'start', 'local-runtime', 'rate-limit',
+  'rate-limit-redis', 'signals-list', 'rankings', 'feeds', 'ingest', 'key-flood',
+] as const;
+type BenchGroup = (typeof BENCH_GROUPS)[number];
+const requested = process.argv.slice(2);
+const unknownGroups = requested.filter((name) => !(BENCH_GROUPS as readonly string[]).includes(name));
+if (unknownGroups.length > 0) {
+  console.error(`unknown bench group(s): ${unknownGroups.join(', ')}; known: ${BENCH_GROUPS.join(', ')}`);
+  process.exit(2);
+}
+const wants = (group: BenchGroup): boolean => requested.length === 0 || requested.includes(group);
+
 const started = performance.now();
 const outDir = await mkdtemp(join(tmpdir(), 'signal-harvester-bench-'));
 const rows: Row[] = [];
 try {
-  console.log('bundle size (serverless.yml custom.esbuild options; baseline = the same libraries without our code):');
-  const bundles = await buildBundles(outDir);
-  rows.push(...bundles.map(bundleRow));
+  if (wants('bundle') || wants('cold-import')) {
+    console.log('bundle size (serverless.yml custom.esbuild options; baseline = the same libraries without our code):');
+    const bundles = await buildBundles(outDir);
+    if (wants('bundle')) rows.push(...bundles.map(bundleRow));
 
-  console.log(`cold import in a fresh node process (our code should add little: ratio ≤ ${COLD_IMPORT_MAX_RATIO.toFixed(1)}):`);
-  for (const built of bundles) rows.push(await coldImportRow(built));
+    if (wants('cold-import')) {
+      console.log(`cold import in a fresh node process (our code should add little: ratio ≤ ${COLD_IMPORT_MAX_RATIO.toFixed(1)}):`);
+      for (const built of bundles) rows.push(await coldImportRow(built));
+    }
+  }
 
-  console.log('warm request through the middleware chain (2,000 warm-up + 20,000 calls each, logs to /dev/null)…');
-  rows.push(await middlewareRow());
+  if (wants('middleware')) {
+    console.log('warm request through the middleware chain (2,000 warm-up + 20,000 calls each, logs to /dev/null)…');
+    rows.push(await middlewareRow());
+  }
 
-  console.log('warm request with and without metrics (middleware + flush every 10 s to the real Pushgateway; 2,000 warm-up + 20,000 calls each)…');
-  rows.push(...(await metricsRows()));
-  rows.push(...(await metricsRows('victoria-metrics')));
+  if (wants('metrics')) {
+    console.log('warm request with and without metrics (middleware + flush every 10 s to the real Pushgateway; 2,000 warm-up + 20,000 calls each)…');
+    rows.push(...(await metricsRows()));
+    rows.push(...(await metricsRows('victoria-metrics')));
+  }
 
-  console.log(`npm start readiness (median of ${String(START_RUNS)})…`);
-  rows.push(await startRow());
+  if (wants('start')) {
+    console.log(`npm start readiness (median of ${String(START_RUNS)})…`);
+    rows.push(await startRow());
+  }
 
-  console.log('local runtime request overhead (2,000 keep-alive GETs each)…');
-  rows.push(await localRequestRow());
+  if (wants('local-runtime')) {
+    console.log('local runtime request overhead (2,000 keep-alive GETs each)…');
+    rows.push(await localRequestRow());
+  }
 
-  console.log('rate limiting, memory store: decisions per second vs rate-limiter-flexible (1,000 keys in turn)…');
-  rows.push(...memoryRateLimitRows(await measureMemoryDecisions()));
+  if (wants('rate-limit')) {
+    console.log('rate limiting, memory store: decisions per second vs rate-limiter-flexible (1,000 keys in turn)…');
+    rows.push(...memoryRateLimitRows(await measureMemoryDecisions()));
 
-  console.log('warm request with and without the rate-limit middleware (memory store; 2,000 warm-up + 20,000 calls each, logs to /dev/null)…');
-  rows.push(await rateLimitMiddlewareRow());
+    console.log('warm request with and without the rate-limit middleware (memory store; 2,000 warm-up + 20,000 calls each, logs to /dev/null)…');
+    rows.push(await rateLimitMiddlewareRow());
+  }
 
-  if (SKIP_REDIS) {
+  if (wants('rate-limit-redis') && SKIP_REDIS) {
     console.log('rate limiting on real Redis: skipped (BENCH_SKIP_REDIS=1)');
-  } else {
+  } else if (wants('rate-limit-redis')) {
     console.log(
       'rate limiting through the Upstash bridge to real Redis (ours vs @upstash/ratelimit; ' +
         'needs Redis on 127.0.0.1:6379, `npm run services`, or BENCH_SKIP_REDIS=1 to skip)…',
@@ -464,22 +495,30 @@ try {
   if (SKIP_DB) {
     console.log('signals list on real Postgres: skipped (BENCH_SKIP_DB=1)');
   } else {
-    console.log(
-      'signals list on real Postgres (GET /v1/signals?sort=score&limit=50 through the handler vs the same SQL on the same pool; ' +
-        'needs Postgres on 127.0.0.1:5432, `npm run services`, or BENCH_SKIP_DB=1 to skip)…',
-    );
-    rows.push(...signalsListRows(await measureSignalsList()));
-    console.log('rankings on real Postgres (sort=score with read-time decay vs the stored-score query; stats cold vs cached)…');
-    rows.push(...rankingsRows(await measureRankings()));
-    console.log('a watch feed on real Postgres (GET /v1/feeds/{token}.atom?limit=100 through the handler, rendered and 304, vs the same SQL on the same pool)…');
-    rows.push(...feedRows(await measureFeeds()));
-    console.log('harvest ingest of 20,000 items into real Postgres through the Neon driver (batched upsert vs one INSERT per row, each in its own process)…');
-    rows.push(...ingestRows(await measureIngest()));
+    if (wants('signals-list')) {
+      console.log(
+        'signals list on real Postgres (GET /v1/signals?sort=score&limit=50 through the handler vs the same SQL on the same pool; ' +
+          'needs Postgres on 127.0.0.1:5432, `npm run services`, or BENCH_SKIP_DB=1 to skip)…',
+      );
+      rows.push(...signalsListRows(await measureSignalsList()));
+    }
+    if (wants('rankings')) {
+      console.log('rankings on real Postgres (sort=score with read-time decay vs the stored-score query; stats cold vs cached)…');
+      rows.push(...rankingsRows(await measureRankings()));
+    }
+    if (wants('feeds')) {
+      console.log('a watch feed on real Postgres (GET /v1/feeds/{token}.atom?limit=100 through the handler, rendered and 304, vs the same SQL on the same pool)…');
+      rows.push(...feedRows(await measureFeeds()));
+    }
+    if (wants('ingest')) {
+      console.log('harvest ingest of 20,000 items into real Postgres through the Neon driver (batched upsert vs one INSERT per row, each in its own process)…');
+      rows.push(...ingestRows(await measureIngest()));
+    }
   }
 
-  if (SKIP_DB || SKIP_REDIS) {
+  if (wants('key-flood') && (SKIP_DB || SKIP_REDIS)) {
     console.log('key flood: skipped (needs Postgres and Redis; BENCH_SKIP_DB or BENCH_SKIP_REDIS is set)');
-  } else {
+  } else if (wants('key-flood')) {
     console.log('key flood: 1,000 random API keys from one address, failed authentication charged to its bucket vs charged nothing (real Postgres and Redis)…');
     rows.push(keyFloodRow(await measureKeyFlood()));
   }
