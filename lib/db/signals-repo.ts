@@ -85,11 +85,12 @@ const jsonText = (row: JsonRow): string => row.json;
 /**
  * One page of signals matching the filter, ordered by `sort` then id (the tie-breaker), in one
  * direction. Keyset paging: pass the previous page's `next` as `after`; pages neither repeat nor
- * skip rows however many share a sort value.
+ * skip rows however many share a sort value. `extra` conditions narrow the page further (a feed's
+ * guard that its cached watch is still current: lib/delivery/feeds/feed-source.ts).
  */
-export async function listSignals(db: Queryable, options: ListSignalsOptions): Promise<SignalPage> {
+export async function listSignals(db: Queryable, options: ListSignalsOptions, extra: readonly Sql[] = []): Promise<SignalPage> {
   const { keyset, conditions, now } = listConditions(options);
-  return keysetQuery<PageRow, Signal>(db, keyset, options, conditions, signalColumns(now), toSignal);
+  return keysetQuery<PageRow, Signal>(db, keyset, options, [...conditions, ...extra], signalColumns(now), toSignal);
 }
 
 /** listSignals, each signal as its public JSON text (the API's `toSignalJson` shape), built by Postgres. */

@@ -32,6 +32,8 @@ export interface WatchScope {
 export interface FeedWatch extends Watch {
   /** The owning key was revoked: the feed answers 404 like an unknown token. */
   ownerRevoked: boolean;
+  /** updated_at in whole microseconds since the epoch (a Date keeps only milliseconds): the exact version feedWatchCurrent checks. */
+  versionMicros: string;
 }
 
 const WATCH_COLUMNS = sql`
@@ -39,6 +41,11 @@ const WATCH_COLUMNS = sql`
   watches.feed_token_prefix AS "feedTokenPrefix", watches.created_at AS "createdAt", watches.updated_at AS "updatedAt"`;
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** Whether the owning key of the `watches` row in scope was revoked. */
+const OWNER_REVOKED = sql`EXISTS (SELECT 1 FROM api_keys WHERE api_keys.id::text = watches.owner_key_id AND api_keys.revoked_at IS NOT NULL)`;
+/** updated_at to the microsecond, as an integer (exact, unlike a JS Date). */
+const VERSION_MICROS = sql`(extract(epoch FROM watches.updated_at) * 1000000)::bigint`;
 
 /** jsonb as JSON text: both drivers pass a string through unchanged. */
 function jsonb(value: WatchFilter): string {
@@ -112,8 +119,19 @@ export async function deleteWatch(db: Queryable, scope: WatchScope, id: string):
 export async function findWatchByFeedTokenHash(db: Queryable, hash: string): Promise<FeedWatch | undefined> {
   if (!SHA256_HEX.test(hash)) return undefined;
   const rows = await db.query<FeedWatch>(sql`
-    SELECT ${WATCH_COLUMNS},
-      EXISTS (SELECT 1 FROM api_keys WHERE api_keys.id::text = watches.owner_key_id AND api_keys.revoked_at IS NOT NULL) AS "ownerRevoked"
+    SELECT ${WATCH_COLUMNS}, ${OWNER_REVOKED} AS "ownerRevoked", ${VERSION_MICROS}::text AS "versionMicros"
     FROM watches WHERE feed_token_hash = ${hash}`);
   return rows[0];
+}
+
+/**
+ * A condition true while the watch looked up by `hash` is exactly as it was (same token, same
+ * updated_at, which every edit bumps, its key not revoked): added to the feed's page query, it lets
+ * a container reuse a cached look-up and still answer a rotated, edited, deleted or revoked watch's
+ * feed at once, in the same round trip. Uncorrelated, so Postgres evaluates it once per query.
+ */
+export function feedWatchCurrent(hash: string, watch: FeedWatch): Sql {
+  return sql`EXISTS (
+    SELECT 1 FROM watches WHERE watches.id = ${watch.id}::bigint AND feed_token_hash = ${hash}
+      AND ${VERSION_MICROS} = ${watch.versionMicros}::bigint AND NOT ${OWNER_REVOKED})`;
 }

@@ -5,8 +5,11 @@
 import { Counter, Gauge } from './prom.js';
 import { registry } from './registry.js';
 
-/** `api_key`: the per-container API-key cache; `topic_vector`: signal text vectors (lib/harvest/topics/vector-cache.ts). */
-export const CACHES = ['api_key', 'topic_vector'] as const;
+/**
+ * `api_key`: the per-container API-key cache; `topic_vector`: signal text vectors (lib/harvest/topics/vector-cache.ts);
+ * `feed_watch` and `feed_render`: a feed's token look-up and its rendered body (lib/delivery/feeds/).
+ */
+export const CACHES = ['api_key', 'topic_vector', 'feed_watch', 'feed_render'] as const;
 export type CacheName = (typeof CACHES)[number];
 /** Where a cache keeps its entries: this container's memory, or Redis. */
 export type CacheType = 'memory' | 'redis';

@@ -2,6 +2,9 @@
 // chain, token look-up, page query, validators, Atom rendering, access log), the same through a
 // conditional GET that ends in a 304, against the bare page statement on the same pool. 20,000
 // signals in the machine's Postgres through the real Neon driver and the local WebSocket bridge.
+// The warm container's caches (the token look-up, the rendered body) serve the repeated requests
+// as they would a reader's polls; a third side clears them before each request, the cost of a feed
+// that changed or a container that never saw the token.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { resetConfig } from '../../lib/config.js';
 import { setDb } from '../../lib/db/client.js';
@@ -10,6 +13,8 @@ import { sql } from '../../lib/db/sql.js';
 import type { Db } from '../../lib/db/types.js';
 import { createWatch } from '../../lib/db/watches-repo.js';
 import { generateFeedToken } from '../../lib/delivery/feed-token.js';
+import { clearFeedWatchCache } from '../../lib/delivery/feeds/feed-source.js';
+import { clearRenderCache } from '../../lib/delivery/feeds/render-cache.js';
 import { toSignalFilter } from '../../lib/delivery/watch-filter.js';
 import type { WatchFilter } from '../../lib/model/watch.js';
 import { closeDatabases, createPostgresDatabase } from '../support/databases.js';
@@ -30,6 +35,8 @@ export interface FeedsResult {
   feedBytes: number;
   rendered: FeedsLatency;
   notModified: FeedsLatency;
+  /** Rendered with the per-container caches cleared first: a cold look-up and a render every time. */
+  uncached: FeedsLatency;
   direct: FeedsLatency;
 }
 
@@ -65,6 +72,7 @@ async function measure(db: Db): Promise<FeedsResult> {
 
   const rendered: number[] = [];
   const notModified: number[] = [];
+  const uncached: number[] = [];
   const direct: number[] = [];
   let recording = false;
   const timed = (samples: number[], run: () => Promise<void>) => async (): Promise<void> => {
@@ -79,6 +87,13 @@ async function measure(db: Db): Promise<FeedsResult> {
     timed(notModified, async () => {
       if ((await handler(conditional, context)).statusCode !== 304) throw new Error('conditional feed not 304');
     }),
+    async () => {
+      clearFeedWatchCache();
+      clearRenderCache();
+      await timed(uncached, async () => {
+        if ((await handler(event, context)).statusCode !== 200) throw new Error('uncached feed not 200');
+      })();
+    },
     timed(direct, async () => {
       if ((await db.query(statement)).length !== ITEMS + 1) throw new Error('the page statement returned a short page');
     }),
@@ -93,6 +108,7 @@ async function measure(db: Db): Promise<FeedsResult> {
     feedBytes: Buffer.byteLength(first.body ?? ''),
     rendered: latency(rendered),
     notModified: latency(notModified),
+    uncached: latency(uncached),
     direct: latency(direct),
   };
 }

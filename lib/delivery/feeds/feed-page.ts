@@ -2,6 +2,7 @@
 // watch's filter, newest harvested first, so a reader sees each signal when it arrives whatever
 // its published date.
 import { listSignals } from '../../db/signals-repo.js';
+import type { Sql } from '../../db/sql.js';
 import type { Queryable } from '../../db/types.js';
 import type { Signal } from '../../model/signal.js';
 import type { Watch } from '../../model/watch.js';
@@ -11,7 +12,8 @@ import { toSignalFilter } from '../watch-filter.js';
 export const DEFAULT_FEED_ITEMS = 50;
 export const MAX_FEED_ITEMS = 100;
 
-export async function feedSignals(db: Queryable, watch: Watch, limit: number = DEFAULT_FEED_ITEMS): Promise<Signal[]> {
-  const page = await listSignals(db, { ...toSignalFilter(watch.filter), sort: 'fetched_at', order: 'desc', limit });
+/** `extra` narrows the page further (the cached look-up's guard, feed-source.ts). */
+export async function feedSignals(db: Queryable, watch: Watch, limit: number = DEFAULT_FEED_ITEMS, extra: readonly Sql[] = []): Promise<Signal[]> {
+  const page = await listSignals(db, { ...toSignalFilter(watch.filter), sort: 'fetched_at', order: 'desc', limit }, extra);
   return page.items;
 }

@@ -13,7 +13,7 @@ import { setDb } from '../../../../lib/db/client.js';
 import { sql } from '../../../../lib/db/sql.js';
 import { upsertSignals } from '../../../../lib/db/signals-upsert.js';
 import type { Db } from '../../../../lib/db/types.js';
-import { createWatch, rotateFeedToken } from '../../../../lib/db/watches-repo.js';
+import { createWatch, deleteWatch, rotateFeedToken, updateWatch } from '../../../../lib/db/watches-repo.js';
 import { generateFeedToken } from '../../../../lib/delivery/feed-token.js';
 import { createApp, type App } from '../../../../lib/http/app.js';
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
@@ -182,6 +182,28 @@ describeOnDrivers('the feeds API on $driver', ({ open }) => {
     const feed = JSON.parse((await ok(`/v1/feeds/${token}.json?limit=2`)).body) as { items: unknown[] };
     expect(feed.items).toHaveLength(2);
     expect((await get(`/v1/feeds/${token}.json?limit=101`)).status).toBe(400);
+  });
+
+  it('serves an edit, and a deletion, on the very next request although the look-up and the body are cached', async () => {
+    // Prepare: a second watch, read twice so its look-up and its rendered body are cached
+    const feedToken = generateFeedToken();
+    const watch = await createWatch(db, { ownerKeyId: ownerId, name: 'Before', filter: { source: 'feedtest' }, feedTokenHash: feedToken.hash, feedTokenPrefix: feedToken.prefix }, 10);
+    const path = `/v1/feeds/${feedToken.token}.json`;
+    await ok(path);
+    const cached = JSON.parse((await ok(path)).body) as { title: string; items: unknown[] };
+
+    // Act
+    await updateWatch(db, { owner: undefined }, watch?.id ?? '', { name: 'After', filter: { source: 'feedtest', q: 'rocket' } });
+    const edited = JSON.parse((await ok(path)).body) as { title: string; items: unknown[] };
+    await deleteWatch(db, { owner: undefined }, watch?.id ?? '');
+    const deleted = await get(path);
+
+    // Assess
+    expect(cached.title).toBe('Signal Harvester: Before');
+    expect(cached.items).toHaveLength(FIXTURES.length);
+    expect(edited.title).toBe('Signal Harvester: After');
+    expect(edited.items).toHaveLength(1);
+    expect(deleted.status).toBe(404);
   });
 
   it('answers 400 for a malformed address and 404 for an unknown, rotated or revoked token', async () => {
