@@ -9,6 +9,7 @@ import { createWatch, deleteWatch, getWatch, listWatches, rotateFeedToken, updat
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import { route, type App, type Caller } from '../http/index.js';
 import type { Watch, WatchFilter } from '../model/watch.js';
+import { mountWebhooksApi } from './webhooks-api.js';
 import {
   createWatchRoute,
   deleteWatchRoute,
@@ -104,4 +105,7 @@ export function mountWatchesApi(app: App): void {
     if (watch === undefined) throw notFound(params.id);
     return c.json({ ...toWatchJson(watch), feed_token: token.token, feed_urls: feedUrls(new URL(c.req.url).origin, token.token) });
   });
+
+  // The watch's webhook endpoint and delivery history live in the same function.
+  mountWebhooksApi(app);
 }

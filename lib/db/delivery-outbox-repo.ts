@@ -110,3 +110,9 @@ export async function markDeliveredMany(db: Queryable, ids: readonly string[]): 
     WHERE id = ANY(${[...ids]}::bigint[]) AND status = 'pending' RETURNING id::text AS id`);
   return rows.length;
 }
+
+/** One watch's deliveries, newest first, a keyset page: those with an id below `beforeId` when given. */
+export function listDeliveriesPage(db: Queryable, watchId: string, limit: number, beforeId?: string): Promise<Delivery[]> {
+  const before = beforeId === undefined ? sql`` : sql`AND id < ${beforeId}::bigint`;
+  return db.query<Delivery>(sql`SELECT ${DELIVERY_COLUMNS} FROM delivery_outbox WHERE watch_id = ${watchId}::bigint ${before} ORDER BY id DESC LIMIT ${limit}`);
+}
