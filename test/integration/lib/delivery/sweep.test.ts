@@ -10,7 +10,15 @@ import { rotateWebhookSecret } from '../../../../lib/db/webhook-endpoints-repo.j
 import { sweepOutbox } from '../../../../lib/delivery/sweep.js';
 import { sealSecret, secretPrefix } from '../../../../lib/delivery/webhooks/secret-box.js';
 import { generateWebhookSecret } from '../../../../lib/delivery/webhooks/sign.js';
+import {
+  deliveriesTotal,
+  deliveryAttemptDuration,
+  deliveryLatency,
+  deliveryOutboxDepth,
+  deliveryOutboxOldestAge,
+} from '../../../../lib/metrics/delivery-metrics.js';
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
+import { observationsOf, valueOf } from '../../../support/metric-values.js';
 import { testJobContext } from '../../../support/job-context.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../support/webhook-receiver.js';
 import { hookedWatch, matchingSignals, TEST_WEBHOOK_KEY, testSweepOptions } from '../../../support/webhook-watch.js';
@@ -135,5 +143,37 @@ describeOnDrivers('the delivery sweep on $driver', ({ open }) => {
       FROM delivery_outbox WHERE watch_id = ${bad.watchId}::bigint`);
     expect(lo).toBeGreaterThan(2);
     expect(hi).toBeLessThanOrEqual(6.1);
+  });
+
+  it('counts attempts by result, times them, and sets the outbox depth and oldest age', async () => {
+    // Prepare: one endpoint accepts 3, another fails its first and gives the rest back.
+    await isolate();
+    const hook = await receiver();
+    const watch = await hookedWatch(db, hook.url);
+    hook.secrets.push(watch.secret);
+    await matchingSignals(db, watch.tag, 3);
+    const failing = await receiver();
+    failing.mode = 'error500';
+    const bad = await hookedWatch(db, failing.url);
+    await matchingSignals(db, bad.tag, 2);
+    const before = {
+      delivered: await valueOf(deliveriesTotal, { channel: 'webhook', result: 'delivered' }),
+      retrying: await valueOf(deliveriesTotal, { channel: 'webhook', result: 'retrying' }),
+      attempts: await observationsOf(deliveryAttemptDuration, { channel: 'webhook' }),
+      latency: await observationsOf(deliveryLatency, { channel: 'webhook' }),
+    };
+
+    // Act
+    const result = await sweepOutbox(db, testJobContext(), testSweepOptions({ perEndpointConcurrency: 1 }));
+
+    // Assess
+    expect(await valueOf(deliveriesTotal, { channel: 'webhook', result: 'delivered' })).toBe(before.delivered + 3);
+    expect(await valueOf(deliveriesTotal, { channel: 'webhook', result: 'retrying' })).toBe(before.retrying + 1);
+    expect(await observationsOf(deliveryAttemptDuration, { channel: 'webhook' })).toBe(before.attempts + 4);
+    expect(await observationsOf(deliveryLatency, { channel: 'webhook' })).toBe(before.latency + 3);
+    // The parked rows of earlier tests are pending too: the gauges count the whole outbox.
+    expect(await valueOf(deliveryOutboxDepth)).toBe(result.depth);
+    expect(result.depth).toBeGreaterThanOrEqual(2);
+    expect(await valueOf(deliveryOutboxOldestAge)).toBeGreaterThan(0);
   });
 });
