@@ -92,7 +92,7 @@ function upsertStatement(rows: readonly NewSignal[]): Sql {
     ON CONFLICT (source, source_id) DO UPDATE SET
     ${INSERT.onConflict},
     ${RANKS.onConflict}
-    RETURNING (xmax = 0) AS inserted`;
+    RETURNING (xmax = 0) AS inserted, id::text AS id, source, source_id AS "sourceId"`;
 }
 
 /**
@@ -105,20 +105,34 @@ function lastOfEach(rows: readonly NewSignal[]): NewSignal[] {
   return [...byKey.values()];
 }
 
+/** A stored row's id and unique key (what the graph needs to link it). */
+export interface StoredSignalKey {
+  id: string;
+  source: string;
+  sourceId: string;
+}
+
 /**
  * Inserts new signals and refreshes known ones, in batches of UPSERT_BATCH_SIZE. A repeated
  * (source, sourceId) in `rows` counts once, with its last occurrence stored. Batches are not one
  * transaction: each commits on its own, and running the same rows again is harmless.
  */
 export async function upsertSignals(db: Queryable, rows: readonly NewSignal[]): Promise<UpsertResult> {
+  return (await upsertSignalsWithIds(db, rows)).result;
+}
+
+/** upsertSignals, also giving each stored row's id (from the same statement's RETURNING). */
+export async function upsertSignalsWithIds(db: Queryable, rows: readonly NewSignal[]): Promise<{ result: UpsertResult; stored: StoredSignalKey[] }> {
   const unique = lastOfEach(rows);
   const result: UpsertResult = { inserted: 0, updated: 0 };
+  const stored: StoredSignalKey[] = [];
   for (let start = 0; start < unique.length; start += UPSERT_BATCH_SIZE) {
-    const returned = await db.query<{ inserted: boolean }>(upsertStatement(unique.slice(start, start + UPSERT_BATCH_SIZE)));
-    for (const { inserted } of returned) {
+    const returned = await db.query<{ inserted: boolean } & StoredSignalKey>(upsertStatement(unique.slice(start, start + UPSERT_BATCH_SIZE)));
+    for (const { inserted, id, source, sourceId } of returned) {
       if (inserted) result.inserted++;
       else result.updated++;
+      stored.push({ id, source, sourceId });
     }
   }
-  return result;
+  return { result, stored };
 }
