@@ -49,6 +49,7 @@ const JOBS = {
   discover: { expression: 'rate(1 hour)', maximumRetryAttempts: 1, maximumEventAgeSeconds: 3600 },
   'evolve-topics': { expression: 'cron(0 3 * * ? *)', maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 },
   deliver: { expression: 'rate(1 minute)', maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 },
+  'graph-backfill': { expression: 'cron(30 4 ? * SUN *)', maximumRetryAttempts: 1, maximumEventAgeSeconds: 3600 },
 } as const;
 
 const DLQ_ARN = { 'Fn::GetAtt': ['JobDeadLetterQueue', 'Arn'] };
@@ -73,6 +74,8 @@ const GRANTS: Record<string, ReadonlyArray<'secret' | 'invokeJobs' | 'deadLetter
   discover: ['secret', 'deadLetter'],
   'evolve-topics': ['secret', 'deadLetter'],
   deliver: ['secret', 'deadLetter'],
+  'graph-backfill': ['secret', 'deadLetter'],
+  graph: ['secret'],
   fallback: ['secret'],
   web: ['secret'],
 };

@@ -1,0 +1,55 @@
+// The backfill over signals stored without their graph (as before extraction ran at ingest), on
+// both drivers: batches from a cursor, stopping when the budget says so and continuing on the next
+// run, the same edges as extraction at ingest, and a rerun that adds nothing.
+import { beforeAll, expect, it } from 'vitest';
+import { upsertSignals } from '../../../../lib/db/signals-upsert.js';
+import { sql } from '../../../../lib/db/sql.js';
+import type { Db } from '../../../../lib/db/types.js';
+import { backfillGraph } from '../../../../lib/graph/backfill.js';
+import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
+import { testJobContext } from '../../../support/job-context.js';
+import { makeSignal } from '../../../support/signal-factory.js';
+
+const PAPERS = 12;
+
+describeOnDrivers('the graph backfill ($driver)', ({ open }) => {
+  let db: Db;
+
+  beforeAll(async () => {
+    db = (await open()).db;
+    // Papers citing the previous one, and a repository implementing each: stored with no graph.
+    const rows = Array.from({ length: PAPERS }, (_, i) => [
+      makeSignal({ source: 'arxiv', sourceId: `2501.0${String(1000 + i)}`, kind: 'preprint', url: `https://arxiv.org/abs/2501.0${String(1000 + i)}`, title: `Paper ${String(i)}`, text: i === 0 ? '' : `Builds on arXiv:2501.0${String(999 + i)}.`, tags: [] }, 2 * i),
+      makeSignal({ source: 'github', sourceId: `r${String(i)}`, kind: 'repository', url: `https://github.com/lab/r${String(i)}`, title: `lab/r${String(i)}`, text: `Code for arXiv:2501.0${String(1000 + i)}`, tags: [] }, 2 * i + 1),
+    ]).flat();
+    await upsertSignals(db, rows);
+  });
+
+  async function edgeCount(): Promise<{ total: number; pending: number }> {
+    const [row] = await db.query<{ total: number; pending: number }>(sql`SELECT count(*)::int AS total, count(*) FILTER (WHERE to_signal_id IS NULL)::int AS pending FROM signal_edges`);
+    return row ?? { total: -1, pending: -1 };
+  }
+
+  it('stops when the budget says so and continues from its cursor on the next run', async () => {
+    // Act: the first run's budget allows two batches.
+    let checks = 0;
+    const first = await backfillGraph(db, testJobContext({ shouldStop: () => checks++ >= 2 }), { batchSize: 5 });
+    const second = await backfillGraph(db, testJobContext(), { batchSize: 5 });
+
+    // Assess
+    expect(first).toMatchObject({ signals: 10, batches: 2, done: false });
+    expect(second).toMatchObject({ signals: 2 * PAPERS - 10, done: true });
+    expect(second.cursor > first.cursor || second.cursor.length > first.cursor.length).toBe(true);
+    // 11 citations + 12 implementations, every one resolved: a citation of a later batch's paper attached.
+    expect(await edgeCount()).toEqual({ total: 2 * PAPERS - 1, pending: 0 });
+  });
+
+  it('adds nothing when run again from the start', async () => {
+    // Act
+    const again = await backfillGraph(db, testJobContext(), { batchSize: 7, restart: true });
+
+    // Assess
+    expect(again).toMatchObject({ signals: 2 * PAPERS, edges: 0, done: true });
+    expect(await edgeCount()).toEqual({ total: 2 * PAPERS - 1, pending: 0 });
+  });
+});
