@@ -3,7 +3,6 @@
 // only on counters, base units in the name), its type and labels. Documentation as data: the
 // catalogue test (test/integration/lib/metrics/catalogue.test.ts) checks each entry is exported as
 // described, moves when its action happens, and is read by a dashboard panel or an alert rule.
-// Entity-resolution and relationship metrics belong to the knowledge-graph issue and are not here.
 // Nothing at run time imports this module.
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
@@ -45,6 +44,9 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { seed: 'Discovery fetched_total', name: 'discoveries_fetched_total', type: 'counter', labels: ['source'], movedBy: 'a source fetched by the harvest (lib/harvest/pipeline.ts)' },
   { seed: 'Discovery score_histogram', name: 'discovery_score', type: 'histogram', labels: ['source'], movedBy: 'an artifact scored (lib/harvest/ingest.ts)' },
   { seed: 'Discovery pipeline_duration_seconds', name: 'discovery_pipeline_duration_seconds', type: 'histogram', labels: ['stage'], movedBy: 'each stage of a harvest run' },
+  // Knowledge graph: relationships (lib/graph/)
+  { seed: 'Relationship Detection detected_total', name: 'relationships_detected_total', type: 'counter', labels: ['type'], movedBy: 'a new graph edge stored at ingest or by the backfill (lib/graph/link.ts)' },
+  { seed: 'Relationship Detection confidence_histogram', name: 'relationship_confidence', type: 'histogram', labels: ['type'], movedBy: 'a new graph edge stored' },
   // Topic evolution
   { seed: 'Topic Evolution active_total', name: 'topics_active', type: 'gauge', labels: ['kind'], movedBy: 'a topic job run (lib/harvest/topics/evolve.ts)' },
   { seed: 'Topic Evolution merges_detected_total', name: 'topic_merges_detected_total', type: 'counter', labels: [], movedBy: 'a merge recorded by the topic job' },

@@ -152,15 +152,15 @@ const ACTIONS: Action[] = [
     },
   },
   {
-    name: 'a harvest run with one source',
-    moves: ['discoveries_fetched_total', 'discovery_score', 'discovery_pipeline_duration_seconds'],
+    name: 'a harvest run with one source, one item naming a paper',
+    moves: ['discoveries_fetched_total', 'discovery_score', 'discovery_pipeline_duration_seconds', 'relationships_detected_total', 'relationship_confidence'],
     async run() {
       const lite = await createPgliteDatabase();
       opened.push(lite);
       const source: SourceAdapter = {
         name: 'github',
         enabled: true,
-        fetch: () => Promise.resolve({ items: [item(), item()], cursors: new Map(), queries: [{ query: 'q', items: 2, pages: 1 }], requests: 1, retries: 0, truncated: false }),
+        fetch: () => Promise.resolve({ items: [item(), item({ text: 'Implements arXiv:2401.01234.' })], cursors: new Map(), queries: [{ query: 'q', items: 2, pages: 1 }], requests: 1, retries: 0, truncated: false }),
       };
       await runHarvest(testJobContext(), { db: lite.db, sources: [source], classifier: createKeywordClassifier(), concurrency: 1 });
     },
@@ -271,7 +271,7 @@ describe('the catalogue', () => {
     // Assess
     const names = CATALOGUE.map((entry) => entry.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(CATALOGUE.length).toBe(30);
+    expect(CATALOGUE.length).toBe(32);
     for (const entry of CATALOGUE) {
       expect(entry.name.endsWith('_total'), entry.name).toBe(entry.type === 'counter');
       expect(entry.name).toMatch(/^[a-z][a-z0-9_]*$/);
