@@ -2,7 +2,9 @@
 // real Neon driver, one way per process (so each side's peak memory is its own). `batched` is the
 // pipeline's storing half (lib/harvest/ingest.ts: classify, score, one multi-row upsert per 500);
 // `row-by-row` classifies and scores the same items the same way, then sends one plain INSERT each.
-// Items come from a generator: neither side holds the whole harvest in memory.
+// Items come from a generator: neither side holds the whole harvest in memory. `batched` extracts the
+// graph too (identifiers and edges: arXiv entries and repositories that the other items cite, link
+// and name); `batched-no-graph` is the same without it, to show what extraction costs.
 import { createKeywordClassifier } from '../../lib/harvest/classify/index.js';
 import { ingestItems } from '../../lib/harvest/ingest.js';
 import { scoreItem, toNewSignal } from '../../lib/harvest/score/index.js';
@@ -13,7 +15,7 @@ import type { Db } from '../../lib/db/types.js';
 import { closeDatabases, createPostgresDatabase } from '../support/databases.js';
 import { reportToParent } from './child.js';
 
-export type IngestMode = 'batched' | 'row-by-row';
+export type IngestMode = 'batched' | 'batched-no-graph' | 'row-by-row';
 
 export interface IngestResult {
   mode: IngestMode;
@@ -27,12 +29,32 @@ export interface IngestResult {
   startHeapMb: number;
   /** The process's peak resident set (getrusage), MB. */
   peakRssMb: number;
+  /** Graph edges stored. */
+  edges: number;
 }
 
 const ITEMS = 20_000;
 const SOURCES: readonly SourceName[] = ['hackernews', 'github', 'arxiv', 'reddit', 'x'];
 const KINDS = { hackernews: 'story', github: 'repository', arxiv: 'preprint', reddit: 'post', x: 'post' } as const;
 const WORDS = ['model', 'release', 'outage', 'security', 'benchmark', 'agent', 'kernel', 'dataset', 'funding', 'paper'];
+
+/** The arXiv id of the arXiv item `seq` (every fifth item, from 2), and the repository of the GitHub one (from 1). */
+const paperOf = (seq: number): string => `2401.${String(seq).padStart(5, '0')}`;
+const repoOf = (seq: number): string => `lab${String(seq)}/repo${String(seq)}`;
+
+/** The URL of item `seq`: an arXiv or GitHub item's is the artifact itself (the graph's targets). */
+function urlOf(source: SourceName, seq: number): string {
+  if (source === 'arxiv') return `https://arxiv.org/abs/${paperOf(seq)}v1`;
+  if (source === 'github') return `https://github.com/${repoOf(seq)}`;
+  return `https://example.com/${source}/${String(seq)}`;
+}
+
+/** What item `seq` names besides: half cite the previous paper, a third link the previous repository. */
+function references(seq: number): string {
+  const paper = seq - ((seq + 3) % 5) - 5;
+  const repo = seq - ((seq + 4) % 5) - 5;
+  return (seq % 2 === 0 && paper >= 0 ? ` Builds on arXiv:${paperOf(paper)}.` : '') + (seq % 3 === 0 && repo >= 0 ? ` Code: https://github.com/${repoOf(repo)}` : '');
+}
 
 /** A deterministic synthetic harvest, one item at a time. */
 function* items(count: number, nowMs: number): Generator<HarvestedItem> {
@@ -43,9 +65,9 @@ function* items(count: number, nowMs: number): Generator<HarvestedItem> {
       source,
       sourceId: `bench-${String(seq)}`,
       kind: KINDS[source],
-      url: `https://example.com/${source}/${String(seq)}`,
+      url: urlOf(source, seq),
       title: `A ${word(0)} about the ${word(3)} ${String(seq)}`,
-      text: `Benchmark item ${String(seq)}: ${word(1)} ${word(2)} ${word(5)} and some ordinary words to classify.`.repeat(3),
+      text: `Benchmark item ${String(seq)}: ${word(1)} ${word(2)} ${word(5)} and some ordinary words to classify.`.repeat(3) + references(seq),
       author: `author${String(seq % 97)}`,
       publishedAt: new Date(nowMs - (seq % 72) * 3_600_000),
       engagement: { points: seq % 500, comments: seq % 40, stars: seq % 3000, likes: seq % 200 },
@@ -72,13 +94,19 @@ async function rowByRow(db: Db, nowMs: number): Promise<number> {
   return stored;
 }
 
-async function batched(db: Db, nowMs: number): Promise<number> {
-  const result = await ingestItems(db, items(ITEMS, nowMs), { classifier: createKeywordClassifier(), nowMs });
+async function batched(db: Db, nowMs: number, graph: boolean): Promise<number> {
+  const result = await ingestItems(db, items(ITEMS, nowMs), { classifier: createKeywordClassifier(), nowMs, graph });
+  edges = result.edges;
   return result.inserted + result.updated;
 }
 
+/** Graph edges the batched run stored (0 without extraction, or one INSERT per row). */
+let edges = 0;
+
 const mode = process.argv[2] as IngestMode;
-if (mode !== 'batched' && mode !== 'row-by-row') throw new Error(`usage: ingest-child.ts batched|row-by-row, not ${String(mode)}`);
+if (mode !== 'batched' && mode !== 'batched-no-graph' && mode !== 'row-by-row') {
+  throw new Error(`usage: ingest-child.ts batched|batched-no-graph|row-by-row, not ${String(mode)}`);
+}
 const MB = 1024 * 1024;
 let result: IngestResult;
 try {
@@ -92,7 +120,7 @@ try {
       peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
     }, 5);
     const started = performance.now();
-    const stored = mode === 'batched' ? await batched(database.db, nowMs) : await rowByRow(database.db, nowMs);
+    const stored = mode === 'row-by-row' ? await rowByRow(database.db, nowMs) : await batched(database.db, nowMs, mode === 'batched');
     const elapsed = performance.now() - started;
     clearInterval(sampler);
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
@@ -107,6 +135,7 @@ try {
       peakHeapMb: peakHeap / MB,
       startHeapMb: startHeap / MB,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
+      edges,
     };
   } finally {
     await database.dispose();

@@ -9,8 +9,9 @@ function measure(mode: IngestMode): Promise<IngestResult> {
   return runChild<IngestResult>(`./ingest-child.ts`, { timeoutMs: 300_000, args: [mode] });
 }
 
-export async function measureIngest(): Promise<{ batched: IngestResult; rowByRow: IngestResult }> {
+export async function measureIngest(): Promise<{ batched: IngestResult; withoutGraph: IngestResult; rowByRow: IngestResult }> {
   const batched = await measure('batched');
+  const withoutGraph = await measure('batched-no-graph');
   const rowByRow = await measure('row-by-row');
-  return { batched, rowByRow };
+  return { batched, withoutGraph, rowByRow };
 }

@@ -23,6 +23,7 @@ import {
 } from './rate-limit.js';
 import { diff, formatTable, kb, ms, perSecond, ratio, us, type Row } from './report.js';
 import { measureIngest, type IngestResult } from './ingest.js';
+import { measureGraph, type GraphBenchResult } from './graph.js';
 import { measureKeyFlood, type KeyFloodBenchResult } from './key-flood.js';
 import { measureRankings, type RankingsResult } from './rankings.js';
 import { measureSignalsList, type SignalsListResult } from './signals-list.js';
@@ -390,19 +391,19 @@ function feedRows(result: FeedsResult): Row[] {
   ];
 }
 
-function ingestRows({ batched, rowByRow }: { batched: IngestResult; rowByRow: IngestResult }): Row[] {
+function ingestRows({ batched, withoutGraph, rowByRow }: { batched: IngestResult; withoutGraph: IngestResult; rowByRow: IngestResult }): Row[] {
   const mb = (value: number): string => `${value.toFixed(1)} MB`;
-  for (const side of [batched, rowByRow]) {
+  for (const side of [batched, withoutGraph, rowByRow]) {
     console.log(
       `  ${side.mode}: ${String(side.items)} items in ${ms(side.ms)}; heap ${mb(side.startHeapMb)} → peak ${mb(side.peakHeapMb)}, ` +
-        `peak RSS ${mb(side.peakRssMb)}`,
+        `peak RSS ${mb(side.peakRssMb)}; ${String(side.edges)} graph edges`,
     );
   }
   const speedup = batched.itemsPerSecond / rowByRow.itemsPerSecond;
   const rate = (value: number): string => `${Math.round(value).toLocaleString('en-US')} items/s`;
   return [
     {
-      name: `harvest ingest (${String(batched.items / 1000)}k items)`,
+      name: `harvest ingest, graph extraction on (${String(batched.items / 1000)}k items)`,
       value: rate(batched.itemsPerSecond),
       baseline: `${rate(rowByRow.itemsPerSecond)} (INSERT per row)`,
       comparison: ratio(batched.itemsPerSecond, rowByRow.itemsPerSecond),
@@ -417,6 +418,45 @@ function ingestRows({ batched, rowByRow }: { batched: IngestResult; rowByRow: In
       budget: 'bounded (3 batches)',
       status: batched.peakHeapMb - batched.startHeapMb < 100 ? 'PASS' : 'WARN',
     },
+    {
+      name: 'harvest ingest: graph extraction cost',
+      value: rate(batched.itemsPerSecond),
+      baseline: `${rate(withoutGraph.itemsPerSecond)} (extraction off)`,
+      comparison: `${ratio(batched.itemsPerSecond, withoutGraph.itemsPerSecond)}, ${String(batched.edges)} edges`,
+      budget: 'informative',
+      status: 'PASS',
+    },
+  ];
+}
+
+/** The depth-3 graph through the handler may take this much longer than its statements alone. */
+const GRAPH_MAX_RATIO = 1.5;
+const GRAPH_P95_BUDGET_MS = 20;
+
+function graphRows(result: GraphBenchResult): Row[] {
+  console.log(
+    `  ${String(result.signals)} signals and ${String(result.edges)} edges seeded in ${ms(result.seedMs)}; the graph has ` +
+      `${String(result.nodes)} nodes and ${String(result.graphEdges)} edges (truncated: ${String(result.truncated)}), ` +
+      `${String(result.statements)} statements; ${String(result.samples)} samples per side`,
+  );
+  const withinRatio = result.handler.p95Ms / result.direct.p95Ms <= GRAPH_MAX_RATIO;
+  return [
+    {
+      name: `graph depth 3 p95 (${String(result.signals / 1000)}k signals, ${String(result.edges / 1000)}k edges)`,
+      value: ms(result.handler.p95Ms),
+      baseline: `${ms(result.direct.p95Ms)} (same SQL)`,
+      comparison: `${ratio(result.handler.p95Ms, result.direct.p95Ms)} (${diff(result.handler.p95Ms, result.direct.p95Ms, ms)})`,
+      budget: `ratio ≤ ${GRAPH_MAX_RATIO.toFixed(1)}, < ${ms(GRAPH_P95_BUDGET_MS)}`,
+      status: withinRatio && result.handler.p95Ms < GRAPH_P95_BUDGET_MS ? 'PASS' : 'WARN',
+    },
+    {
+      name: 'graph depth 3: per-level statements vs one recursive CTE',
+      value: ms(result.direct.p95Ms),
+      baseline: `${ms(result.recursiveCte.p95Ms)} (recursive CTE p95)`,
+      comparison: ratio(result.direct.p95Ms, result.recursiveCte.p95Ms),
+      budget: 'informative (the faster is used)',
+      status: 'PASS',
+    },
   ];
 }
 
@@ -426,7 +466,7 @@ function ingestRows({ batched, rowByRow }: { batched: IngestResult; rowByRow: In
  */
 const BENCH_GROUPS = [
   'bundle', 'cold-import', 'middleware', 'metrics', 'start', 'local-runtime', 'rate-limit',
-  'rate-limit-redis', 'signals-list', 'rankings', 'feeds', 'ingest', 'key-flood',
+  'rate-limit-redis', 'signals-list', 'rankings', 'feeds', 'ingest', 'graph', 'key-flood',
 ] as const;
 type BenchGroup = (typeof BENCH_GROUPS)[number];
 const requested = process.argv.slice(2);
@@ -519,6 +559,10 @@ try {
     if (wants('ingest')) {
       console.log('harvest ingest of 20,000 items into real Postgres through the Neon driver (batched upsert vs one INSERT per row, each in its own process)…');
       rows.push(...ingestRows(await measureIngest()));
+    }
+    if (wants('graph')) {
+      console.log('the depth-3 graph of a signal on real Postgres (GET /v1/signals/{id}/graph?depth=3 through the handler vs its statements on the same pool)…');
+      rows.push(...graphRows(await measureGraph()));
     }
   }
 
