@@ -442,7 +442,15 @@ function graphRows(result: GraphBenchResult): Row[] {
   const withinRatio = result.handler.p95Ms / result.direct.p95Ms <= GRAPH_MAX_RATIO;
   return [
     {
-      name: `graph depth 3 p95 (${String(result.signals / 1000)}k signals, ${String(result.edges / 1000)}k edges)`,
+      name: `graph depth 3 p50 (${String(result.signals / 1000)}k signals, ${String(result.edges / 1000)}k edges)`,
+      value: ms(result.handler.p50Ms),
+      baseline: `${ms(result.direct.p50Ms)} (same SQL)`,
+      comparison: `${ratio(result.handler.p50Ms, result.direct.p50Ms)} (${diff(result.handler.p50Ms, result.direct.p50Ms, ms)})`,
+      budget: `ratio ≤ ${GRAPH_MAX_RATIO.toFixed(1)}`,
+      status: result.handler.p50Ms / result.direct.p50Ms <= GRAPH_MAX_RATIO ? 'PASS' : 'WARN',
+    },
+    {
+      name: 'graph depth 3 p95',
       value: ms(result.handler.p95Ms),
       baseline: `${ms(result.direct.p95Ms)} (same SQL)`,
       comparison: `${ratio(result.handler.p95Ms, result.direct.p95Ms)} (${diff(result.handler.p95Ms, result.direct.p95Ms, ms)})`,
@@ -450,12 +458,12 @@ function graphRows(result: GraphBenchResult): Row[] {
       status: withinRatio && result.handler.p95Ms < GRAPH_P95_BUDGET_MS ? 'PASS' : 'WARN',
     },
     {
-      name: 'graph depth 3: per-level statements vs one recursive CTE',
+      name: 'graph depth 3 p95: one recursive statement vs one per level',
       value: ms(result.direct.p95Ms),
-      baseline: `${ms(result.recursiveCte.p95Ms)} (recursive CTE p95)`,
-      comparison: ratio(result.direct.p95Ms, result.recursiveCte.p95Ms),
+      baseline: `${ms(result.perLevel.p95Ms)} (per level + nodes)`,
+      comparison: ratio(result.direct.p95Ms, result.perLevel.p95Ms),
       budget: 'informative (the faster is used)',
-      status: 'PASS',
+      status: result.direct.p95Ms <= result.perLevel.p95Ms ? 'PASS' : 'WARN',
     },
   ];
 }
