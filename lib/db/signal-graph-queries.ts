@@ -92,9 +92,16 @@ export function graphStatement(rootId: string, options: GraphOptions) {
     WITH RECURSIVE walk(id, depth) AS (
       SELECT ${rootId}::bigint, 0
       UNION
-      SELECT CASE WHEN e.from_signal_id = w.id THEN e.to_signal_id ELSE e.from_signal_id END, w.depth + 1
-      FROM walk w JOIN signal_edges e ON e.from_signal_id = w.id OR e.to_signal_id = w.id
-      WHERE w.depth < ${options.depth} AND e.to_signal_id IS NOT NULL AND e.type = ANY(${options.types}::text[])
+      SELECT next.id, w.depth + 1
+      FROM walk w CROSS JOIN LATERAL (
+        -- Both directions, each on its own index (an OR join would scan both into one bitmap per row).
+        SELECT e.to_signal_id AS id FROM signal_edges e
+        WHERE e.from_signal_id = w.id AND e.to_signal_id IS NOT NULL AND e.type = ANY(${options.types}::text[])
+        UNION ALL
+        SELECT e.from_signal_id FROM signal_edges e
+        WHERE e.to_signal_id = w.id AND e.type = ANY(${options.types}::text[])
+      ) next
+      WHERE w.depth < ${options.depth}
     ), kept AS (
       SELECT id, min(depth) AS depth FROM walk GROUP BY id ORDER BY min(depth), id LIMIT ${options.maxNodes + 1}
     )
