@@ -13,6 +13,7 @@ import {
   listSignalsJson,
   signalStats,
   updateSignal,
+  type ListDiscoveriesOptions,
   type ListSignalsOptions,
   type SignalCursor,
 } from '../db/signals-repo.js';
@@ -34,7 +35,7 @@ import {
  * Score orderings page on decay keys (lib/harvest/score/rank.ts), so their cursors name the key:
  * a cursor issued for the stored scores of old is refused, not misread as a key.
  */
-const DISCOVERY_ORDERING = 'discovery_rank:desc';
+export const DISCOVERY_ORDERING = 'discovery_rank:desc';
 /** What `c.json` sets; the list pages are JSON text already (see signalPageText). */
 const JSON_CONTENT = { 'content-type': 'application/json' } as const;
 
@@ -94,6 +95,14 @@ export function listSignalsOptions(query: ListSignalsQuery): ListSignalsOptions 
   };
 }
 
+export type ListDiscoveriesQuery = z.output<typeof listDiscoveriesRoute.query>;
+
+/** What the repository is asked for a validated discoveries query (shared with the web dashboard). */
+export function listDiscoveriesOptions(query: ListDiscoveriesQuery): ListDiscoveriesOptions {
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, DISCOVERY_ORDERING);
+  return { minScore: query.min_score, limit: query.limit, after };
+}
+
 export function mountSignalsApi(app: App): void {
   route(app, listSignalsRoute, async (c, { query }) => {
     const page = await listSignalsJson(await readDb(c.var.deadline.signal), listSignalsOptions(query));
@@ -140,8 +149,7 @@ export function mountSignalsApi(app: App): void {
   });
 
   route(app, listDiscoveriesRoute, async (c, { query }) => {
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, DISCOVERY_ORDERING);
-    const page = await listDiscoveriesJson(await readDb(c.var.deadline.signal), { minScore: query.min_score, limit: query.limit, after });
+    const page = await listDiscoveriesJson(await readDb(c.var.deadline.signal), listDiscoveriesOptions(query));
     const text = signalPageText(page.items, nextCursor(DISCOVERY_ORDERING, page.next));
     return withTextBody(c.body(text, 200, JSON_CONTENT), text);
   });

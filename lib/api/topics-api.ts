@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { getTopicRoute, topicEventsRoute, trendingTopicsRoute, windowDays } from './topics-routes.js';
 
 const DAY_MS = 86_400_000;
-const EVENTS_ORDERING = 'occurred_on:desc';
+export const EVENTS_ORDERING = 'occurred_on:desc';
 
 /** The `days` whole UTC days up to and including today's. */
 export function apiWindow(now: Date, days: number): { since: Date; until: Date } {

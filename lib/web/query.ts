@@ -3,6 +3,7 @@
 // sent empty (`?q=&kind=`) counts as absent, and a date input's `YYYY-MM-DD` stands for that UTC
 // midnight. Parameters only a page has (its paging trail) are taken out first and checked by the page.
 import * as z from 'zod/mini';
+import { BadRequestError } from '../errors.js';
 import type { ObjectSchema } from '../http/index.js';
 import { queryLayout, readQuery } from '../http/routing/query.js';
 import { firstPerField, toFieldErrors, type FieldError } from '../validation/field-errors.js';
@@ -54,4 +55,27 @@ export function parsePageQuery<S extends ObjectSchema>(schema: S, url: string, o
 export function rawValue(raw: Record<string, string | string[]>, field: string): string {
   const value = raw[field];
   return (Array.isArray(value) ? value[0] : value) ?? '';
+}
+
+/**
+ * Runs the API's mapping of a query to repository options; a 400 it throws for a field (a cursor
+ * from another ordering, or not ours) comes back as that field's errors, for the form to show.
+ */
+export function mapQuery<T>(build: () => T): { ok: true; value: T } | { ok: false; errors: FieldError[] } {
+  try {
+    return { ok: true, value: build() };
+  } catch (error) {
+    if (error instanceof BadRequestError && Array.isArray(error.details)) return { ok: false, errors: error.details as FieldError[] };
+    throw error;
+  }
+}
+
+/** The query's values as link parameters, without `omit` (the paging): what a pager link keeps. */
+export function linkParams(raw: Record<string, string | string[]>, omit: readonly string[] = ['cursor', 'trail']): Array<readonly [string, string]> {
+  const params: Array<readonly [string, string]> = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (omit.includes(key)) continue;
+    for (const one of Array.isArray(value) ? value : [value]) params.push([key, one]);
+  }
+  return params;
 }

@@ -7,7 +7,6 @@ import type { Context } from 'hono';
 import { listOrdering, listSignalsOptions, nextCursor, readDb, type ListSignalsQuery } from '../../api/signals-api.js';
 import { listSignalsRoute } from '../../api/signals-routes.js';
 import { listSignals, SIGNAL_SORTS } from '../../db/signals-repo.js';
-import { BadRequestError } from '../../errors.js';
 import type { AppEnv } from '../../http/index.js';
 import { SIGNAL_KINDS, SIGNAL_STATUSES } from '../../model/signal.js';
 import { SOURCE_NAMES } from '../../model/sources.js';
@@ -17,7 +16,7 @@ import { pager, readTrail } from '../components/pager.js';
 import { signalRow } from '../components/signal-row.js';
 import { html, type Html } from '../html.js';
 import { renderPage, type WebPage } from '../page.js';
-import { parsePageQuery, rawValue } from '../query.js';
+import { linkParams, mapQuery, parsePageQuery, rawValue } from '../query.js';
 
 type Raw = Record<string, string | string[]>;
 
@@ -44,16 +43,6 @@ ${selectField({ name: 'limit', label: 'Per page', value: value('limit') || '20',
 </form>`;
 }
 
-/** The query's filters as link parameters: what was asked, without the paging. */
-function filterParams(raw: Raw): Array<readonly [string, string]> {
-  const params: Array<readonly [string, string]> = [];
-  for (const [key, value] of Object.entries(raw)) {
-    if (key === 'cursor' || key === 'trail') continue;
-    for (const one of Array.isArray(value) ? value : [value]) params.push([key, one]);
-  }
-  return params;
-}
-
 function formWithErrors(c: Context<AppEnv>, path: string, raw: Raw, errors: FieldError[]): Response {
   return renderPage(c, { title: 'Signals', status: 400, current: '/signals', body: html`${errorSummary(errors)}${filterForm(path, raw, errors)}` });
 }
@@ -64,16 +53,10 @@ async function signalsPage(c: Context<AppEnv>): Promise<Response> {
   const { trail, errors: trailErrors } = readTrail(parsed.raw);
   if (!parsed.ok || trailErrors.length > 0) return formWithErrors(c, path, parsed.raw, [...(parsed.ok ? [] : parsed.errors), ...trailErrors]);
   const query: ListSignalsQuery = parsed.value;
-  let options;
-  try {
-    options = listSignalsOptions(query);
-  } catch (error) {
-    // A cursor from another ordering or not ours: the API's 400, shown on the form.
-    if (error instanceof BadRequestError && Array.isArray(error.details)) return formWithErrors(c, path, parsed.raw, error.details as FieldError[]);
-    throw error;
-  }
-  const page = await listSignals(await readDb(c.var.deadline.signal), options);
-  const filters = filterParams(parsed.raw);
+  const options = mapQuery(() => listSignalsOptions(query));
+  if (!options.ok) return formWithErrors(c, path, parsed.raw, options.errors);
+  const page = await listSignals(await readDb(c.var.deadline.signal), options.value);
+  const filters = linkParams(parsed.raw);
   const results =
     page.items.length === 0
       ? html`<p>No signals match these filters. <a href="${path}">Show all signals</a>.</p>`

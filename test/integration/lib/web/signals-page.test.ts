@@ -50,7 +50,7 @@ describeOnDrivers('the signals page on $driver', ({ open }) => {
     const { db } = await open();
     const published = new Date(Date.now() - 3_600_000);
     await upsertSignals(db, [
-      ...FIXTURES.map((fixture, i) => makeSignal({ source: 'hackernews', kind: 'post', salience: 90 - i, discoveryScore: null, publishedAt: published, text: '', ...fixture }, i)),
+      ...FIXTURES.map((fixture, i) => makeSignal({ source: 'hackernews', kind: 'post', salience: 90 - i, discoveryScore: null, publishedAt: published, text: 'Body <img src=x onerror=alert(3)> & more', ...fixture, tags: [...fixture.tags] }, i)),
       ...Array.from({ length: 45 }, (_, i) => makeSignal({ source: 'reddit', kind: 'post', sourceId: `r-${String(i)}`, title: `Filler signal ${String(i)}`, salience: 50 - i, discoveryScore: null, publishedAt: published, tags: ['filler'] }, i + 10)),
     ]);
     setDb(db);
