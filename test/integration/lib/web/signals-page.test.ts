@@ -118,4 +118,142 @@ describeOnDrivers('the signals page on $driver', ({ open }) => {
     expect(withoutNonce(brText)).toBe(withoutNonce(plain));
     expect(withoutNonce(gzipText)).toBe(withoutNonce(plain));
   });
+
+  it('pages forward with next and back with previous, the filters kept, no row twice', async () => {
+    // Prepare
+    const seen: string[] = [];
+    const idsOf = (body: string): string[] => [...body.matchAll(/<a class="title" dir="auto" href="\/signals\/(\d+)">/g)].map((m) => m[1] ?? '');
+    const linkOf = (body: string, rel: 'next' | 'prev'): string | undefined =>
+      [...body.matchAll(/<a class="(?:next|prev)" rel="(next|prev)" href="([^"]+)">/g)].find((m) => m[1] === rel)?.[2]?.replace(/&amp;/g, '&');
+
+    // Act: three pages of 20 forward (48 signals: 20, 20, 8), then back twice
+    const pages: string[] = [];
+    let path: string | undefined = '/signals?sort=score&limit=20';
+    while (path !== undefined) {
+      const { body } = await page(path);
+      pages.push(path);
+      seen.push(...idsOf(body));
+      path = linkOf(body, 'next');
+    }
+    const third = (await page(pages[2] ?? '')).body;
+    const backToSecond = linkOf(third, 'prev') ?? '';
+    const second = (await page(backToSecond)).body;
+    const backToFirst = linkOf(second, 'prev') ?? '';
+
+    // Assess
+    expect(pages).toHaveLength(3);
+    expect(seen).toHaveLength(48);
+    expect(new Set(seen).size).toBe(48);
+    expect(backToSecond).toBe(pages[1]);
+    expect(idsOf(second)).toEqual(seen.slice(20, 40));
+    expect(backToFirst).toBe('/signals?sort=score&limit=20');
+    expect(pages[1]).toContain('sort=score');
+  });
+
+  it('filters and searches through the query string (a shareable URL)', async () => {
+    // Act
+    const { body: byTag } = await page('/signals?tag=filler&limit=100');
+    const { body: bySource } = await page('/signals?source=hackernews&kind=post');
+    const { body: searched } = await page('/signals?q=launch');
+    const { body: empty } = await page('/signals?q=&kind=&source=&min_score=&since=&until=');
+
+    // Assess
+    expect(byTag.match(/">Filler signal/g)).toHaveLength(45);
+    expect(bySource).toContain('Launch 🚀 day');
+    expect(bySource).not.toContain('Filler signal');
+    expect(visibleText(searched)).toContain('Launch 🚀 day 👩🏽‍💻');
+    expect(searched).not.toContain('Filler signal');
+    expect(searched).toContain('<option value="post"');
+    expect(empty).toContain('Filler signal');
+  });
+
+  it('answers a bad parameter with the form showing the error, 400, the values kept and escaped', async () => {
+    // Act
+    const { body } = await page('/signals?kind=podcast&min_score=101&limit=5000&bogus=%3Cscript%3E', 400);
+    const { body: badCursor } = await page('/signals?cursor=not-a-cursor', 400);
+    const { body: badTrail } = await page('/signals?cursor=abc&trail=%3Cx%3E', 400);
+    const { body: badDate } = await page('/signals?since=yesterday', 400);
+
+    // Assess
+    expect(body).toContain('<div class="errors" role="alert">');
+    for (const field of ['kind', 'min_score', 'limit', 'bogus']) expect(body).toContain(`>${field}</a>`);
+    expect(body).toContain('id="f-min_score" name="min_score" type="number" value="101"');
+    expect(body).toMatch(/id="f-min_score"[^>]*aria-invalid="true" aria-describedby="f-min_score-error"/);
+    expect(body).not.toMatch(/<script/i);
+    expect(body).toContain('<form class="filters"');
+    expect(badCursor).toContain('>cursor</a> is not a cursor this API issued');
+    expect(badTrail).toContain('>trail</a> is not a trail this site issued');
+    expect(badDate).toContain('>since</a>');
+  });
+
+  it('shows one signal: score breakdown, sources, engagement, the text escaped', async () => {
+    // Prepare
+    const { body: list } = await page('/signals?source=hackernews&kind=post&limit=3');
+    const id = /href="\/signals\/(\d+)">Tom &amp; Jerry/.exec(list)?.[1] ?? '';
+
+    // Act
+    const { body } = await page(`/signals/${id}`);
+
+    // Assess
+    expect(body).toContain('<h1 dir="auto">Tom &amp; Jerry &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(body).toContain('<h2>Why this score</h2>');
+    expect(body).toContain('<h2>Sources and mentions</h2>');
+    expect(body).toContain('Body &lt;img src=x onerror=alert(3)&gt; &amp; more');
+    expect(body).not.toMatch(/<script|<img|href="javascript:/i);
+    expect(body).toContain('aria-current="page"');
+  });
+
+  it('answers an unknown signal with the 404 page and a malformed id with 400, as pages', async () => {
+    // Act
+    const missing = await page('/signals/999999999', 404);
+    const malformed = await page('/signals/abc', 400);
+    const nowhere = await page('/no/such/page', 404);
+
+    // Assess
+    for (const { response, body } of [missing, malformed, nowhere]) {
+      expect(response.headers.get('content-type')).toBe('text/html; charset=UTF-8');
+      expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'none'; script-src 'self' 'nonce-/);
+      expect(body).toContain('<main id="content"');
+    }
+    expect(missing.body).toContain('no signal with id 999999999');
+  });
+
+  it('answers a POST to a page with 405 and Allow, as a page', async () => {
+    // Act
+    const response = await app.request(`${ORIGIN}/signals`, { method: 'POST' });
+
+    // Assess
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+    expect(await response.text()).toContain('Method not allowed');
+  });
+
+  it('serves the stylesheet under its content hash, immutable for a year, compressed; an old hash is a 404', async () => {
+    // Act
+    const path = assetPath('style.css');
+    const plain = await get(path);
+    const br = await get(path, { 'accept-encoding': 'br' });
+    const stale = await get('/assets/style.000000000000.css');
+
+    // Assess
+    expect(path).toMatch(/^\/assets\/style\.[0-9a-f]{12}\.css$/);
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect(plain.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const css = await plain.text();
+    expect(css).toContain('prefers-color-scheme:dark');
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(brotliDecompressSync(Buffer.from(await br.arrayBuffer())).toString('utf8')).toBe(css);
+    expect(stale.status).toBe(404);
+  });
+
+  it('lists discoveries by discovery score, and shows a bad min_score on its form with 400', async () => {
+    // Act
+    const { body } = await page('/discoveries');
+    const { body: bad } = await page('/discoveries?min_score=-1', 400);
+
+    // Assess
+    expect(body).toContain('<h1 dir="auto">Discoveries</h1>');
+    expect(bad).toContain('>min_score</a>');
+  });
 });
