@@ -1,6 +1,7 @@
-// The web dashboard: server-rendered pages (signals, a signal, discoveries, topics, a topic) over
-// the same lib/ reads, validation and rate limits as the JSON API, and their hashed static assets.
+// The web dashboard's signals pages (signals, a signal, discoveries) and its hashed static assets,
+// server-rendered over the same lib/ reads, validation and rate limits as the JSON API.
 import { apiFunction } from '../lib/api/api-function.js';
+import { SIGNAL_PAGES } from '../lib/web/pages/index.js';
 import { mountWeb } from '../lib/web/web-app.js';
 
-export const handler = apiFunction('web', mountWeb);
+export const handler = apiFunction('web', mountWeb(SIGNAL_PAGES));

@@ -78,6 +78,7 @@ const GRANTS: Record<string, ReadonlyArray<'secret' | 'invokeJobs' | 'deadLetter
   graph: ['secret'],
   fallback: ['secret'],
   web: ['secret'],
+  'web-topics': ['secret'],
 };
 
 /** The statements the execution role of function `fn` must hold on `stage`, exactly. */

@@ -9,6 +9,7 @@ import { setDb } from '../../../../lib/db/client.js';
 import { upsertSignals } from '../../../../lib/db/signals-upsert.js';
 import { createApp, type App } from '../../../../lib/http/app.js';
 import { assetPath } from '../../../../lib/web/assets/assets.js';
+import { SIGNAL_PAGES } from '../../../../lib/web/pages/index.js';
 import { mountWeb } from '../../../../lib/web/web-app.js';
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 import { makeSignal } from '../../../support/signal-factory.js';
@@ -55,7 +56,7 @@ describeOnDrivers('the signals page on $driver', ({ open }) => {
     ]);
     setDb(db);
     app = createApp({ name: 'web' });
-    mountWeb(app);
+    mountWeb(SIGNAL_PAGES)(app);
   });
 
   afterAll(() => {

@@ -8,6 +8,7 @@ import { sql } from '../../../../lib/db/sql.js';
 import { upsertSignals } from '../../../../lib/db/signals-upsert.js';
 import { assignSignalTopics, recordTopicEvents, upsertTaxonomyTopics } from '../../../../lib/db/topics-repo.js';
 import { createApp, type App } from '../../../../lib/http/app.js';
+import { TOPIC_PAGES } from '../../../../lib/web/pages/topic-pages.js';
 import { mountWeb } from '../../../../lib/web/web-app.js';
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 import { makeSignal } from '../../../support/signal-factory.js';
@@ -57,7 +58,7 @@ describeOnDrivers('the topic pages on $driver', ({ open }) => {
     ]);
     setDb(db);
     app = createApp({ name: 'web' });
-    mountWeb(app);
+    mountWeb(TOPIC_PAGES)(app);
   });
 
   afterAll(() => {
