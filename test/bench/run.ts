@@ -30,6 +30,7 @@ import { measureSignalsList, type SignalsListResult } from './signals-list.js';
 import { measureContainerBursts, type ContainerBurstRow } from './rate-limit-containers.js';
 import { measureVectorCache, type VectorCacheResult } from './vector-cache.js';
 import { measureFeeds, type FeedsResult } from './feeds.js';
+import { measureWebPage, type WebPageResult } from './web-page.js';
 
 const BUNDLE_BUDGET_BYTES = 400 * 1024;
 /** Our code may make a cold import this much slower than its libraries alone. */
@@ -61,6 +62,12 @@ const METRICS_BUDGET_US = 30;
 const SKIP_DB = process.env.BENCH_SKIP_DB === '1';
 /** `BENCH_SKIP_REDIS=1` leaves out the measures that need Redis. */
 const SKIP_REDIS = process.env.BENCH_SKIP_REDIS === '1';
+/** The web signals page of 50 items may take this much longer than the JSON API's same page (issue 17). */
+const WEB_PAGE_MAX_RATIO = 1.5;
+/** The page's bytes over the wire (HTML + CSS + JS, compressed), issue 17. */
+const WEB_PAGE_WIRE_BUDGET_BYTES = 60 * 1024;
+/** `BENCH_FUNCTIONS=web,web-topics`: the bundle and cold-import rows of these functions only. */
+const ONLY_FUNCTIONS = process.env.BENCH_FUNCTIONS === undefined || process.env.BENCH_FUNCTIONS === '' ? undefined : new Set(process.env.BENCH_FUNCTIONS.split(','));
 
 interface FunctionBundles {
   name: string;
@@ -74,6 +81,7 @@ async function buildBundles(outDir: string): Promise<FunctionBundles[]> {
   const spec = loadServiceSpec({ path: serverlessYmlPath });
   const built: FunctionBundles[] = [];
   for (const fn of spec.functions) {
+    if (ONLY_FUNCTIONS !== undefined && !ONLY_FUNCTIONS.has(fn.name)) continue;
     const bundle = await buildFunctionBundle(fn, service, repoRoot, outDir);
     const imports = await collectLibraryImports(ownSourceFiles(bundle.metafile, repoRoot));
     const baseline = await buildSourceBundle(`baseline-${fn.name}`, baselineEntrySource(imports), service, repoRoot, outDir);
@@ -391,6 +399,35 @@ function feedRows(result: FeedsResult): Row[] {
   ];
 }
 
+function webPageRows(result: WebPageResult): Row[] {
+  console.log(
+    `  ${String(result.signals)} signals; ${String(result.samples)} samples per side (first page and page ${String(result.deepPage)}); ` +
+      `HTML ${kb(result.htmlBytes.raw)} raw, ${kb(result.htmlBytes.br)} brotli, ${kb(result.htmlBytes.gzip)} gzip; ` +
+      `CSS ${kb(result.cssBytes.raw)} raw, ${kb(result.cssBytes.br)} brotli; ${String(result.scriptCount)} scripts`,
+  );
+  const row = (name: string, ours: number, theirs: number): Row => ({
+    name,
+    value: ms(ours),
+    baseline: `${ms(theirs)} (GET /v1/signals, same page)`,
+    comparison: `${ratio(ours, theirs)} (${diff(ours, theirs, ms)})`,
+    budget: `ratio ≤ ${WEB_PAGE_MAX_RATIO.toFixed(1)}`,
+    status: ours / theirs <= WEB_PAGE_MAX_RATIO ? 'PASS' : 'WARN',
+  });
+  const wire = result.htmlBytes.br + result.cssBytes.br;
+  return [
+    row(`web signals page of 50 p50 (${String(result.signals / 1000)}k rows)`, result.page.p50Ms, result.api.p50Ms),
+    row('web signals page of 50 p95', result.page.p95Ms, result.api.p95Ms),
+    {
+      name: 'web signals page: bytes over the wire',
+      value: kb(wire),
+      baseline: `HTML ${kb(result.htmlBytes.br)} + CSS ${kb(result.cssBytes.br)} + JS 0 (brotli)`,
+      comparison: `${kb(result.htmlBytes.raw + result.cssBytes.raw)} uncompressed`,
+      budget: `≤ ${kb(WEB_PAGE_WIRE_BUDGET_BYTES)}`,
+      status: wire <= WEB_PAGE_WIRE_BUDGET_BYTES ? 'PASS' : 'FAIL',
+    },
+  ];
+}
+
 function ingestRows({ batched, withoutGraph, rowByRow }: { batched: IngestResult; withoutGraph: IngestResult; rowByRow: IngestResult }): Row[] {
   const mb = (value: number): string => `${value.toFixed(1)} MB`;
   for (const side of [batched, withoutGraph, rowByRow]) {
@@ -474,7 +511,7 @@ function graphRows(result: GraphBenchResult): Row[] {
  */
 const BENCH_GROUPS = [
   'bundle', 'cold-import', 'middleware', 'metrics', 'start', 'local-runtime', 'rate-limit',
-  'rate-limit-redis', 'signals-list', 'rankings', 'feeds', 'ingest', 'graph', 'key-flood',
+  'rate-limit-redis', 'signals-list', 'rankings', 'feeds', 'ingest', 'graph', 'key-flood', 'web',
 ] as const;
 type BenchGroup = (typeof BENCH_GROUPS)[number];
 const requested = process.argv.slice(2);
@@ -579,6 +616,13 @@ try {
   } else if (wants('key-flood')) {
     console.log('key flood: 1,000 random API keys from one address, failed authentication charged to its bucket vs charged nothing (real Postgres and Redis)…');
     rows.push(keyFloodRow(await measureKeyFlood()));
+  }
+
+  if (wants('web') && SKIP_DB) {
+    console.log('web signals page on real Postgres: skipped (BENCH_SKIP_DB=1)');
+  } else if (wants('web')) {
+    console.log('web dashboard: GET /signals?sort=score&limit=50 through the web handler (brotli, as a browser asks) vs GET /v1/signals through the signals handler, on real Postgres…');
+    rows.push(...webPageRows(await measureWebPage()));
   }
 } finally {
   await rm(outDir, { recursive: true, force: true });
