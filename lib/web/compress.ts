@@ -5,6 +5,7 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../http/index.js';
+import { renderedText } from './page.js';
 
 const MIN_BYTES = 1024;
 const COMPRESSIBLE = /^(text\/|image\/svg\+xml|application\/(json|javascript))/i;
@@ -26,7 +27,7 @@ export function chooseEncoding(acceptEncoding: string | undefined): Encoding | u
 }
 
 /** `body` compressed with `encoding`; `quality` for brotli (0–11). */
-export function compress(body: Uint8Array, encoding: Encoding, quality = 5): Buffer {
+export function compress(body: Uint8Array, encoding: Encoding, quality = 4): Buffer {
   if (encoding === 'gzip') return gzipSync(body, { level: 6 });
   return brotliCompressSync(body, {
     params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength },
@@ -42,7 +43,9 @@ export function compression(): MiddlewareHandler<AppEnv> {
     response.headers.append('Vary', 'Accept-Encoding');
     const encoding = chooseEncoding(c.req.header('accept-encoding'));
     if (encoding === undefined) return;
-    const body = new Uint8Array(await response.arrayBuffer());
+    // A page's text as rendered (page.ts), or the body read back from the stream.
+    const text = renderedText(response);
+    const body = text === undefined ? new Uint8Array(await response.arrayBuffer()) : Buffer.from(text);
     if (body.byteLength < MIN_BYTES) {
       c.res = new Response(body, response);
       return;

@@ -27,8 +27,18 @@ export interface PageContent {
   current?: string;
 }
 
+/** Pages' text by their Response, so compression need not read it back through the body stream. */
+const rendered = new WeakMap<Response, string>();
+
+/** The text `renderPage` answered `response` with; undefined for any other response. */
+export function renderedText(response: Response): string | undefined {
+  return rendered.get(response);
+}
+
 /** Answers `content` in the layout (header, nav, main, footer) as text/html. */
 export function renderPage(c: Context<AppEnv>, content: PageContent): Response {
-  const document = layout(c, content);
-  return c.html(document.toString(), content.status ?? 200);
+  const text = layout(c, content).toString();
+  const response = c.html(text, content.status ?? 200);
+  rendered.set(response, text);
+  return response;
 }
