@@ -31,6 +31,7 @@ import { measureContainerBursts, type ContainerBurstRow } from './rate-limit-con
 import { measureVectorCache, type VectorCacheResult } from './vector-cache.js';
 import { measureFeeds, type FeedsResult } from './feeds.js';
 import { measureWebPage, type WebPageResult } from './web-page.js';
+import { measureDelivery, type DeliverBenchResult } from './deliver.js';
 
 const BUNDLE_BUDGET_BYTES = 400 * 1024;
 /** Our code may make a cold import this much slower than its libraries alone. */
@@ -505,13 +506,46 @@ function graphRows(result: GraphBenchResult): Row[] {
   ];
 }
 
+/** The sweep must deliver at least this many times as fast as a one-at-a-time loop (issue 16). */
+const DELIVER_MIN_RATIO = 5;
+
+function deliverRows({ sweep, naive, received }: DeliverBenchResult): Row[] {
+  const mb = (value: number): string => `${value.toFixed(1)} MB`;
+  for (const side of [sweep, naive]) {
+    console.log(
+      `  ${side.mode}: ${String(side.delivered)} delivered in ${ms(side.ms)}; heap ${mb(side.startHeapMb)} → peak ${mb(side.peakHeapMb)}, ` +
+        `peak RSS ${mb(side.peakRssMb)}; the receiver verified ${String(received[side.mode])}`,
+    );
+  }
+  const rate = (value: number): string => `${Math.round(value).toLocaleString('en-US')} items/s`;
+  const exact = received.sweep === sweep.items && received.naive === naive.items;
+  return [
+    {
+      name: `webhook sweep (${String(sweep.items / 1000)}k pending, local receiver)`,
+      value: rate(sweep.itemsPerSecond),
+      baseline: `${rate(naive.itemsPerSecond)} (one at a time, first ${String(naive.items / 1000)}k)`,
+      comparison: ratio(sweep.itemsPerSecond, naive.itemsPerSecond),
+      budget: `ratio ≥ ${String(DELIVER_MIN_RATIO)}, each once`,
+      status: !exact ? 'FAIL' : sweep.itemsPerSecond / naive.itemsPerSecond >= DELIVER_MIN_RATIO ? 'PASS' : 'WARN',
+    },
+    {
+      name: 'webhook sweep: peak heap',
+      value: mb(sweep.peakHeapMb),
+      baseline: `${mb(naive.peakHeapMb)} (one at a time)`,
+      comparison: `${diff(sweep.peakHeapMb, sweep.startHeapMb, mb)} over start`,
+      budget: 'bounded (one claimed batch)',
+      status: sweep.peakHeapMb - sweep.startHeapMb < 100 ? 'PASS' : 'WARN',
+    },
+  ];
+}
+
 /**
  * `npm run bench -- feeds signals-list`: only the named groups (any of BENCH_GROUPS); none named
  * runs them all. A 2-core box shared with others should not run the whole bench to check one row.
  */
 const BENCH_GROUPS = [
   'bundle', 'cold-import', 'middleware', 'metrics', 'start', 'local-runtime', 'rate-limit',
-  'rate-limit-redis', 'signals-list', 'rankings', 'feeds', 'ingest', 'graph', 'key-flood', 'web',
+  'rate-limit-redis', 'signals-list', 'rankings', 'feeds', 'ingest', 'graph', 'deliver', 'key-flood', 'web',
 ] as const;
 type BenchGroup = (typeof BENCH_GROUPS)[number];
 const requested = process.argv.slice(2);
@@ -608,6 +642,10 @@ try {
     if (wants('graph')) {
       console.log('the depth-3 graph of a signal on real Postgres (GET /v1/signals/{id}/graph?depth=3 through the handler vs its statements on the same pool)…');
       rows.push(...graphRows(await measureGraph()));
+    }
+    if (wants('deliver')) {
+      console.log('the deliver sweep: 10,000 pending webhooks to a local receiver that verifies each signature (the sweep vs one at a time, each in its own process)…');
+      rows.push(...deliverRows(await measureDelivery()));
     }
   }
 

@@ -21,13 +21,12 @@ export interface HookedWatch {
   secret: string;
 }
 
-/** A watch matching signals tagged with a tag of its own, delivering to `url`. */
-export async function hookedWatch(db: Db, url: string, owner = 'hooks'): Promise<HookedWatch> {
+/** A watch matching signals tagged with a tag of its own, delivering to `url` (signed with `secret`, a new one by default). */
+export async function hookedWatch(db: Db, url: string, owner = 'hooks', secret = generateWebhookSecret()): Promise<HookedWatch> {
   const tag = `hook-${randomBytes(4).toString('hex')}`;
   const token = generateFeedToken();
   const watch = await createWatch(db, { ownerKeyId: owner, name: `watch ${tag}`, filter: { tag: [tag] }, feedTokenHash: token.hash, feedTokenPrefix: token.prefix }, 100_000);
   if (watch === undefined) throw new Error('watch cap reached');
-  const secret = generateWebhookSecret();
   await putWebhookEndpoint(db, { owner }, watch.id, url, { sealed: sealSecret(TEST_WEBHOOK_KEY, watch.id, secret), prefix: secretPrefix(secret) });
   return { watchId: watch.id, tag, secret };
 }
