@@ -1,11 +1,14 @@
 // GET /signals/{id}: one signal — what it is, its score and why (score_details), where it came from
-// and who else links to it, and its text. The id is checked by the API's schema; the signal is read
+// and who else links to it, its related signals from the graph (cites, implements, discusses,
+// mentions, same as; both ways), and its text. The id is checked by the API's schema; the signal is read
 // by the API's repository call. Unknown id: the 404 page.
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
+import { typesOf } from '../../api/graph-routes.js';
 import { readDb } from '../../api/signals-api.js';
 import { getSignalRoute } from '../../api/signals-routes.js';
 import { getSignal } from '../../db/signals-repo.js';
+import { relatedEdges, type RelatedEdge } from '../../db/signal-graph-queries.js';
 import { urlOwners } from '../../db/signal-urls-repo.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { AppEnv } from '../../http/index.js';
@@ -39,13 +42,37 @@ ${fact('Mentions by other sources', typeof mentions === 'number' ? mentions : nu
 </dl>`;
 }
 
+/** The graph's edges in words, seen from this signal: "cites" out, "cited by" in. */
+const RELATION: Readonly<Record<string, { out: string; in: string }>> = {
+  cites: { out: 'cites', in: 'cited by' },
+  implements: { out: 'implements', in: 'implemented by' },
+  discusses: { out: 'discusses', in: 'discussed by' },
+  mentions: { out: 'mentions', in: 'mentioned by' },
+  same_as: { out: 'same as', in: 'same as' },
+};
+
+/** Most related signals shown (the related route's default page). */
+const RELATED_LIMIT = 50;
+
+function relatedTable(edges: readonly RelatedEdge[]): Html {
+  if (edges.length === 0) return html`<p class="muted">No related signals found yet.</p>`;
+  return html`<div class="table-wrap"><table><caption class="sr-only">Related signals</caption><thead><tr><th scope="col">Relation</th><th scope="col">Signal</th><th scope="col" class="num">Confidence</th></tr></thead><tbody>${edges.map(
+    (edge) => html`<tr><td>${RELATION[edge.type]?.[edge.direction] ?? edge.type}</td><td>${
+      edge.other === null
+        ? html`<span class="muted">not harvested yet:</span> <code dir="auto">${edge.identifier}</code>`
+        : html`<a href="/signals/${edge.other.id}" dir="auto">${edge.other.title}</a> <span class="muted">(${edge.other.source}, ${edge.other.kind})</span>`
+    }</td><td class="num">${Math.round(edge.confidence * 100)} %</td></tr>`,
+  )}</tbody></table></div>`;
+}
+
 async function signalPage(c: Context<AppEnv>): Promise<Response> {
   const parsed = z.safeParse(getSignalRoute.params, { id: c.req.param('id') });
   if (!parsed.success) throw new ValidationError('request validation failed', { details: toFieldErrors('params', parsed.error.issues) });
   const db = await readDb(c.var.deadline.signal);
   const signal = await getSignal(db, parsed.data.id);
   if (signal === undefined) throw new NotFoundError(`no signal with id ${parsed.data.id}`);
-  const owners = await urlOwners(db, [signal.url]);
+  // The JSON `GET /v1/signals/{id}/related`'s repository call, every relationship type.
+  const [owners, related] = await Promise.all([urlOwners(db, [signal.url]), relatedEdges(db, signal.id, typesOf(undefined), RELATED_LIMIT)]);
   const alsoOn = [...(owners.get(signal.url) ?? [])].filter((source) => source !== signal.source).sort();
   const components = signal.scoreDetails.components as Record<string, unknown> | undefined;
   return renderPage(c, {
@@ -70,6 +97,8 @@ ${signal.text === '' ? '' : html`<h2>Text</h2><p dir="auto" class="text">${signa
 ${scoreBreakdown(signal.scoreDetails)}
 <h2>Sources and mentions</h2>
 ${sources(signal, alsoOn, components?.mentions)}
+<h2>Related signals</h2>
+${relatedTable(related)}
 <h2>Engagement at the source</h2>
 ${engagementTable(signal.engagement)}
 <p><a href="/signals">← All signals</a> · <a href="/v1/signals/${signal.id}">This signal as JSON</a></p>`,

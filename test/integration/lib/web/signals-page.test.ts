@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { setDb } from '../../../../lib/db/client.js';
+import { insertEdges } from '../../../../lib/db/signal-edges-repo.js';
 import { upsertSignals } from '../../../../lib/db/signals-upsert.js';
+import { sql } from '../../../../lib/db/sql.js';
 import { createApp, type App } from '../../../../lib/http/app.js';
 import { assetPath } from '../../../../lib/web/assets/assets.js';
 import { SIGNAL_PAGES } from '../../../../lib/web/pages/index.js';
@@ -53,6 +55,13 @@ describeOnDrivers('the signals page on $driver', ({ open }) => {
     await upsertSignals(db, [
       ...FIXTURES.map((fixture, i) => makeSignal({ source: 'hackernews', kind: 'post', salience: 90 - i, discoveryScore: null, publishedAt: published, text: 'Body <img src=x onerror=alert(3)> & more', ...fixture, tags: [...fixture.tags] }, i)),
       ...Array.from({ length: 45 }, (_, i) => makeSignal({ source: 'reddit', kind: 'post', sourceId: `r-${String(i)}`, title: `Filler signal ${String(i)}`, salience: 50 - i, discoveryScore: null, publishedAt: published, tags: ['filler'] }, i + 10)),
+    ]);
+    // The graph: the emoji signal discusses the <script> one; the <script> one cites a paper not harvested yet.
+    const ids = await db.query<{ id: string; sourceId: string }>(sql`SELECT id::text AS id, source_id AS "sourceId" FROM signals WHERE source_id IN ('xss', 'emoji')`);
+    const idOf = (sourceId: string): string => ids.find((row) => row.sourceId === sourceId)?.id ?? '';
+    await insertEdges(db, [
+      { fromSignalId: idOf('emoji'), toIdentifier: `signal:${idOf('xss')}`, toSignalId: idOf('xss'), type: 'discusses', confidence: 0.9, evidence: { via: 'url' } },
+      { fromSignalId: idOf('xss'), toIdentifier: 'url:https://example.com/<script>', type: 'cites', confidence: 0.5, evidence: {} },
     ]);
     setDb(db);
     app = createApp({ name: 'web' });
@@ -199,6 +208,8 @@ describeOnDrivers('the signals page on $driver', ({ open }) => {
     expect(body).toContain('<h1 dir="auto">Tom &amp; Jerry &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(body).toContain('<h2>Why this score</h2>');
     expect(body).toContain('<h2>Sources and mentions</h2>');
+    expect(body).toMatch(/<td>discussed by<\/td><td><a href="\/signals\/\d+" dir="auto">Launch 🚀 day 👩🏽‍💻<\/a> <span class="muted">\(hackernews, post\)<\/span><\/td><td class="num">90 %<\/td>/);
+    expect(body).toContain('<td>cites</td><td><span class="muted">not harvested yet:</span> <code dir="auto">url:https://example.com/&lt;script&gt;</code>');
     expect(body).toContain('Body &lt;img src=x onerror=alert(3)&gt; &amp; more');
     expect(body).not.toMatch(/<script|<img|href="javascript:/i);
     expect(body).toContain('aria-current="page"');
