@@ -40,13 +40,13 @@ export function escapeMrkdwn(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function shorten(value: string, max: number): string {
+export function shorten(value: string, max: number): string {
   const flat = value.replace(/\s+/g, ' ').trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }
 
 /** `<url|title>` for an http(s) URL Slack can link; the escaped title alone otherwise. */
-function linkedTitle(signal: SlackSignal): string {
+export function linkedTitle(signal: SlackSignal): string {
   const title = escapeMrkdwn(shorten(signal.title, MAX_TITLE_CHARS) || signal.url);
   if (!/^https?:\/\//i.test(signal.url) || signal.url.length > MAX_URL_CHARS) return title;
   // `|` would end the URL part of the link; a URL cannot contain a raw one anyway.
@@ -55,7 +55,7 @@ function linkedTitle(signal: SlackSignal): string {
 }
 
 /** `hackernews · outage · salience 87.5`. */
-function facts(signal: SlackSignal): string {
+export function facts(signal: SlackSignal): string {
   const score = notificationScore(signal);
   const scoreName = isArtifactKind(signal.kind) ? 'discovery' : 'salience';
   const parts = [signal.source, signal.category ?? 'unclassified', `${scoreName} ${score === null ? '–' : score.toFixed(1)}`];

@@ -1,0 +1,207 @@
+// Digests in Postgres: which watches want one, the candidates of a period, building a digest once
+// (its body stored, its items recorded so no later digest repeats them), and the claim / delivered /
+// retry / give-up cycle of the outbox (delivery-outbox-repo.ts), on the watch_digests table.
+import type { WatchFilter } from '../model/watch.js';
+import type { Digest, DigestChannel, DigestPeriod } from '../model/watch-delivery.js';
+import { SIGNAL_JSON } from './signal-columns.js';
+import { filterConditions } from './signals-queries.js';
+import type { SignalFilter } from './signals-types.js';
+import { join, sql, type Sql } from './sql.js';
+import type { Db, Queryable } from './types.js';
+
+/** last_error's bound in the schema. */
+const MAX_ERROR_LENGTH = 1000;
+
+/** A watch in digest mode, with the end of its last digest per channel. */
+export interface DigestWatch {
+  id: string;
+  name: string;
+  filter: WatchFilter;
+  period: DigestPeriod;
+  digestSize: number;
+  /** The channels it has set up, with the end of the last digest on each (null: none yet). */
+  channels: { channel: DigestChannel; lastEnd: Date | null }[];
+}
+
+interface DigestWatchRow {
+  id: string;
+  name: string;
+  filter: WatchFilter;
+  period: DigestPeriod;
+  digestSize: number;
+  hasSlack: boolean;
+  hasWebhook: boolean;
+  lastSlackEnd: Date | null;
+  lastWebhookEnd: Date | null;
+}
+
+const DIGEST_COLUMNS = sql`
+  id::text AS id, watch_id::text AS "watchId", channel, period, period_start AS "periodStart", period_end AS "periodEnd",
+  message_id AS "messageId", body, items, status, attempts, next_attempt_at AS "nextAttemptAt", last_error AS "lastError",
+  created_at AS "createdAt", delivered_at AS "deliveredAt"`;
+
+function lastEnd(channel: DigestChannel): Sql {
+  return sql`(SELECT max(d.period_end) FROM watch_digests d WHERE d.watch_id = watches.id AND d.channel = ${channel})`;
+}
+
+/**
+ * Whether a watch has a webhook endpoint. The endpoints table (migration 0010) belongs to the
+ * webhook endpoints API; until it exists in this schema no watch has one.
+ */
+export const HAS_WEBHOOK: Sql = sql`false`;
+
+/**
+ * Watches in digest mode whose owner still stands and that have a channel set up, by id after
+ * `afterId` (keyset: a run goes through them in pages).
+ */
+export async function digestWatches(db: Queryable, afterId: string | undefined, limit: number): Promise<DigestWatch[]> {
+  const after = afterId === undefined ? sql`true` : sql`watches.id > ${afterId}::bigint`;
+  const rows = await db.query<DigestWatchRow>(sql`
+    SELECT watches.id::text AS id, watches.name, watches.filter, watches.delivery_mode AS period, watches.digest_size AS "digestSize",
+      EXISTS (SELECT 1 FROM watch_slack s WHERE s.watch_id = watches.id) AS "hasSlack",
+      ${HAS_WEBHOOK} AS "hasWebhook",
+      ${lastEnd('slack')} AS "lastSlackEnd", ${lastEnd('webhook')} AS "lastWebhookEnd"
+    FROM watches
+    WHERE watches.delivery_mode IN ('daily', 'weekly') AND ${after}
+      AND NOT EXISTS (SELECT 1 FROM api_keys WHERE api_keys.id::text = watches.owner_key_id AND api_keys.revoked_at IS NOT NULL)
+    ORDER BY watches.id
+    LIMIT ${limit}`);
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    filter: row.filter,
+    period: row.period,
+    digestSize: row.digestSize,
+    channels: [
+      ...(row.hasWebhook ? [{ channel: 'webhook' as const, lastEnd: row.lastWebhookEnd }] : []),
+      ...(row.hasSlack ? [{ channel: 'slack' as const, lastEnd: row.lastSlackEnd }] : []),
+    ],
+  }));
+}
+
+export interface DigestCandidate {
+  id: string;
+  /** The signal's public JSON text (the API's shape), as Postgres builds it. */
+  json: string;
+}
+
+export interface DigestRequest {
+  watch: Pick<DigestWatch, 'id' | 'period' | 'digestSize'>;
+  /** The watch's filter as the signals query's (lib/delivery/watch-filter.ts toSignalFilter). */
+  filter: SignalFilter;
+  channel: DigestChannel;
+  /** Exclusive. */
+  start: Date;
+  /** Inclusive; the period's identity. */
+  end: Date;
+}
+
+/**
+ * The top `digestSize` signals by score (the served score's order: the decay key's) among those
+ * matching the watch's filter and harvested in (start, end], less any an earlier digest on this
+ * channel carried.
+ */
+export function digestCandidates(db: Queryable, request: DigestRequest): Promise<DigestCandidate[]> {
+  const { watch, channel, start, end } = request;
+  const conditions = [
+    ...filterConditions(request.filter),
+    sql`signals.fetched_at > ${start.toISOString()}::timestamptz`,
+    sql`signals.fetched_at <= ${end.toISOString()}::timestamptz`,
+    sql`NOT EXISTS (SELECT 1 FROM watch_digest_items i WHERE i.watch_id = ${watch.id}::bigint AND i.channel = ${channel} AND i.signal_id = signals.id)`,
+  ];
+  return db.query<DigestCandidate>(sql`
+    SELECT ${SIGNAL_JSON} FROM signals WHERE ${join(conditions, ' AND ')}
+    ORDER BY signals.rank DESC, signals.id DESC
+    LIMIT ${watch.digestSize}`);
+}
+
+export interface BuiltDigestBody {
+  body: string;
+  messageId: string;
+}
+
+/**
+ * Builds the digest of one (watch, channel, period) once: the candidates, the body made from them
+ * by `build` (stored, so every retry sends the same bytes), and the items recorded against the
+ * digest, all in one transaction. Undefined when the period's digest exists already (another run
+ * built it). A period with no candidates is recorded as `empty` and sends nothing. Two runs racing
+ * meet on the unique (watch, channel, period_end) and on the items' primary key: the loser's
+ * transaction changes nothing.
+ */
+export async function buildDigest(
+  db: Db,
+  request: DigestRequest,
+  build: (candidates: DigestCandidate[]) => BuiltDigestBody,
+): Promise<Digest | undefined> {
+  return db.transaction(async (tx) => {
+    const candidates = await digestCandidates(tx, request);
+    const { body, messageId } = build(candidates);
+    const status = candidates.length === 0 ? 'empty' : 'pending';
+    const [digest] = await tx.query<Digest>(sql`
+      INSERT INTO watch_digests (watch_id, channel, period, period_start, period_end, message_id, body, items, status)
+      VALUES (${request.watch.id}::bigint, ${request.channel}, ${request.watch.period}, ${request.start.toISOString()}::timestamptz,
+        ${request.end.toISOString()}::timestamptz, ${messageId}, ${status === 'empty' ? '' : body}, ${candidates.length}, ${status})
+      ON CONFLICT (watch_id, channel, period_end) DO NOTHING
+      RETURNING ${DIGEST_COLUMNS}`);
+    if (digest === undefined || candidates.length === 0) return digest;
+    await tx.query(sql`
+      INSERT INTO watch_digest_items (watch_id, channel, signal_id, digest_id)
+      SELECT ${request.watch.id}::bigint, ${request.channel}, unnest(${candidates.map((c) => c.id)}::bigint[]), ${digest.id}::bigint`);
+    return digest;
+  });
+}
+
+/**
+ * Claims up to `limit` due pending digests: counts the attempt and leases them for `leaseMs`, so an
+ * overlapping run (SKIP LOCKED) or the next one does not take them while this one sends.
+ */
+export function claimDueDigests(db: Queryable, limit: number, leaseMs: number): Promise<Digest[]> {
+  return db.query<Digest>(sql`
+    UPDATE watch_digests SET attempts = attempts + 1, next_attempt_at = now() + ${leaseMs} * interval '1 millisecond'
+    WHERE id IN (
+      SELECT id FROM watch_digests
+      WHERE status = 'pending' AND next_attempt_at <= now()
+      ORDER BY next_attempt_at, id
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING ${DIGEST_COLUMNS}`);
+}
+
+/** Records a successful send; false when the digest was no longer pending. */
+export async function markDigestDelivered(db: Queryable, id: string): Promise<boolean> {
+  const rows = await db.query<{ id: string }>(sql`
+    UPDATE watch_digests SET status = 'delivered', delivered_at = now(), last_error = NULL
+    WHERE id = ${id}::bigint AND status = 'pending' RETURNING id::text AS id`);
+  return rows.length > 0;
+}
+
+/** Records a failed attempt: due again after `retryInMs`, or given up (`failed`) when that is undefined. */
+export async function markDigestFailed(db: Queryable, id: string, error: string, retryInMs: number | undefined): Promise<boolean> {
+  const bounded = error.slice(0, MAX_ERROR_LENGTH);
+  const rows = await db.query<{ id: string }>(
+    retryInMs === undefined
+      ? sql`UPDATE watch_digests SET status = 'failed', last_error = ${bounded} WHERE id = ${id}::bigint AND status = 'pending' RETURNING id::text AS id`
+      : sql`
+        UPDATE watch_digests SET last_error = ${bounded}, next_attempt_at = now() + ${retryInMs} * interval '1 millisecond'
+        WHERE id = ${id}::bigint AND status = 'pending' RETURNING id::text AS id`,
+  );
+  return rows.length > 0;
+}
+
+/** Gives a claimed digest back untried (the run ran out of time): the attempt is not counted. */
+export async function releaseDigest(db: Queryable, id: string): Promise<void> {
+  await db.query(sql`
+    UPDATE watch_digests SET attempts = greatest(attempts - 1, 0), next_attempt_at = now()
+    WHERE id = ${id}::bigint AND status = 'pending'`);
+}
+
+/** One watch's digests, newest first (GET /v1/watches/{id}/digests). */
+export function listDigests(db: Queryable, watchId: string, limit: number): Promise<Digest[]> {
+  return db.query<Digest>(sql`SELECT ${DIGEST_COLUMNS} FROM watch_digests WHERE watch_id = ${watchId}::bigint ORDER BY period_end DESC, id DESC LIMIT ${limit}`);
+}
+
+/** The signal ids a digest carried, ascending. */
+export async function digestSignalIds(db: Queryable, digestId: string): Promise<string[]> {
+  const rows = await db.query<{ id: string }>(sql`SELECT signal_id::text AS id FROM watch_digest_items WHERE digest_id = ${digestId}::bigint ORDER BY signal_id`);
+  return rows.map((row) => row.id);
+}
