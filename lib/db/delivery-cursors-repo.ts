@@ -33,14 +33,15 @@ export interface EnqueueResult {
 }
 
 /**
- * Watches set up for `channel` whose owner's key still stands, the longest waiting first. (A
- * cursor row exists only while the channel is set up: putWebhookEndpoint opens it, delete removes it.)
+ * Watches set up for `channel` whose owner's key still stands and that deliver item by item (not
+ * as digests: lib/delivery/digests/), the longest waiting first. (A cursor row exists only while
+ * the channel is set up: putWebhookEndpoint or a Slack URL opens it, removing it deletes it.)
  */
 export function dueCursorWatches(db: Queryable, channel: DeliveryChannel, limit: number): Promise<CursorWatch[]> {
   return db.query<CursorWatch>(sql`
     SELECT c.watch_id::text AS "watchId", w.filter, c.enqueued_until AS "enqueuedUntil", c.starts_at AS "startsAt"
     FROM delivery_cursors c JOIN watches w ON w.id = c.watch_id
-    WHERE c.channel = ${channel}
+    WHERE c.channel = ${channel} AND w.delivery_mode = 'item'
       AND NOT EXISTS (SELECT 1 FROM api_keys k WHERE k.id::text = w.owner_key_id AND k.revoked_at IS NOT NULL)
     ORDER BY c.enqueued_until, c.watch_id
     LIMIT ${limit}`);

@@ -44,11 +44,6 @@ function lastEnd(channel: DigestChannel): Sql {
   return sql`(SELECT max(d.period_end) FROM watch_digests d WHERE d.watch_id = watches.id AND d.channel = ${channel})`;
 }
 
-/**
- * Whether a watch has a webhook endpoint. The endpoints table (migration 0010) belongs to the
- * webhook endpoints API; until it exists in this schema no watch has one.
- */
-export const HAS_WEBHOOK: Sql = sql`false`;
 
 /**
  * Watches in digest mode whose owner still stands and that have a channel set up, by id after
@@ -59,7 +54,7 @@ export async function digestWatches(db: Queryable, afterId: string | undefined, 
   const rows = await db.query<DigestWatchRow>(sql`
     SELECT watches.id::text AS id, watches.name, watches.filter, watches.delivery_mode AS period, watches.digest_size AS "digestSize",
       EXISTS (SELECT 1 FROM watch_slack s WHERE s.watch_id = watches.id) AS "hasSlack",
-      ${HAS_WEBHOOK} AS "hasWebhook",
+      EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.watch_id = watches.id) AS "hasWebhook",
       ${lastEnd('slack')} AS "lastSlackEnd", ${lastEnd('webhook')} AS "lastWebhookEnd"
     FROM watches
     WHERE watches.delivery_mode IN ('daily', 'weekly') AND ${after}

@@ -1,7 +1,8 @@
 // What a delivery is: one (watch, signal) to send over a channel, queued in the outbox
-// (infra/migrations/0008_delivery_outbox.sql, whose CHECKs list the same values).
+// (infra/migrations/0008_delivery_outbox.sql and 0011, whose CHECKs list the same values).
 
-export const DELIVERY_CHANNELS = ['webhook'] as const;
+/** `webhook`: the watch's signed endpoint; `slack`: the watch's own Slack incoming webhook. */
+export const DELIVERY_CHANNELS = ['webhook', 'slack'] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

@@ -50,6 +50,7 @@ const JOBS = {
   'evolve-topics': { expression: 'cron(0 3 * * ? *)', maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 },
   deliver: { expression: 'rate(1 minute)', maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 },
   'graph-backfill': { expression: 'cron(30 4 ? * SUN *)', maximumRetryAttempts: 1, maximumEventAgeSeconds: 3600 },
+  digest: { expression: 'rate(15 minutes)', maximumRetryAttempts: 0, maximumEventAgeSeconds: 900 },
 } as const;
 
 const DLQ_ARN = { 'Fn::GetAtt': ['JobDeadLetterQueue', 'Arn'] };
@@ -76,6 +77,7 @@ const GRANTS: Record<string, ReadonlyArray<'secret' | 'invokeJobs' | 'deadLetter
   deliver: ['secret', 'deadLetter'],
   'graph-backfill': ['secret', 'deadLetter'],
   graph: ['secret'],
+  digest: ['secret', 'deadLetter'],
   fallback: ['secret'],
   web: ['secret'],
   'web-topics': ['secret'],
