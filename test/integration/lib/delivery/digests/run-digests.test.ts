@@ -3,8 +3,6 @@
 // that records the Block Kit messages. A period's digest carries its top N new items by score, is
 // built and sent once however many runs overlap, is resent byte for byte under the same webhook-id
 // when the receiver failed, and no later digest repeats an item.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from '../../../../../lib/db/sql.js';
 import type { Db } from '../../../../../lib/db/types.js';
@@ -16,6 +14,7 @@ import { sealSlackUrl, slackUrlHint } from '../../../../../lib/delivery/slack/sl
 import { describeOnDrivers } from '../../../../support/describe-on-drivers.js';
 import { testJobContext } from '../../../../support/job-context.js';
 import { makeSignal } from '../../../../support/signal-factory.js';
+import { startSlackReceiver, type SlackReceiver } from '../../../../support/slack-receiver.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../../support/webhook-receiver.js';
 import { hookedWatch, TEST_WEBHOOK_KEY } from '../../../../support/webhook-watch.js';
 
@@ -25,28 +24,6 @@ const IN_PERIOD = new Date('2026-12-02T12:00:00Z');
 const NEXT_NOW = new Date('2026-12-04T09:00:00Z');
 const IN_NEXT_PERIOD = new Date('2026-12-03T12:00:00Z');
 const PUBLISHED = new Date('2026-12-01T00:00:00Z');
-
-interface SlackStandIn {
-  url: string;
-  messages: { text: string; blocks: { type: string; text: { text: string } }[] }[];
-  close(): Promise<void>;
-}
-
-/** Answers 200 `ok` like Slack's incoming webhooks and keeps what it got. */
-async function startSlack(): Promise<SlackStandIn> {
-  const messages: SlackStandIn['messages'] = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      messages.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as SlackStandIn['messages'][number]);
-      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${String(port)}/services/T0TEST/B0TEST/secretpart`, messages, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
 
 let seq = 5_000_000;
 
@@ -61,7 +38,7 @@ async function signals(db: Db, tag: string, fetchedAt: Date, saliences: number[]
 describeOnDrivers('the digest job on $driver', ({ open }) => {
   let db: Db;
   let hook: WebhookReceiver;
-  let slack: SlackStandIn;
+  let slack: SlackReceiver;
 
   const options = (overrides: Partial<DigestOptions> = {}): DigestOptions => ({
     key: TEST_WEBHOOK_KEY,
@@ -90,7 +67,7 @@ describeOnDrivers('the digest job on $driver', ({ open }) => {
   beforeAll(async () => {
     ({ db } = await open());
     hook = await startWebhookReceiver([]);
-    slack = await startSlack();
+    slack = await startSlackReceiver();
   });
   afterAll(async () => {
     await hook.close();
