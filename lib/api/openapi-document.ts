@@ -12,12 +12,13 @@ import { watchesRoutes } from './watches-routes.js';
 import { feedsRoutes } from './feeds-routes.js';
 import { webhooksRoutes } from './webhooks-routes.js';
 import { graphRoutes } from './graph-routes.js';
+import { watchDeliveryRoutes } from './watch-delivery-routes.js';
 import { openApiRoute } from './openapi-route.js';
 
 let document: object | undefined;
 
 export function openApiDocument(): object {
-  document ??= buildOpenApi([...signalsRoutes, ...graphRoutes, ...topicsRoutes, ...watchesRoutes, ...webhooksRoutes, ...feedsRoutes, ...adminRoutes, ...jobsRoutes, ...healthRoutes, openApiRoute] as readonly RouteSpec[], {
+  document ??= buildOpenApi([...signalsRoutes, ...graphRoutes, ...topicsRoutes, ...watchesRoutes, ...webhooksRoutes, ...watchDeliveryRoutes, ...feedsRoutes, ...adminRoutes, ...jobsRoutes, ...healthRoutes, openApiRoute] as readonly RouteSpec[], {
     title: 'Signal Harvester API',
     version: getConfig().APP_VERSION,
     description: 'Harvested signals, scored and searchable. Errors share one shape: see components.schemas.Error.',

@@ -9,6 +9,7 @@ import { createWatch, deleteWatch, getWatch, listWatches, rotateFeedToken, updat
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import { route, type App, type Caller } from '../http/index.js';
 import type { Watch, WatchFilter } from '../model/watch.js';
+import { mountWatchDeliveryApi } from './watch-delivery-api.js';
 import { mountWebhooksApi } from './webhooks-api.js';
 import {
   createWatchRoute,
@@ -108,4 +109,5 @@ export function mountWatchesApi(app: App): void {
 
   // The watch's webhook endpoint and delivery history live in the same function.
   mountWebhooksApi(app);
+  mountWatchDeliveryApi(app);
 }
