@@ -30,6 +30,9 @@ const TABLES: ReadonlySet<string> = new Set([
   'delivery_outbox',
   'webhook_endpoints',
   'delivery_cursors',
+  'watch_slack',
+  'watch_digests',
+  'watch_digest_items',
   'signal_edges',
   'schema_migrations',
 ]);
