@@ -60,6 +60,13 @@ export const SIGNAL_FIELDS = {
   status: { type: 'text', values: SIGNAL_STATUSES, write: 'optional', rewrite: 'keep' },
   notifiedAt: { type: 'timestamp', nullable: true, write: 'never', rewrite: 'keep' },
   updatedAt: { type: 'timestamp', write: 'never', rewrite: 'now' },
+  /**
+   * The near-duplicate group (lib/graph/duplicates): the id of its earliest stored member, shared by
+   * every report of the same story on any source; null when no other item matched.
+   */
+  duplicateGroup: { type: 'id', nullable: true, write: 'never', rewrite: 'keep' },
+  /** Distinct sources reporting the story (the duplicate group's sources; 1 alone). */
+  mentionCount: { type: 'small-integer', write: 'never', rewrite: 'keep' },
 } as const satisfies FieldSpecs;
 
 export type Signal = EntityOf<typeof SIGNAL_FIELDS>;

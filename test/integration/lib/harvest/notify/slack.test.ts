@@ -74,6 +74,8 @@ function signal(id: number, overrides: Partial<Signal> = {}): Signal {
     status: 'active',
     notifiedAt: null,
     updatedAt: new Date('2026-01-30T01:00:00Z'),
+    duplicateGroup: null,
+    mentionCount: 1,
     ...overrides,
   };
 }
