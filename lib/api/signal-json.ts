@@ -24,9 +24,12 @@ function fieldSchema(spec: FieldSpec): z.core.$ZodType {
 
 // Built from the field list, so its type is declared rather than inferred: the keys and value types
 // match SignalJson (test/unit/lib/api/signal-json.test.ts parses toSignalJson's output with it).
-export const signalSchema = z.strictObject(
-  Object.fromEntries(SIGNAL_FIELD_LIST.map((field) => [field.snake, fieldSchema(field.spec)])),
-) as unknown as z.ZodMiniType<SignalJson>;
+/** One schema per field, by JSON key, in model order (a signal's, and the start of a detailed signal's). */
+export const SIGNAL_SHAPE: Readonly<Record<string, z.core.$ZodType>> = Object.fromEntries(
+  SIGNAL_FIELD_LIST.map((field) => [field.snake, fieldSchema(field.spec)]),
+);
+
+export const signalSchema = z.strictObject(SIGNAL_SHAPE) as unknown as z.ZodMiniType<SignalJson>;
 
 export function toSignalJson(signal: Signal): SignalJson {
   const json: Record<string, unknown> = {};

@@ -22,6 +22,7 @@ import { route, withTextBody, type App } from '../http/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { createStatsCache, type StatsCache } from './stats-cache.js';
 import { signalPageText, toSignalJson } from './signal-json.js';
+import { signalDetailJson } from './signal-mentions.js';
 import {
   archiveSignalRoute,
   getSignalRoute,
@@ -128,9 +129,10 @@ export function mountSignalsApi(app: App): void {
   });
 
   route(app, getSignalRoute, async (c, { params }) => {
-    const signal = await getSignal(await readDb(c.var.deadline.signal), params.id);
+    const db = await readDb(c.var.deadline.signal);
+    const signal = await getSignal(db, params.id);
     if (signal === undefined) throw notFound(params.id);
-    return c.json(toSignalJson(signal));
+    return c.json(await signalDetailJson(db, signal));
   });
 
   route(app, updateSignalRoute, async (c, { params, body }) => {

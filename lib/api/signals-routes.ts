@@ -5,6 +5,7 @@ import { SIGNAL_KINDS, SIGNAL_STATUSES } from '../model/signal.js';
 import type { RouteSpec } from '../http/index.js';
 import { cursorParam, isoDateTime, pageLimit, score, signalId } from './common-schemas.js';
 import { signalPageSchema, signalSchema } from './signal-json.js';
+import { signalDetailSchema } from './signal-mentions.js';
 
 const tag = z.string().check(z.minLength(1), z.maxLength(64));
 
@@ -63,10 +64,13 @@ export const getSignalRoute = {
   method: 'get',
   path: '/v1/signals/{id}',
   operationId: 'getSignal',
-  summary: 'One signal',
+  summary: 'One signal, with every report of its story (its near-duplicate group)',
   tags: ['signals'],
   params: idParams,
-  responses: oneSignal('The signal'),
+  responses: {
+    200: { description: 'The signal and `mentions`: the members of its duplicate group, earliest first (itself alone when none)', schema: signalDetailSchema },
+    404: { description: 'No such signal' },
+  },
 } satisfies RouteSpec;
 
 export const updateSignalRoute = {

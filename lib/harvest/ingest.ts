@@ -7,6 +7,7 @@ import type { UpsertResult } from '../db/signals-types.js';
 import { UPSERT_BATCH_SIZE, upsertSignalsWithIds, type StoredSignalKey } from '../db/signals-upsert.js';
 import type { Queryable } from '../db/types.js';
 import type { NewSignal } from '../model/signal.js';
+import { DuplicateRun, type DuplicatePlan } from '../graph/duplicates/detect.js';
 import type { Classifier } from './classify/index.js';
 import { linkSignals, type LinkableSignal } from '../graph/link.js';
 import { discoveryScore } from '../metrics/harvest-metrics.js';
@@ -34,12 +35,17 @@ export interface IngestResult extends UpsertResult {
   /** New graph edges (resolved or pending), and earlier pending edges the new signals completed. */
   edges: number;
   attachedEdges: number;
+  /** same_as edges newly stored between near-duplicates (lib/graph/duplicates). */
+  nearDuplicates: number;
 }
 
-/** Classifies and scores one item into the row to store. */
-async function toRow(item: HarvestedItem, options: IngestOptions): Promise<NewSignal> {
+/**
+ * Classifies and scores one item into the row to store. Its mentions are the other sources that
+ * reported its link in this run plus those reporting its story as a near-duplicate (README Scoring).
+ */
+async function toRow(item: HarvestedItem, options: IngestOptions, duplicates: number): Promise<NewSignal> {
   const classification = await options.classifier.classify(item);
-  const score = scoreItem(item, classification, options.nowMs, { mentions: options.mentions?.get(item) ?? 0 });
+  const score = scoreItem(item, classification, options.nowMs, { mentions: (options.mentions?.get(item) ?? 0) + duplicates });
   if (score.discoveryScore !== null) discoveryScore.observe({ source: item.source }, score.discoveryScore);
   return toNewSignal(item, classification, score);
 }
@@ -55,23 +61,37 @@ function rowKey(row: Pick<NewSignal, 'source' | 'sourceId'>): string {
 /** Items classified between two turns of the event loop (~2 ms of keyword work). */
 const CLASSIFY_CHUNK = 50;
 
+interface PreparedBatch {
+  rows: NewSignal[];
+  /** Its near-duplicates, recorded once the rows are stored. */
+  plan: DuplicatePlan;
+}
+
 /** A batch ready to upsert: the rows of its items whose link no other source's stored signal has. */
-async function prepareBatch(db: Queryable, batch: readonly HarvestedItem[], options: IngestOptions, result: IngestResult): Promise<NewSignal[]> {
+async function prepareBatch(
+  db: Queryable,
+  batch: readonly HarvestedItem[],
+  options: IngestOptions,
+  result: IngestResult,
+  duplicates: DuplicateRun,
+): Promise<PreparedBatch> {
   const owners = await urlOwners(db, batch.map((item) => item.url));
   const fresh = batch.filter((item) => {
     const sources = owners.get(item.url);
     return sources === undefined || sources.has(item.source);
   });
   result.knownElsewhere += batch.length - fresh.length;
+  const plan = await duplicates.plan(fresh);
   // A chunk at a time, yielding between chunks: keyword classification is synchronous, and one
   // 500-item block would hold the event loop while the previous batch's upsert waits on its socket.
   // Within a chunk, all at once: the LLM classifier bounds its own requests in flight.
   const rows: NewSignal[] = [];
   for (let start = 0; start < fresh.length; start += CLASSIFY_CHUNK) {
-    rows.push(...(await Promise.all(fresh.slice(start, start + CLASSIFY_CHUNK).map((item) => toRow(item, options)))));
+    const chunk = fresh.slice(start, start + CLASSIFY_CHUNK);
+    rows.push(...(await Promise.all(chunk.map((item) => toRow(item, options, duplicates.mentions(plan, item))))));
     await setImmediate();
   }
-  return rows;
+  return { rows, plan };
 }
 
 /** The stored rows with their ids, as the graph reads them. */
@@ -99,7 +119,13 @@ function graphQueue(): GraphQueue {
   };
 }
 
-async function upsertBatch(db: Queryable, rows: readonly NewSignal[], result: IngestResult, graph: GraphQueue | undefined): Promise<void> {
+async function upsertBatch(
+  db: Queryable,
+  { rows, plan }: PreparedBatch,
+  result: IngestResult,
+  graph: GraphQueue | undefined,
+  duplicates: DuplicateRun,
+): Promise<void> {
   const { result: stored, stored: keys } = await upsertSignalsWithIds(db, rows);
   result.inserted += stored.inserted;
   result.updated += stored.updated;
@@ -109,6 +135,7 @@ async function upsertBatch(db: Queryable, rows: readonly NewSignal[], result: In
   const linked = await graph(() => linkSignals(db, signals));
   result.edges += linked.edges;
   result.attachedEdges += linked.attached;
+  result.nearDuplicates += (await duplicates.record(plan)).edges;
 }
 
 /** Stores `items` (any iterable, consumed once, a batch in memory at a time). */
@@ -118,14 +145,16 @@ export async function ingestItems(
   options: IngestOptions,
 ): Promise<IngestResult> {
   const size = options.batchSize ?? UPSERT_BATCH_SIZE;
-  const result: IngestResult = { items: 0, inserted: 0, updated: 0, knownElsewhere: 0, batches: 0, edges: 0, attachedEdges: 0 };
+  const result: IngestResult = { items: 0, inserted: 0, updated: 0, knownElsewhere: 0, batches: 0, edges: 0, attachedEdges: 0, nearDuplicates: 0 };
   const graph = options.graph === false ? undefined : graphQueue();
+  const duplicates = new DuplicateRun(db);
   // Batch N+1 is classified and scored (we work) while batches N and N-1 are upserted (Postgres
   // works, on the pool's two connections): a run takes about the longest stage, not their sum; at
   // most three batches are in memory.
   const inFlight = new Map<Promise<void>, ReadonlySet<string>>();
   const flush = async (batch: readonly HarvestedItem[]): Promise<void> => {
-    const rows = await prepareBatch(db, batch, options, result);
+    const prepared = await prepareBatch(db, batch, options, result, duplicates);
+    const { rows } = prepared;
     const keys = new Set(rows.map(rowKey));
     // Never two statements on one key at once: they would wait on each other's row lock, and two
     // batches locking shared rows in different orders could deadlock.
@@ -133,7 +162,7 @@ export async function ingestItems(
       if (rows.some((row) => pendingKeys.has(rowKey(row)))) await pending;
     }
     while (inFlight.size >= MAX_UPSERTS_IN_FLIGHT) await Promise.race(inFlight.keys());
-    const upsert: Promise<void> = upsertBatch(db, rows, result, graph).finally(() => inFlight.delete(upsert));
+    const upsert: Promise<void> = upsertBatch(db, prepared, result, graph, duplicates).finally(() => inFlight.delete(upsert));
     // A failed upsert must not go unobserved while the next batch is prepared; it is rethrown below.
     upsert.catch(() => undefined);
     inFlight.set(upsert, keys);

@@ -1,0 +1,164 @@
+// Near-duplicates in the database (migration 0013): fingerprints and LSH band keys per signal,
+// candidates found by band key within a time window, and duplicate groups on the signals
+// themselves. Every statement takes a whole batch (one JSON parameter), and every write is
+// idempotent: storing the same fingerprints or merging the same groups again changes no row.
+import { sql } from './sql.js';
+import type { Queryable } from './types.js';
+
+/** One band key to look up, with the publication window of the items that carry it. */
+export interface BandProbe {
+  key: number;
+  from: Date;
+  to: Date;
+}
+
+/** A stored signal proposed by a shared band key. */
+export interface StoredCandidate {
+  id: string;
+  source: string;
+  sourceId: string;
+  /** Its fingerprint's token hashes, ascending. */
+  tokens: number[];
+  publishedAt: Date;
+  /** The sources of its duplicate group (its own alone when it has none). */
+  groupSources: string[];
+}
+
+/**
+ * Stored signals sharing one of the probes' band keys, published within the probe's window: at most
+ * `perKey` per key (the latest), so a flood of near-identical posts costs a bounded read.
+ */
+export async function findCandidates(db: Queryable, probes: readonly BandProbe[], perKey: number): Promise<StoredCandidate[]> {
+  if (probes.length === 0) return [];
+  const rows = await db.query<StoredCandidate>(sql`
+    WITH probes AS (
+      SELECT p.key, p."from", p."to" FROM jsonb_to_recordset(${JSON.stringify(probes)}::jsonb) AS p(key bigint, "from" timestamptz, "to" timestamptz)
+    ), hits AS (
+      SELECT DISTINCT b.signal_id
+      FROM probes p CROSS JOIN LATERAL (
+        SELECT signal_id FROM signal_lsh_bands
+        WHERE band_key = p.key AND published_at BETWEEN p."from" AND p."to"
+        ORDER BY published_at DESC LIMIT ${perKey}
+      ) b
+    )
+    SELECT s.id::text AS id, s.source, s.source_id AS "sourceId", f.tokens, f.published_at AS "publishedAt",
+      CASE WHEN s.duplicate_group IS NULL THEN ARRAY[s.source]
+           ELSE ARRAY(SELECT DISTINCT g.source FROM signals g WHERE g.duplicate_group = s.duplicate_group) END AS "groupSources"
+    FROM hits h
+    JOIN signal_fingerprints f ON f.signal_id = h.signal_id
+    JOIN signals s ON s.id = h.signal_id`);
+  return rows.map((row) => ({ ...row, tokens: row.tokens.map(Number) }));
+}
+
+/** A stored signal's key. */
+export interface SignalKey {
+  source: string;
+  sourceId: string;
+}
+
+/** The ids of stored signals by `source\u0000sourceId` (keys not stored are absent). */
+export async function signalIdsByKey(db: Queryable, keys: readonly SignalKey[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  if (keys.length === 0) return ids;
+  const rows = await db.query<SignalKey & { id: string }>(sql`
+    SELECT s.id::text AS id, s.source, s.source_id AS "sourceId"
+    FROM jsonb_to_recordset(${JSON.stringify(keys.map(({ source, sourceId }) => ({ source, sourceId })))}::jsonb)
+      AS k(source text, "sourceId" text)
+    JOIN signals s ON s.source = k.source AND s.source_id = k."sourceId"`);
+  for (const row of rows) ids.set(`${row.source}\u0000${row.sourceId}`, row.id);
+  return ids;
+}
+
+export interface StoredFingerprint {
+  signalId: string;
+  publishedAt: Date;
+  /** Ascending, distinct, signed 32-bit. */
+  tokens: readonly number[];
+  bandKeys: readonly number[];
+}
+
+/**
+ * Stores fingerprints (a changed text replaces the tokens) and their band keys (a key already
+ * stored is left; an older text's keys stay, harmless: they only propose candidates).
+ */
+export async function storeFingerprints(db: Queryable, fingerprints: readonly StoredFingerprint[]): Promise<void> {
+  if (fingerprints.length === 0) return;
+  const rows = JSON.stringify(fingerprints);
+  await db.query(sql`
+    INSERT INTO signal_fingerprints (signal_id, tokens, published_at)
+    SELECT r."signalId"::bigint, r.tokens, r."publishedAt"
+    FROM jsonb_to_recordset(${rows}::jsonb) AS r("signalId" text, tokens integer[], "publishedAt" timestamptz)
+    ON CONFLICT (signal_id) DO UPDATE SET tokens = EXCLUDED.tokens, published_at = EXCLUDED.published_at
+    WHERE signal_fingerprints.tokens IS DISTINCT FROM EXCLUDED.tokens
+       OR signal_fingerprints.published_at IS DISTINCT FROM EXCLUDED.published_at`);
+  await db.query(sql`
+    INSERT INTO signal_lsh_bands (band_key, published_at, signal_id)
+    SELECT k.key, r."publishedAt", r."signalId"::bigint
+    FROM jsonb_to_recordset(${rows}::jsonb) AS r("signalId" text, "bandKeys" bigint[], "publishedAt" timestamptz)
+      CROSS JOIN LATERAL unnest(r."bandKeys") AS k(key)
+    ON CONFLICT DO NOTHING`);
+}
+
+/** The duplicate group of each of `ids` that has one (id → group id). */
+export async function groupsOf(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+  const groups = new Map<string, string>();
+  if (ids.length === 0) return groups;
+  const rows = await db.query<{ id: string; group: string }>(sql`
+    SELECT id::text AS id, duplicate_group::text AS "group" FROM signals
+    WHERE id = ANY(${[...new Set(ids)]}::bigint[]) AND duplicate_group IS NOT NULL`);
+  for (const row of rows) groups.set(row.id, row.group);
+  return groups;
+}
+
+/** A signal, or the root of a group, and the group it and (as a root) its members now belong to. */
+export interface GroupMove {
+  id: string;
+  group: string;
+}
+
+/**
+ * Relabels each moved signal, and every member of a group whose root is moved, with the move's
+ * group; then sets mention_count to the number of distinct sources in each group it touched.
+ * Rows already right are not written. Returns how many signals changed group.
+ */
+export async function moveToGroups(db: Queryable, moves: readonly GroupMove[]): Promise<number> {
+  if (moves.length === 0) return 0;
+  const changed = await db.query<{ id: string }>(sql`
+    WITH moves AS (
+      SELECT m.id::bigint AS id, m."group"::bigint AS grp FROM jsonb_to_recordset(${JSON.stringify(moves)}::jsonb) AS m(id text, "group" text)
+    ), targets AS (
+      SELECT id, grp FROM moves
+      UNION
+      SELECT s.id, m.grp FROM moves m JOIN signals s ON s.duplicate_group = m.id
+    )
+    UPDATE signals s SET duplicate_group = t.grp
+    FROM targets t
+    WHERE s.id = t.id AND s.duplicate_group IS DISTINCT FROM t.grp
+    RETURNING s.id::text AS id`);
+  const groups = [...new Set(moves.map((move) => move.group))];
+  await db.query(sql`
+    UPDATE signals s SET mention_count = c.n
+    FROM (
+      SELECT duplicate_group AS grp, count(DISTINCT source)::smallint AS n FROM signals
+      WHERE duplicate_group = ANY(${groups}::bigint[]) GROUP BY duplicate_group
+    ) c
+    WHERE s.duplicate_group = c.grp AND s.mention_count <> c.n`);
+  return changed.length;
+}
+
+/** One report of a story, as a signal's `mentions` lists it. */
+export interface Mention {
+  id: string;
+  source: string;
+  url: string;
+  title: string;
+  publishedAt: Date;
+}
+
+/** The members of a duplicate group, earliest first, at most `limit`. */
+export async function groupMembers(db: Queryable, group: string, limit: number): Promise<Mention[]> {
+  return db.query<Mention>(sql`
+    SELECT id::text AS id, source, url, title, published_at AS "publishedAt" FROM signals
+    WHERE duplicate_group = ${group}::bigint
+    ORDER BY published_at, id LIMIT ${limit}`);
+}

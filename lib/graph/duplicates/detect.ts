@@ -1,0 +1,240 @@
+// Near-duplicate detection inside a harvest run, in two steps per batch. `plan`, before scoring:
+// each item's fingerprint, its candidates (stored signals sharing an LSH band key, found by index
+// lookup within the time window, and the run's earlier items from an in-memory band index), the
+// matches among them (Jaccard ≥ threshold) and so the sources reporting the story, which scoring
+// counts. `record`, after the batch's upsert: fingerprints stored, same_as edges written, groups
+// merged. Records run one after another in batch order, so a batch's matches to an earlier batch
+// of the run always find that batch's rows stored.
+import { insertEdges } from '../../db/signal-edges-repo.js';
+import {
+  findCandidates,
+  groupsOf,
+  moveToGroups,
+  signalIdsByKey,
+  storeFingerprints,
+  type BandProbe,
+  type GroupMove,
+} from '../../db/near-duplicates-repo.js';
+import type { Queryable } from '../../db/types.js';
+import { nearDuplicateSimilarity, nearDuplicatesDetected } from '../../metrics/duplicate-metrics.js';
+import type { NewEdge } from '../../model/relationship.js';
+import { fingerprintOf } from './fingerprint.js';
+import { bandKeys, jaccard, minhash } from './minhash.js';
+import { MAX_CANDIDATES_PER_KEY, MAX_MATCHES_PER_ITEM, SIMILARITY_THRESHOLD, WINDOW_HOURS, WINDOW_MS } from './params.js';
+
+/** What detection reads of an item (a HarvestedItem has it). */
+export interface DuplicateItem {
+  source: string;
+  sourceId: string;
+  title: string;
+  text: string;
+  publishedAt: Date;
+}
+
+/** An item of this run, or a stored signal, as matching sees it. */
+interface Entry {
+  key: string;
+  source: string;
+  tokens: ArrayLike<number>;
+  bandKeys: readonly number[];
+  publishedMs: number;
+  /** The stored id: known for stored candidates, set for the run's items when their batch is recorded. */
+  id?: string;
+  /** The sources reporting the story as far as known: its group's, and those of its matches. */
+  sources: Set<string>;
+}
+
+interface Match {
+  entry: Entry;
+  similarity: number;
+}
+
+interface Planned {
+  entry: Entry;
+  matches: Match[];
+}
+
+/** One batch's detection, from `plan` to `record`. */
+export interface DuplicatePlan {
+  readonly planned: ReadonlyMap<DuplicateItem, Planned>;
+}
+
+export interface DuplicateRunOptions {
+  /** Run items kept in the in-memory band index at most (later ones are matched, not indexed). Default 50,000. */
+  maxIndexed?: number;
+}
+
+export interface RecordResult {
+  /** same_as edges newly stored. */
+  edges: number;
+  /** Signals whose duplicate group changed. */
+  regrouped: number;
+}
+
+function keyOf(item: { source: string; sourceId: string }): string {
+  return `${item.source}\u0000${item.sourceId}`;
+}
+
+/** Drop-in order: larger id first, so a pair is one edge whichever of the two was ingested first. */
+function byId(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export class DuplicateRun {
+  readonly #db: Queryable;
+  readonly #maxIndexed: number;
+  /** The run's items by band key, at most MAX_CANDIDATES_PER_KEY per key. */
+  readonly #index = new Map<number, Entry[]>();
+  #indexed = 0;
+  #recorded: Promise<unknown> = Promise.resolve();
+
+  constructor(db: Queryable, options: DuplicateRunOptions = {}) {
+    this.#db = db;
+    this.#maxIndexed = options.maxIndexed ?? 50_000;
+  }
+
+  /** Fingerprints and matches for a batch (one query for the stored candidates of all its items). */
+  async plan(items: readonly DuplicateItem[]): Promise<DuplicatePlan> {
+    const planned = new Map<DuplicateItem, Planned>();
+    const probes = new Map<number, BandProbe>();
+    for (const item of items) {
+      const fingerprint = fingerprintOf(item.title, item.text);
+      if (fingerprint === undefined) continue;
+      const publishedMs = item.publishedAt.getTime();
+      if (!Number.isFinite(publishedMs)) continue;
+      const entry: Entry = { key: keyOf(item), source: item.source, tokens: fingerprint.tokens, bandKeys: fingerprint.bandKeys, publishedMs, sources: new Set([item.source]) };
+      planned.set(item, { entry, matches: [] });
+      for (const key of fingerprint.bandKeys) {
+        const probe = probes.get(key);
+        const from = publishedMs - WINDOW_MS;
+        const to = publishedMs + WINDOW_MS;
+        if (probe === undefined) probes.set(key, { key, from: new Date(from), to: new Date(to) });
+        else probes.set(key, { key, from: new Date(Math.min(from, probe.from.getTime())), to: new Date(Math.max(to, probe.to.getTime())) });
+      }
+    }
+    const stored = new Map<number, Entry[]>();
+    for (const candidate of await findCandidates(this.#db, [...probes.values()], MAX_CANDIDATES_PER_KEY)) {
+      const entry: Entry = {
+        key: keyOf(candidate),
+        id: candidate.id,
+        source: candidate.source,
+        tokens: candidate.tokens,
+        bandKeys: bandKeys(minhash(Uint32Array.from(candidate.tokens, (value) => value >>> 0))),
+        publishedMs: candidate.publishedAt.getTime(),
+        sources: new Set(candidate.groupSources),
+      };
+      for (const key of entry.bandKeys) if (probes.has(key)) stored.set(key, [...(stored.get(key) ?? []), entry]);
+    }
+    for (const { entry, matches } of planned.values()) {
+      matches.push(...this.#matches(entry, stored));
+      for (const match of matches) {
+        for (const source of match.entry.sources) entry.sources.add(source);
+        match.entry.sources.add(entry.source);
+      }
+      this.#addToIndex(entry);
+    }
+    return { planned };
+  }
+
+  /** Other sources reporting an item's story (0 when none, or the item was not planned). */
+  mentions(plan: DuplicatePlan, item: DuplicateItem): number {
+    const planned = plan.planned.get(item);
+    return planned === undefined ? 0 : planned.entry.sources.size - 1;
+  }
+
+  /** Stores a planned batch's fingerprints, edges and groups; call after the batch is upserted. */
+  record(plan: DuplicatePlan): Promise<RecordResult> {
+    const recorded = this.#recorded.then(() => this.#record(plan));
+    this.#recorded = recorded.catch(() => undefined);
+    return recorded;
+  }
+
+  /** The matches of `entry` among stored candidates and the run's earlier items: best first, bounded. */
+  #matches(entry: Entry, stored: ReadonlyMap<number, Entry[]>): Match[] {
+    const seen = new Set<string>([entry.key]);
+    const matches: Match[] = [];
+    for (const key of entry.bandKeys) {
+      for (const candidate of [...(stored.get(key) ?? []), ...(this.#index.get(key) ?? [])]) {
+        if (seen.has(candidate.key)) continue;
+        seen.add(candidate.key);
+        if (Math.abs(candidate.publishedMs - entry.publishedMs) > WINDOW_MS) continue;
+        const similarity = jaccard(entry.tokens, candidate.tokens);
+        if (similarity >= SIMILARITY_THRESHOLD) matches.push({ entry: candidate, similarity });
+      }
+    }
+    return matches.sort((a, b) => b.similarity - a.similarity).slice(0, MAX_MATCHES_PER_ITEM);
+  }
+
+  #addToIndex(entry: Entry): void {
+    if (this.#indexed >= this.#maxIndexed) return;
+    this.#indexed += 1;
+    for (const key of entry.bandKeys) {
+      const bucket = this.#index.get(key);
+      if (bucket === undefined) this.#index.set(key, [entry]);
+      else if (bucket.length < MAX_CANDIDATES_PER_KEY) bucket.push(entry);
+    }
+  }
+
+  async #record(plan: DuplicatePlan): Promise<RecordResult> {
+    const batch = [...plan.planned.entries()];
+    if (batch.length === 0) return { edges: 0, regrouped: 0 };
+    const ids = await signalIdsByKey(this.#db, batch.map(([item]) => item));
+    for (const [item, { entry }] of batch) entry.id = ids.get(keyOf(item));
+    await storeFingerprints(
+      this.#db,
+      batch.flatMap(([item, { entry }]) =>
+        entry.id === undefined ? [] : [{ signalId: entry.id, publishedAt: item.publishedAt, tokens: Array.from(entry.tokens), bandKeys: entry.bandKeys }],
+      ),
+    );
+    const edges: NewEdge[] = [];
+    for (const { entry, matches } of plan.planned.values()) {
+      for (const { entry: other, similarity } of matches) {
+        if (entry.id === undefined || other.id === undefined || entry.id === other.id) continue;
+        const [earlier, later] = [entry.id, other.id].sort(byId) as [string, string];
+        const rounded = Math.round(similarity * 1000) / 1000;
+        edges.push({
+          fromSignalId: later,
+          toIdentifier: `signal:${earlier}`,
+          toSignalId: earlier,
+          type: 'same_as',
+          confidence: rounded,
+          evidence: { method: 'minhash-lsh', similarity: rounded, windowHours: WINDOW_HOURS },
+        });
+        nearDuplicateSimilarity.observe(similarity);
+      }
+    }
+    const added = await insertEdges(this.#db, edges);
+    nearDuplicatesDetected.inc(added);
+    const regrouped = await moveToGroups(this.#db, await this.#groupMoves(edges));
+    return { edges: added, regrouped };
+  }
+
+  /**
+   * The union of the pairs' signals with the groups they are in: each connected set becomes one
+   * group, labelled with the smallest id in it (the earliest stored; a group's id is its smallest member's).
+   */
+  async #groupMoves(edges: readonly NewEdge[]): Promise<GroupMove[]> {
+    if (edges.length === 0) return [];
+    const parent = new Map<string, string>();
+    const find = (id: string): string => {
+      let root = id;
+      while (parent.get(root) !== undefined && parent.get(root) !== root) root = parent.get(root) as string;
+      parent.set(id, root);
+      return root;
+    };
+    const union = (a: string, b: string): void => {
+      const [x, y] = [find(a), find(b)].sort(byId) as [string, string];
+      if (x !== y) parent.set(y, x);
+    };
+    const ids = edges.flatMap((edge) => [edge.fromSignalId, edge.toSignalId as string]);
+    for (const id of ids) parent.set(id, parent.get(id) ?? id);
+    for (const [id, group] of await groupsOf(this.#db, ids)) {
+      parent.set(group, parent.get(group) ?? group);
+      union(id, group);
+    }
+    for (const edge of edges) union(edge.fromSignalId, edge.toSignalId as string);
+    return [...parent.keys()].map((id) => ({ id, group: find(id) }));
+  }
+}
