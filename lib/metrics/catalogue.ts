@@ -62,4 +62,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { seed: 'LLM requests_total', name: 'llm_requests_total', type: 'counter', labels: ['provider', 'model', 'status'], movedBy: 'an LLM request answered or failed (lib/harvest/classify/llm.ts)' },
   { seed: 'LLM request_duration_seconds', name: 'llm_request_duration_seconds', type: 'histogram', labels: ['provider', 'model', 'status'], movedBy: 'an LLM request answered or failed' },
   { seed: 'LLM tokens_used_total', name: 'llm_tokens_used_total', type: 'counter', labels: ['provider', 'model', 'status', 'type'], movedBy: "an LLM answer reporting its usage" },
+  // Knowledge graph: near-duplicates (issue 15; the seed's Relationship Detection, for same_as)
+  { seed: 'Relationship Detection detected_total (same_as)', name: 'near_duplicates_detected_total', type: 'counter', labels: [], movedBy: 'a near-duplicate pair stored by the harvest (lib/graph/duplicates/detect.ts)' },
+  { seed: 'Relationship Detection confidence_histogram (same_as)', name: 'near_duplicate_similarity', type: 'histogram', labels: [], movedBy: 'a near-duplicate pair matched by the harvest' },
 ];

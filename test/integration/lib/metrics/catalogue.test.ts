@@ -153,7 +153,16 @@ const ACTIONS: Action[] = [
   },
   {
     name: 'a harvest run with one source, one item naming a paper',
-    moves: ['discoveries_fetched_total', 'discovery_score', 'discovery_pipeline_duration_seconds', 'relationships_detected_total', 'relationship_confidence'],
+    // The two items also tell the same story (one title): a near-duplicate pair.
+    moves: [
+      'discoveries_fetched_total',
+      'discovery_score',
+      'discovery_pipeline_duration_seconds',
+      'relationships_detected_total',
+      'relationship_confidence',
+      'near_duplicates_detected_total',
+      'near_duplicate_similarity',
+    ],
     async run() {
       const lite = await createPgliteDatabase();
       opened.push(lite);
@@ -271,7 +280,8 @@ describe('the catalogue', () => {
     // Assess
     const names = CATALOGUE.map((entry) => entry.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(CATALOGUE.length).toBe(32);
+    // The seed's 30, the graph edges' two and the near-duplicates' two.
+    expect(CATALOGUE.length).toBe(34);
     for (const entry of CATALOGUE) {
       expect(entry.name.endsWith('_total'), entry.name).toBe(entry.type === 'counter');
       expect(entry.name).toMatch(/^[a-z][a-z0-9_]*$/);
