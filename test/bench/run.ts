@@ -29,6 +29,7 @@ import { measureRankings, type RankingsResult } from './rankings.js';
 import { measureSignalsList, type SignalsListResult } from './signals-list.js';
 import { measureContainerBursts, type ContainerBurstRow } from './rate-limit-containers.js';
 import { measureVectorCache, type VectorCacheResult } from './vector-cache.js';
+import { measureNearDuplicates, type NearDuplicatesResult } from './near-duplicates.js';
 import { measureFeeds, type FeedsResult } from './feeds.js';
 import { measureWebPage, type WebPageResult } from './web-page.js';
 import { measureDelivery, type DeliverBenchResult } from './deliver.js';
@@ -59,6 +60,8 @@ const RATE_LIMIT_MIDDLEWARE_BUDGET_US = 20;
 const CONTAINER_BURST_BOUND = 105;
 /** Metrics (middleware + interval pushing) may add this much to a warm request (issue 5). */
 const METRICS_BUDGET_US = 30;
+/** Near-duplicate detection must keep up with the batched ingest it runs inside (items/s). */
+const NEAR_DUPLICATES_MIN_RATE = 2_000;
 /** `BENCH_SKIP_DB=1` leaves out the measures that need Postgres (and ~20 s of seeding). */
 const SKIP_DB = process.env.BENCH_SKIP_DB === '1';
 /** `BENCH_SKIP_REDIS=1` leaves out the measures that need Redis. */
@@ -539,13 +542,40 @@ function deliverRows({ sweep, naive, received }: DeliverBenchResult): Row[] {
   ];
 }
 
+function nearDuplicateRows(result: NearDuplicatesResult): Row[] {
+  const mb = (value: number): string => `${value.toFixed(1)} MB`;
+  const rate = (value: number): string => `${Math.round(value).toLocaleString('en-US')} items/s`;
+  console.log(
+    `  ${String(result.items)} items in ${ms(result.ms)}; heap ${mb(result.startHeapMb)} → peak ${mb(result.peakHeapMb)}, peak RSS ${mb(result.peakRssMb)}; ` +
+      `planted pairs found ${String(result.found)}/${String(result.planted)}, edges ${String(result.edges)} (${String(result.falseEdges)} across stories)`,
+  );
+  return [
+    {
+      name: `near-duplicate detection (${String(result.items / 1000)}k items)`,
+      value: rate(result.itemsPerSecond),
+      baseline: `${rate(result.fingerprintPerSecond)} (fingerprints alone)`,
+      comparison: `recall ${((100 * result.found) / Math.max(1, result.planted)).toFixed(1)} %, ${String(result.falseEdges)} false edges`,
+      budget: `≥ ${rate(NEAR_DUPLICATES_MIN_RATE)}`,
+      status: result.itemsPerSecond >= NEAR_DUPLICATES_MIN_RATE ? 'PASS' : 'WARN',
+    },
+    {
+      name: 'near-duplicate detection: peak heap',
+      value: mb(result.peakHeapMb),
+      baseline: mb(result.startHeapMb),
+      comparison: `${diff(result.peakHeapMb, result.startHeapMb, mb)} over start; peak RSS ${mb(result.peakRssMb)}`,
+      budget: '< 100 MB over start',
+      status: result.peakHeapMb - result.startHeapMb < 100 ? 'PASS' : 'WARN',
+    },
+  ];
+}
+
 /**
  * `npm run bench -- feeds signals-list`: only the named groups (any of BENCH_GROUPS); none named
  * runs them all. A 2-core box shared with others should not run the whole bench to check one row.
  */
 const BENCH_GROUPS = [
   'bundle', 'cold-import', 'middleware', 'metrics', 'start', 'local-runtime', 'rate-limit',
-  'rate-limit-redis', 'signals-list', 'rankings', 'feeds', 'ingest', 'graph', 'deliver', 'key-flood', 'web',
+  'rate-limit-redis', 'signals-list', 'rankings', 'feeds', 'ingest', 'graph', 'near-duplicates', 'deliver', 'key-flood', 'web',
 ] as const;
 type BenchGroup = (typeof BENCH_GROUPS)[number];
 const requested = process.argv.slice(2);
@@ -646,6 +676,10 @@ try {
     if (wants('deliver')) {
       console.log('the deliver sweep: 10,000 pending webhooks to a local receiver that verifies each signature (the sweep vs one at a time, each in its own process)…');
       rows.push(...deliverRows(await measureDelivery()));
+    }
+    if (wants('near-duplicates')) {
+      console.log('near-duplicate detection over 20,000 stored items on real Postgres (fingerprints, band keys, edges and groups, per batch of 500)…');
+      rows.push(...nearDuplicateRows(await measureNearDuplicates()));
     }
   }
 
