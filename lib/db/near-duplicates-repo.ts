@@ -78,23 +78,27 @@ export interface StoredFingerprint {
 }
 
 /**
- * Stores fingerprints (a changed text replaces the tokens) and their band keys (a key already
- * stored is left; an older text's keys stay, harmless: they only propose candidates).
+ * Stores fingerprints (a changed text or date replaces the stored one) and, for those new or
+ * changed, their band keys; an unchanged fingerprint writes nothing. An older text's keys stay,
+ * harmless: they only propose candidates, compared on the current tokens.
  */
 export async function storeFingerprints(db: Queryable, fingerprints: readonly StoredFingerprint[]): Promise<void> {
   if (fingerprints.length === 0) return;
-  const rows = JSON.stringify(fingerprints);
-  await db.query(sql`
+  const written = await db.query<{ id: string }>(sql`
     INSERT INTO signal_fingerprints (signal_id, tokens, published_at)
     SELECT r."signalId"::bigint, r.tokens, r."publishedAt"
-    FROM jsonb_to_recordset(${rows}::jsonb) AS r("signalId" text, tokens integer[], "publishedAt" timestamptz)
+    FROM jsonb_to_recordset(${JSON.stringify(fingerprints)}::jsonb) AS r("signalId" text, tokens integer[], "publishedAt" timestamptz)
     ON CONFLICT (signal_id) DO UPDATE SET tokens = EXCLUDED.tokens, published_at = EXCLUDED.published_at
     WHERE signal_fingerprints.tokens IS DISTINCT FROM EXCLUDED.tokens
-       OR signal_fingerprints.published_at IS DISTINCT FROM EXCLUDED.published_at`);
+       OR signal_fingerprints.published_at IS DISTINCT FROM EXCLUDED.published_at
+    RETURNING signal_id::text AS id`);
+  if (written.length === 0) return;
+  const changed = new Set(written.map((row) => row.id));
+  const bands = fingerprints.filter((fingerprint) => changed.has(fingerprint.signalId));
   await db.query(sql`
     INSERT INTO signal_lsh_bands (band_key, published_at, signal_id)
     SELECT k.key, r."publishedAt", r."signalId"::bigint
-    FROM jsonb_to_recordset(${rows}::jsonb) AS r("signalId" text, "bandKeys" bigint[], "publishedAt" timestamptz)
+    FROM jsonb_to_recordset(${JSON.stringify(bands)}::jsonb) AS r("signalId" text, "bandKeys" bigint[], "publishedAt" timestamptz)
       CROSS JOIN LATERAL unnest(r."bandKeys") AS k(key)
     ON CONFLICT DO NOTHING`);
 }

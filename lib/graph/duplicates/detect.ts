@@ -213,7 +213,9 @@ export class DuplicateRun {
 
   /**
    * The union of the pairs' signals with the groups they are in: each connected set becomes one
-   * group, labelled with the smallest id in it (the earliest stored; a group's id is its smallest member's).
+   * group, labelled with the smallest id in it (a group's id is its smallest member's, the earliest
+   * stored). Only what changes moves: a signal not yet in its set's group, and an old group whose
+   * label changes (a merge). A rerun moves nothing.
    */
   async #groupMoves(edges: readonly NewEdge[]): Promise<GroupMove[]> {
     if (edges.length === 0) return [];
@@ -228,13 +230,22 @@ export class DuplicateRun {
       const [x, y] = [find(a), find(b)].sort(byId) as [string, string];
       if (x !== y) parent.set(y, x);
     };
-    const ids = edges.flatMap((edge) => [edge.fromSignalId, edge.toSignalId as string]);
-    for (const id of ids) parent.set(id, parent.get(id) ?? id);
-    for (const [id, group] of await groupsOf(this.#db, ids)) {
+    const ids = new Set(edges.flatMap((edge) => [edge.fromSignalId, edge.toSignalId as string]));
+    for (const id of ids) parent.set(id, id);
+    const current = await groupsOf(this.#db, [...ids]);
+    const oldGroups = new Set(current.values());
+    for (const [id, group] of current) {
       parent.set(group, parent.get(group) ?? group);
       union(id, group);
     }
     for (const edge of edges) union(edge.fromSignalId, edge.toSignalId as string);
-    return [...parent.keys()].map((id) => ({ id, group: find(id) }));
+    const moves: GroupMove[] = [];
+    for (const id of parent.keys()) {
+      const group = find(id);
+      const relabelled = oldGroups.has(id) && id !== group;
+      const joins = ids.has(id) && current.get(id) !== group;
+      if (relabelled || joins) moves.push({ id, group });
+    }
+    return moves;
   }
 }
