@@ -30,7 +30,7 @@ export interface StoredCandidate {
  */
 export async function findCandidates(db: Queryable, probes: readonly BandProbe[], perKey: number): Promise<StoredCandidate[]> {
   if (probes.length === 0) return [];
-  const rows = await db.query<StoredCandidate>(sql`
+  const rows = await db.query<Omit<StoredCandidate, 'groupSources'> & { group: string | null }>(sql`
     WITH probes AS (
       SELECT p.key, p."from", p."to" FROM jsonb_to_recordset(${JSON.stringify(probes)}::jsonb) AS p(key bigint, "from" timestamptz, "to" timestamptz)
     ), hits AS (
@@ -42,12 +42,24 @@ export async function findCandidates(db: Queryable, probes: readonly BandProbe[]
       ) b
     )
     SELECT s.id::text AS id, s.source, s.source_id AS "sourceId", f.tokens, f.published_at AS "publishedAt",
-      CASE WHEN s.duplicate_group IS NULL THEN ARRAY[s.source]
-           ELSE ARRAY(SELECT DISTINCT g.source FROM signals g WHERE g.duplicate_group = s.duplicate_group) END AS "groupSources"
+      s.duplicate_group::text AS "group"
     FROM hits h
     JOIN signal_fingerprints f ON f.signal_id = h.signal_id
     JOIN signals s ON s.id = h.signal_id`);
-  return rows.map((row) => ({ ...row, tokens: row.tokens.map(Number) }));
+  // The sources of each group once (not per candidate: in a flood, thousands of candidates share a group).
+  const groups = [...new Set(rows.flatMap((row) => (row.group === null ? [] : [row.group])))];
+  const sources = new Map<string, string[]>();
+  if (groups.length > 0) {
+    const found = await db.query<{ group: string; sources: string[] }>(sql`
+      SELECT duplicate_group::text AS "group", array_agg(DISTINCT source) AS sources FROM signals
+      WHERE duplicate_group = ANY(${groups}::bigint[]) GROUP BY duplicate_group`);
+    for (const row of found) sources.set(row.group, row.sources);
+  }
+  return rows.map(({ group, ...row }) => ({
+    ...row,
+    tokens: row.tokens.map(Number),
+    groupSources: (group === null ? undefined : sources.get(group)) ?? [row.source],
+  }));
 }
 
 /** A stored signal's key. */

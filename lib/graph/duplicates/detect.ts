@@ -20,7 +20,7 @@ import { nearDuplicateSimilarity, nearDuplicatesDetected } from '../../metrics/d
 import type { NewEdge } from '../../model/relationship.js';
 import { fingerprintOf } from './fingerprint.js';
 import { bandKeys, jaccard, minhash } from './minhash.js';
-import { MAX_CANDIDATES_PER_KEY, MAX_MATCHES_PER_ITEM, SIMILARITY_THRESHOLD, WINDOW_HOURS, WINDOW_MS } from './params.js';
+import { MAX_CANDIDATES_PER_KEY, MAX_COMPARED_PER_ITEM, MAX_MATCHES_PER_ITEM, SIMILARITY_THRESHOLD, WINDOW_HOURS, WINDOW_MS } from './params.js';
 
 /** What detection reads of an item (a HarvestedItem has it). */
 export interface DuplicateItem {
@@ -125,7 +125,12 @@ export class DuplicateRun {
         publishedMs: candidate.publishedAt.getTime(),
         sources: new Set(candidate.groupSources),
       };
-      for (const key of entry.bandKeys) if (probes.has(key)) stored.set(key, [...(stored.get(key) ?? []), entry]);
+      for (const key of entry.bandKeys) {
+        if (!probes.has(key)) continue;
+        const bucket = stored.get(key);
+        if (bucket === undefined) stored.set(key, [entry]);
+        else if (bucket.length < MAX_CANDIDATES_PER_KEY) bucket.push(entry);
+      }
     }
     for (const { entry, matches } of planned.values()) {
       matches.push(...this.#matches(entry, stored));
@@ -158,6 +163,8 @@ export class DuplicateRun {
     for (const key of entry.bandKeys) {
       for (const candidate of [...(stored.get(key) ?? []), ...(this.#index.get(key) ?? [])]) {
         if (seen.has(candidate.key)) continue;
+        // A flood of near-identical posts: enough compared, the group is joined.
+        if (seen.size > MAX_COMPARED_PER_ITEM) break;
         seen.add(candidate.key);
         if (Math.abs(candidate.publishedMs - entry.publishedMs) > WINDOW_MS) continue;
         const similarity = jaccard(entry.tokens, candidate.tokens);

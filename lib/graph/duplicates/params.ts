@@ -33,6 +33,8 @@ export const MAX_TOKENS = 64;
 export const MIN_TOKENS = 3;
 /** Stored signals considered per band key and batch (a flood of near-identical posts stays bounded). */
 export const MAX_CANDIDATES_PER_KEY = 20;
+/** Candidates compared with one item at most (each a Jaccard over ≤ 64 hashes). */
+export const MAX_COMPARED_PER_ITEM = 100;
 /**
  * same_as edges written per new item at most (its best matches): one is enough to join its group;
  * three link every pair of a story told on three sources. Measured: at 10, a flood of near-identical
