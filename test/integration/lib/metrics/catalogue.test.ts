@@ -169,7 +169,7 @@ const ACTIONS: Action[] = [
       const source: SourceAdapter = {
         name: 'github',
         enabled: true,
-        fetch: () => Promise.resolve({ items: [item(), item({ text: 'Implements arXiv:2401.01234.' })], cursors: new Map(), queries: [{ query: 'q', items: 2, pages: 1 }], requests: 1, retries: 0, truncated: false }),
+        fetch: () => Promise.resolve({ items: [item(), item({ text: 'Open-source vector database. Implements arXiv:2401.01234.' })], cursors: new Map(), queries: [{ query: 'q', items: 2, pages: 1 }], requests: 1, retries: 0, truncated: false }),
       };
       await runHarvest(testJobContext(), { db: lite.db, sources: [source], classifier: createKeywordClassifier(), concurrency: 1 });
     },
