@@ -45,6 +45,14 @@ const schema = z.object({
   ADMIN_API_KEY: z.optional(z.string().check(z.minLength(32))),
   /** How long a container trusts a looked-up API key (revocation takes effect within this). */
   API_KEY_CACHE_TTL_MS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(300_000)), 30_000),
+  /**
+   * Key (≥ 32 characters; keep it in the secret) that signs the web dashboard's session cookies and
+   * CSRF tokens (lib/web/session/). Unset: stage `local` signs with a random key per process
+   * (sessions end when it restarts); any other stage refuses sign-in (503).
+   */
+  WEB_SESSION_SECRET: z.optional(z.string().check(z.minLength(32))),
+  /** How long a web dashboard session lasts after sign-in, ms (1 minute to 7 days). */
+  WEB_SESSION_TTL_MS: z._default(z.coerce.number().check(z.int(), z.minimum(60_000), z.maximum(7 * 86_400_000)), 8 * 3_600_000),
   /** Upstash REST endpoint for rate limits; unset = in-memory limiter per container (local only). */
   UPSTASH_REDIS_REST_URL: z.optional(z.url()),
   /** Upstash REST token (Bearer). */

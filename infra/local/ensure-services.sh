@@ -4,11 +4,12 @@
 # Pushgateway on 127.0.0.1:9091, VictoriaMetrics on 127.0.0.1:8428 (the second metrics push target,
 # data under .data/victoria-metrics), PgBouncer on 127.0.0.1:6432 (transaction pooling in front of that
 # PostgreSQL, as Neon's pooled `-pooler` endpoint is), plus the tools `promtool` and `unzip` (package test)
-# and the Lambda runtime client (infra/lambda-runtime/, the zips' runtime test). Starts what is installed but stopped, installs
+# the Lambda runtime client (infra/lambda-runtime/, the zips' runtime test) and Debian's Chromium at
+# /usr/bin/chromium (the web dashboard's browser tests drive it with playwright-core; no browser download). Starts what is installed but stopped, installs
 # what is missing when it can (root on Debian), otherwise says exactly what to do. Idempotent and
 # quick when everything already runs, so `npm test` can call it every time.
 #
-# Usage: ensure-services.sh [redis] [postgres] [pushgateway] [victoria-metrics] [pgbouncer] [promtool] [unzip] [lambda-runtime]   (default: all)
+# Usage: ensure-services.sh [redis] [postgres] [pushgateway] [victoria-metrics] [pgbouncer] [promtool] [unzip] [lambda-runtime] [chromium]   (default: all)
 set -euo pipefail
 
 ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -26,7 +27,7 @@ POLICY_RC=/usr/sbin/policy-rc.d
 # Debian package that provides each service (promtool ships in `prometheus`).
 # The Lambda runtime client is built from npm with the machine's toolchain (autoconf… for its curl).
 declare -A PACKAGE=([redis]=redis-server [postgres]=postgresql [pushgateway]=prometheus-pushgateway [victoria-metrics]=victoria-metrics [pgbouncer]=pgbouncer [promtool]=prometheus [unzip]=unzip
-  [lambda-runtime]="autoconf automake libtool cmake make g++ python3")
+  [lambda-runtime]="autoconf automake libtool cmake make g++ python3" [chromium]=chromium)
 
 die() {
   printf 'ensure-services: %s\n' "$*" >&2
@@ -67,6 +68,8 @@ promtool_up() { command -v promtool >/dev/null; }
 
 unzip_up() { command -v unzip >/dev/null; }
 
+chromium_up() { [[ -x /usr/bin/chromium ]]; }
+
 installed() {
   case "$1" in
     redis) command -v redis-server >/dev/null ;;
@@ -77,12 +80,13 @@ installed() {
     victoria-metrics) command -v victoria-metrics >/dev/null ;;
     promtool) command -v promtool >/dev/null ;;
     unzip) command -v unzip >/dev/null ;;
+    chromium) [[ -x /usr/bin/chromium ]] ;;
   esac
 }
 
 install_packages() {
   [[ -f /etc/debian_version && "$(id -u)" -eq 0 ]] ||
-    die "missing: $*. Install them (\`sudo apt-get install -y $*\` on Debian/Ubuntu; promtool ships in prometheus) or rerun this script as root, which installs them."
+    die "missing: $*. Install them (\`sudo apt-get install -y $*\` on Debian/Ubuntu; promtool ships in prometheus, /usr/bin/chromium in chromium) or rerun this script as root, which installs them."
   # Keep the packages' own init scripts from starting services: in a container without an init
   # system that start fails and aborts the install. We start each service ourselves below.
   if [[ ! -e "$POLICY_RC" ]]; then
@@ -217,9 +221,9 @@ ensure_test_database() {
 
 main() {
   local wanted=("$@") missing=() service
-  ((${#wanted[@]})) || wanted=(redis postgres pushgateway victoria-metrics pgbouncer promtool unzip lambda-runtime)
+  ((${#wanted[@]})) || wanted=(redis postgres pushgateway victoria-metrics pgbouncer promtool unzip lambda-runtime chromium)
   for service in "${wanted[@]}"; do
-    [[ -n "${PACKAGE[$service]:-}" ]] || die "unknown service '$service' (known: redis postgres pushgateway victoria-metrics pgbouncer promtool unzip lambda-runtime)"
+    [[ -n "${PACKAGE[$service]:-}" ]] || die "unknown service '$service' (known: redis postgres pushgateway victoria-metrics pgbouncer promtool unzip lambda-runtime chromium)"
   done
 
   # Install everything missing in one apt run, so `apt-get update` happens at most once.
@@ -235,7 +239,7 @@ main() {
     CREATED_DB=""
     if [[ " ${missing[*]} " == *" ${PACKAGE[$service]%% *} "* ]]; then fresh="installed, "; fi
     if [[ "$service" == postgres && -n "$fresh" ]]; then trust_local_connections; fi
-    if [[ "$service" == promtool || "$service" == unzip ]]; then
+    if [[ "$service" == promtool || "$service" == unzip || "$service" == chromium ]]; then
       status="ok"
     elif ! "${service}_up"; then
       start "$service" || die "could not start $service; start it with: $(how_to_start "$service")"

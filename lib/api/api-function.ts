@@ -6,7 +6,7 @@
 // limiter is built during init, once the secret is loaded, so its warm-up PING opens the Redis
 // connection before the first request instead of inside that request's rate-limit budget. Not
 // awaited by the import; a failure is logged once (the first request then loads what it needs).
-import { httpFunction, type App, type LambdaHttpHandler } from '../http/index.js';
+import { httpFunction, type App, type HttpFunctionOptions, type LambdaHttpHandler } from '../http/index.js';
 import { log } from '../log/index.js';
 import { defaultLimiter } from '../ratelimit/default-limiter.js';
 import { ensureSecrets } from '../secrets.js';
@@ -26,8 +26,11 @@ export function warmUpLimiter(): Promise<void> {
   return warming;
 }
 
-export function apiFunction(name: string, mount: (app: App) => void): LambdaHttpHandler {
-  const handler = httpFunction(name, mount, { keys: defaultKeyStore, limiter: defaultLimiter });
+/** What a function may add to the API chain: another way to identify callers (the web session cookie). */
+export type ApiFunctionOptions = Pick<HttpFunctionOptions, 'identify'>;
+
+export function apiFunction(name: string, mount: (app: App) => void, options: ApiFunctionOptions = {}): LambdaHttpHandler {
+  const handler = httpFunction(name, mount, { ...options, keys: defaultKeyStore, limiter: defaultLimiter });
   if (process.env.AWS_LAMBDA_INITIALIZATION_TYPE !== undefined) void warmUpLimiter();
   return handler;
 }

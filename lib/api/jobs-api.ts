@@ -23,20 +23,29 @@ function toJobRunJson(run: JobRun) {
   };
 }
 
+/**
+ * Starts a job now on behalf of an admin (this API and the dashboard's jobs page): its queued row,
+ * then the asynchronous invoke; a failed invoke finishes the row as failed and throws. 404 for a
+ * name that is no job.
+ */
+export async function startJob(job: string, requestedBy: string | undefined): Promise<JobRun> {
+  if (!isJobName(job)) throw new NotFoundError(`no job named ${job}`);
+  const db = await getDb();
+  const run = await createJobRun(db, { job, status: 'queued', details: { trigger: 'admin', requested_by: requestedBy ?? null } });
+  try {
+    await invokeJobAsync(job, { source: 'admin', runId: run.id });
+  } catch (error) {
+    await finishJobRun(db, run.id, { status: 'failed', durationMs: 0, error: errorText(error) });
+    throw error;
+  }
+  return run;
+}
+
 export function mountJobsApi(app: App): void {
   route(app, startJobRoute, async (c, { params }) => {
-    const job = params.name;
-    if (!isJobName(job)) throw new NotFoundError(`no job named ${job}`);
-    const db = await getDb();
-    const run = await createJobRun(db, { job, status: 'queued', details: { trigger: 'admin', requested_by: c.get('caller').keyId ?? null } });
-    try {
-      await invokeJobAsync(job, { source: 'admin', runId: run.id });
-    } catch (error) {
-      await finishJobRun(db, run.id, { status: 'failed', durationMs: 0, error: errorText(error) });
-      throw error;
-    }
-    c.get('log').info('job queued', { job, run_id: run.id });
-    return c.json({ run_id: run.id, job, status: 'queued' as const }, 202);
+    const run = await startJob(params.name, c.get('caller').keyId);
+    c.get('log').info('job queued', { job: run.job, run_id: run.id });
+    return c.json({ run_id: run.id, job: run.job, status: 'queued' as const }, 202);
   });
 
   route(app, listJobRunsRoute, async (c, { query }) => {

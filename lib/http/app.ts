@@ -2,7 +2,7 @@
 // ARCHITECTURE §3 in order, our error shape for everything that goes wrong, and 404/405 answers
 // that keep that shape. Functions add routes (routing/route.ts); lambda/handler.ts turns the app
 // into the Lambda export; http-function.ts does both in one call.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { ApiKeyLookup } from '../auth/key-store.js';
 import { getConfig } from '../config.js';
 import { MethodNotAllowedError, NotFoundError } from '../errors.js';
@@ -35,6 +35,12 @@ export interface CreateAppOptions {
   /** The rate limiter (ARCHITECTURE §3 step 6); functions that serve clients pass the default. */
   limiter?: () => RateLimiter;
   /**
+   * Identify callers that presented no API key by other means, after `authenticate` and before the
+   * rate limiter (so an identified caller is limited by its own bucket): the web dashboard's
+   * session cookie (lib/web/session/). Default: none.
+   */
+  identify?: MiddlewareHandler<AppEnv>;
+  /**
    * Answer every request with the error when the secret could not be loaded (default true). The
    * health probes pass false: liveness needs no secret, and startup/readiness report it as a
    * component of their answer rather than be replaced by an error.
@@ -53,6 +59,7 @@ export function createApp(options: CreateAppOptions): App {
   app.use(metrics());
   app.use(secrets({ required: options.secretsGate !== false }));
   if (options.keys !== undefined) app.use(authenticate({ lookup: options.keys, limiter: options.limiter }));
+  if (options.identify !== undefined) app.use(options.identify);
   if (options.limiter !== undefined) app.use(rateLimit({ limiter: options.limiter }));
   // Hono hands only `instanceof Error` to onError; anything else a route rejects with (a driver's
   // ErrorEvent) would pass every middleware above unanswered and leave as a bare 500. Registered

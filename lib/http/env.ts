@@ -21,6 +21,16 @@ export interface Caller {
   keyId: string | undefined;
 }
 
+/** A signed-in web dashboard session (lib/web/session/), set when the request's cookie names an active one. */
+export interface WebSessionState {
+  /** The session id from the cookie (never logged; its SHA-256 names the row). */
+  id: string;
+  /** When the session ends, ms since the epoch. */
+  expiresAtMs: number;
+  /** The synchronizer token every POST form of this session carries. */
+  csrfToken: string;
+}
+
 export interface AppVariables {
   /** Correlation id of this request, echoed as `x-correlation-id` and put in every error body. */
   requestId: string;
@@ -33,6 +43,8 @@ export interface AppVariables {
   deadline: RequestDeadline;
   /** The authenticated caller; set by `authenticate`, read by `requireTier` and the rate limiter. */
   caller: Caller;
+  /** The web dashboard's session, when signed in; set by lib/web/session's `webSession`. */
+  webSession?: WebSessionState;
 }
 
 export interface AppEnv {

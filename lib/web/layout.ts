@@ -6,6 +6,7 @@ import type { AppEnv } from '../http/index.js';
 import { assetPath } from './assets/assets.js';
 import { html, type Html } from './html.js';
 import { isCurrent, NAV } from './nav.js';
+import { signOutForm } from './components/sign-out-form.js';
 import type { PageContent } from './page.js';
 
 const BRAND = 'Signal Harvester';
@@ -31,7 +32,7 @@ export function layout(c: Context<AppEnv>, content: PageContent): Html {
 </head>
 <body>
 <a class="skip" href="#content">Skip to content</a>
-<header class="site"><div class="wrap"><a class="brand" href="/">${BRAND}</a>${nav(c, current)}</div></header>
+<header class="site"><div class="wrap"><a class="brand" href="/">${BRAND}</a>${nav(c, current)}${c.get('webSession') === undefined ? '' : signOutForm(c)}</div></header>
 <main id="content" class="wrap" tabindex="-1">
 <h1 dir="auto">${content.title}</h1>
 ${content.body}

@@ -82,6 +82,7 @@ const GRANTS: Record<string, ReadonlyArray<'secret' | 'invokeJobs' | 'deadLetter
   fallback: ['secret'],
   web: ['secret'],
   'web-topics': ['secret'],
+  'web-admin': ['secret', 'invokeJobs'],
 };
 
 /** The statements the execution role of function `fn` must hold on `stage`, exactly. */

@@ -1,5 +1,6 @@
 // Runs once per `vitest run`: every real service the suite talks to must answer, or the whole run
 // fails with a message that says how to start it. No suite is ever skipped for a missing service.
+import { access, constants } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { preparePgliteSnapshot } from './pglite-snapshot.js';
 import { services } from './services.js';
@@ -31,6 +32,12 @@ export async function setup(): Promise<void> {
   const missing: string[] = [];
   for (const [name, url] of checks) {
     if (!(await reachable(url))) missing.push(`${name} is not reachable at ${new URL(url).host}`);
+  }
+  // The browser tests drive Debian's Chromium (no browser download): the package must be installed.
+  try {
+    await access(services.chromiumPath, constants.X_OK);
+  } catch {
+    missing.push(`Chromium is not installed at ${services.chromiumPath} (Debian package chromium; as root, npm run services installs it; else sudo apt-get install -y chromium)`);
   }
   if (missing.length > 0) throw new Error(`${missing.join('; ')}: ${HOW_TO_START}.`);
   await preparePgliteSnapshot();

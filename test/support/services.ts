@@ -7,4 +7,6 @@ export const services = {
   /** PgBouncer in transaction mode in front of that PostgreSQL (Neon's pooled endpoint, emulated). */
   pgbouncerUrl: process.env.TEST_PGBOUNCER_URL ?? 'postgres://postgres@127.0.0.1:6432/test',
   victoriaMetricsUrl: process.env.TEST_VICTORIA_METRICS_URL ?? 'http://127.0.0.1:8428',
+  /** Debian's Chromium, which the browser tests drive through playwright-core (test/support/browser.ts). */
+  chromiumPath: process.env.TEST_CHROMIUM_PATH ?? '/usr/bin/chromium',
 } as const;
