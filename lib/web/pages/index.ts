@@ -9,6 +9,5 @@ import { assetsPage } from './assets.js';
 import { discoveriesPageRoute } from './discoveries.js';
 import { signalPageRoute } from './signal.js';
 import { signalsPageRoute } from './signals.js';
-import { signInPageRoute } from './sign-in.js';
 
-export const SIGNAL_PAGES: readonly WebPage[] = [assetsPage, signalsPageRoute, signalPageRoute, discoveriesPageRoute, signInPageRoute];
+export const SIGNAL_PAGES: readonly WebPage[] = [assetsPage, signalsPageRoute, signalPageRoute, discoveriesPageRoute];

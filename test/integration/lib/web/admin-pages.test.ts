@@ -70,6 +70,7 @@ describe('the sign-in and admin pages', () => {
     mountWeb(SIGNAL_PAGES)(web);
     app = new Hono();
     app.all('/admin/*', (c) => admin.fetch(c.req.raw));
+    app.all('/sign-*', (c) => admin.fetch(c.req.raw));
     app.all('*', (c) => web.fetch(c.req.raw));
   });
 
