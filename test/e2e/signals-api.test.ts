@@ -152,7 +152,7 @@ describe('the signals API through the local runtime', () => {
     const document = (await (await call('/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> };
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths).sort()).toEqual(
-      ['/health/live', '/health/ready', '/health/startup', '/openapi.json', '/v1/admin/keys', '/v1/admin/keys/{id}', '/v1/admin/jobs', '/v1/admin/jobs/{name}', '/v1/discoveries', '/v1/signals', '/v1/signals/stats', '/v1/signals/{id}', '/v1/topics/trending', '/v1/topics/{id}', '/v1/topics/{id}/events', '/v1/watches', '/v1/watches/{id}', '/v1/watches/{id}/feed-token', '/v1/watches/{id}/webhook', '/v1/watches/{id}/webhook/rotate', '/v1/watches/{id}/deliveries', '/v1/watches/{id}/delivery', '/v1/watches/{id}/digests', '/v1/feeds/{file}'].sort(),
+      ['/health/live', '/health/ready', '/health/startup', '/openapi.json', '/v1/admin/keys', '/v1/admin/keys/{id}', '/v1/admin/jobs', '/v1/admin/jobs/{name}', '/v1/discoveries', '/v1/signals', '/v1/signals/stats', '/v1/signals/{id}', '/v1/topics/trending', '/v1/topics/{id}', '/v1/topics/{id}/events', '/v1/watches', '/v1/watches/{id}', '/v1/watches/{id}/feed-token', '/v1/watches/{id}/webhook', '/v1/watches/{id}/webhook/rotate', '/v1/watches/{id}/deliveries', '/v1/watches/{id}/delivery', '/v1/watches/{id}/digests', '/v1/feeds/{file}', '/v1/signals/{id}/related', '/v1/signals/{id}/graph', '/v1/relationships/stats', '/v1/entities', '/v1/entities/{id}', '/v1/admin/entity-merges', '/v1/admin/entity-merges/{id}', '/v1/admin/entity-merges/{id}/undo'].sort(),
     );
   });
   it("serves GET /metrics to an admin with every function's requests and queries, by route template", async () => {
