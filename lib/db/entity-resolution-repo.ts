@@ -87,31 +87,16 @@ export async function entityProfiles(db: Queryable, entityIds: readonly string[]
            a.affiliation, a.linked, a.block_keys AS "blockKeys"
     FROM entity_aliases a JOIN entities e ON e.id = a.entity_id
     WHERE a.entity_id = ANY(${entityIds}::bigint[])`);
-  // Two plain look-ups, each at worst one scan whatever the planner thinks of young tables (a
-  // lateral join here was planned as a scan per alias).
-  const mentions = await db.query<{ entityId: string; signalId: string }>(sql`
-    SELECT a.entity_id::text AS "entityId", s.signal_id::text AS "signalId"
-    FROM entity_aliases a JOIN entity_signals s ON s.alias_id = a.id
-    WHERE a.entity_id = ANY(${entityIds}::bigint[])`);
-  const signalsOf = new Map<string, string[]>();
-  for (const row of mentions) signalsOf.set(row.entityId, [...(signalsOf.get(row.entityId) ?? []), row.signalId]);
-  const newest = new Map([...signalsOf].map(([entityId, ids]) => [entityId, ids.sort((a, b) => (a.length === b.length ? (a < b ? 1 : -1) : b.length - a.length)).slice(0, CONTEXT_SIGNALS)]));
-  const signalIds = [...new Set([...newest.values()].flat())];
-  const named = signalIds.length === 0
-    ? []
-    : await db.query<{ signalId: string; mentionKey: string; aliasEntityId: string }>(sql`
-        SELECT m.signal_id::text AS "signalId", m.mention_key AS "mentionKey", a.entity_id::text AS "aliasEntityId"
-        FROM entity_signals m JOIN entity_aliases a ON a.id = m.alias_id
-        WHERE m.signal_id = ANY(${signalIds}::bigint[]) AND m.role <> 'affiliation'`);
-  const bySignal = new Map<string, Array<{ mentionKey: string; aliasEntityId: string }>>();
-  for (const row of named) bySignal.set(row.signalId, [...(bySignal.get(row.signalId) ?? []), row]);
-  const context = new Map<string, string[]>();
-  for (const [entityId, ids] of newest) {
-    // What the entity's signals name besides the entity itself.
-    const keys = new Set(ids.flatMap((id) => (bySignal.get(id) ?? []).filter((row) => row.aliasEntityId !== entityId).map((row) => row.mentionKey)));
-    context.set(entityId, [...keys]);
-  }
-  return { aliases, context };
+  const rows = await db.query<{ entityId: string; keys: string[] }>(sql`
+    SELECT a.entity_id::text AS "entityId", array_agg(DISTINCT o.mention_key) AS keys
+    FROM entity_aliases a
+    CROSS JOIN LATERAL (
+      SELECT s.signal_id, s.mention_key FROM entity_signals s WHERE s.alias_id = a.id ORDER BY s.signal_id DESC LIMIT ${CONTEXT_SIGNALS}
+    ) s
+    JOIN entity_signals o ON o.signal_id = s.signal_id AND o.mention_key <> s.mention_key AND o.role <> 'affiliation'
+    WHERE a.entity_id = ANY(${entityIds}::bigint[])
+    GROUP BY a.entity_id`);
+  return { aliases, context: new Map(rows.map((row) => [row.entityId, row.keys])) };
 }
 
 /** `count` new entity ids and as many alias ids, reserved from their sequences. */

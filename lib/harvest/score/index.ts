@@ -87,11 +87,9 @@ export function scoreItem(item: HarvestedItem, classification: Classification, n
 
 /** The row to store for a classified and scored item (fetched_at and status: the database's defaults). */
 export function toNewSignal(item: HarvestedItem, classification: Classification, score: ScoreFields): NewSignal {
-  // The entity mentions are read by ingest's entity step, not stored with the signal.
-  const { entities: _entities, ...reported } = item;
   return {
     // What the source reported, as it is (a HarvestedItem is the source's part of a NewSignal).
-    ...reported,
+    ...item,
     category: classification.category,
     sentiment: classification.sentiment,
     urgency: Math.min(MAX_URGENCY, Math.max(0, Math.round(classification.urgency))),
