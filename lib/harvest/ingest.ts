@@ -6,7 +6,6 @@ import { urlOwners } from '../db/signal-urls-repo.js';
 import type { UpsertResult } from '../db/signals-types.js';
 import { UPSERT_BATCH_SIZE, upsertSignalsWithIds, type StoredSignalKey } from '../db/signals-upsert.js';
 import type { Queryable } from '../db/types.js';
-import { entityStep } from '../graph/entities/ingest-step.js';
 import type { NewSignal } from '../model/signal.js';
 import { DuplicateRun, type DuplicatePlan } from '../graph/duplicates/detect.js';
 import type { Classifier } from './classify/index.js';
@@ -153,8 +152,6 @@ export async function ingestItems(
   // works, on the pool's two connections): a run takes about the longest stage, not their sum; at
   // most three batches are in memory.
   const inFlight = new Map<Promise<void>, ReadonlySet<string>>();
-  // Entities named by a batch are resolved once it is stored (one batch after another, beside the next upserts).
-  const entities = entityStep(db);
   const flush = async (batch: readonly HarvestedItem[]): Promise<void> => {
     const prepared = await prepareBatch(db, batch, options, result, duplicates);
     const { rows } = prepared;
@@ -165,10 +162,7 @@ export async function ingestItems(
       if (rows.some((row) => pendingKeys.has(rowKey(row)))) await pending;
     }
     while (inFlight.size >= MAX_UPSERTS_IN_FLIGHT) await Promise.race(inFlight.keys());
-    await entities.drain(1);
-    const upsert: Promise<void> = upsertBatch(db, prepared, result, graph, duplicates)
-      .then(() => entities.record(batch))
-      .finally(() => inFlight.delete(upsert));
+    const upsert: Promise<void> = upsertBatch(db, prepared, result, graph, duplicates).finally(() => inFlight.delete(upsert));
     // A failed upsert must not go unobserved while the next batch is prepared; it is rethrown below.
     upsert.catch(() => undefined);
     inFlight.set(upsert, keys);
@@ -184,6 +178,5 @@ export async function ingestItems(
   }
   if (batch.length > 0) await flush(batch);
   await Promise.all(inFlight.keys());
-  await entities.drain();
   return result;
 }

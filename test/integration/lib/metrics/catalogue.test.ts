@@ -13,7 +13,6 @@ import { sql } from '../../../../lib/db/sql.js';
 import { assignSignalTopics, createEmergentTopic } from '../../../../lib/db/topics-repo.js';
 import type { Db } from '../../../../lib/db/types.js';
 import { createKeywordClassifier, createLlmClassifier } from '../../../../lib/harvest/classify/index.js';
-import { ingestItems } from '../../../../lib/harvest/ingest.js';
 import { runHarvest } from '../../../../lib/harvest/pipeline.js';
 import { evolveTopics } from '../../../../lib/harvest/topics/evolve.js';
 import { createVectorCache } from '../../../../lib/harvest/topics/vector-cache.js';
@@ -176,17 +175,6 @@ const ACTIONS: Action[] = [
     },
   },
   {
-    name: 'an ingest naming the same handle on two sources (one known account, one queued candidate)',
-    moves: ['entity_resolution_matches_total', 'entity_resolution_confidence', 'entity_resolution_duration_seconds'],
-    async run() {
-      const lite = await createPgliteDatabase();
-      opened.push(lite);
-      const options = { classifier: createKeywordClassifier(), nowMs: Date.now() };
-      await ingestItems(lite.db, [item({ author: 'example' }), item({ author: 'example' })], options);
-      await ingestItems(lite.db, [item({ source: 'hackernews', kind: 'story', url: 'https://example.com/story', author: 'example', engagement: { points: 10 } })], options);
-    },
-  },
-  {
     name: 'a topic job run that finds a merge and a split',
     moves: ['topics_active', 'topic_merges_detected_total', 'topic_splits_detected_total'],
     async run() {
@@ -292,8 +280,8 @@ describe('the catalogue', () => {
     // Assess
     const names = CATALOGUE.map((entry) => entry.name);
     expect(new Set(names).size).toBe(names.length);
-    // The seed's 30, the graph edges' two, the near-duplicates' two and entity resolution's three (matches, confidence, duration).
-    expect(CATALOGUE.length).toBe(37);
+    // The seed's 30, the graph edges' two and the near-duplicates' two.
+    expect(CATALOGUE.length).toBe(34);
     for (const entry of CATALOGUE) {
       expect(entry.name.endsWith('_total'), entry.name).toBe(entry.type === 'counter');
       expect(entry.name).toMatch(/^[a-z][a-z0-9_]*$/);
