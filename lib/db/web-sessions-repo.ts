@@ -53,6 +53,33 @@ export async function revokeWebSession(db: Queryable, idHash: string): Promise<v
   await db.query(sql`UPDATE web_sessions SET revoked_at = coalesce(revoked_at, now()) WHERE id_hash = ${idHash}`);
 }
 
+/** Largest batch one sweep statement deletes (RETENTION_BATCH_SIZE's bound). */
+export const MAX_WEB_SESSION_SWEEP = 10_000;
+
+/**
+ * Deletes up to `limit` sessions that can never be used again: expired (by the database's clock) or
+ * revoked (signed out, or their key revoked). Their cookies are refused either way; the rows only
+ * take room. `FOR UPDATE SKIP LOCKED`: a row another transaction holds is left for the next run.
+ * Resolves with how many were deleted: fewer than `limit` means none is left.
+ */
+export async function deleteEndedWebSessions(db: Queryable, limit: number): Promise<number> {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_WEB_SESSION_SWEEP) {
+    throw new RangeError(`batch size must be an integer from 1 to ${String(MAX_WEB_SESSION_SWEEP)}, got ${String(limit)}`);
+  }
+  // No ORDER BY: any ended row will do, and the scan stops at the batch's last one.
+  const [row] = await db.query<{ deleted: number }>(sql`
+    WITH batch AS (
+      SELECT id_hash FROM web_sessions
+      WHERE expires_at <= now() OR revoked_at IS NOT NULL
+      LIMIT ${limit}::int
+      FOR UPDATE SKIP LOCKED
+    ), deleted AS (
+      DELETE FROM web_sessions WHERE id_hash IN (SELECT id_hash FROM batch) RETURNING 1
+    )
+    SELECT count(*)::int AS deleted FROM deleted`);
+  return row?.deleted ?? 0;
+}
+
 /** Revokes every session of a key (the key was revoked, or "sign out everywhere"); returns how many. */
 export async function revokeWebSessionsOfKey(db: Queryable, keyId: string): Promise<number> {
   const rows = await db.query<{ n: number }>(sql`

@@ -67,7 +67,7 @@ async function retentionPart(run: JobContext, db: () => Promise<Queryable>): Pro
   } catch (error) {
     // runRetention catches its batches' failures: this is the database not opening at all.
     run.log.warn('retention failed', { error: loggable(error) });
-    return { signalsDeleted: 0, jobRunsDeleted: 0, batches: 0, stoppedEarly: false, error: errorText(error) };
+    return { signalsDeleted: 0, jobRunsDeleted: 0, webSessionsDeleted: 0, batches: 0, stoppedEarly: false, error: errorText(error) };
   }
 }
 

@@ -1,7 +1,8 @@
 // janitor, every 15 minutes: housekeeping (lib/housekeeping/housekeep.ts) — deletes this service's
 // Pushgateway groups that no container has pushed to within PUSHGATEWAY_GROUP_TTL_MS, so the
 // Pushgateway stays bounded as Lambda containers come and go, and, in bounded batches, archived
-// signals and job_runs rows past their retention (SIGNAL_RETENTION_DAYS, JOB_RUN_RETENTION_DAYS).
+// signals and job_runs rows past their retention (SIGNAL_RETENTION_DAYS, JOB_RUN_RETENTION_DAYS)
+// and expired or revoked dashboard sessions (web_sessions).
 // Here, how its result counts and what of it job_runs.details keeps.
 import { housekeep, type HousekeepingResult } from '../../housekeeping/housekeep.js';
 import { sweepDetails, sweepProblem } from '../../metrics/pushgateway-sweep.js';
@@ -33,6 +34,7 @@ export function janitorDetails(result: HousekeepingResult): Record<string, unkno
     retention: {
       signals_deleted: retention.signalsDeleted,
       job_runs_deleted: retention.jobRunsDeleted,
+      web_sessions_deleted: retention.webSessionsDeleted,
       batches: retention.batches,
       stopped_early: retention.stoppedEarly,
       ...(retention.stopReason === undefined ? {} : { stop_reason: retention.stopReason }),

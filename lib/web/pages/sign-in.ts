@@ -15,19 +15,13 @@ import { signOutForm } from '../components/sign-out-form.js';
 import { html, type Html } from '../html.js';
 import { renderPage, type WebPage } from '../page.js';
 import { guardPost } from '../session/middleware.js';
+import { localPath } from '../session/local-path.js';
 import { signIn, signOut } from '../session/sign-in.js';
-
-/** A path on this site: one leading slash (not `//host` or `/\host`, which browsers take as another host). */
-const LOCAL_PATH = /^\/(?![/\\])[^\s\\]{0,511}$/;
 
 const signInForm = z.strictObject({
   key: z.string().check(z.minLength(1, 'enter an API key'), z.maxLength(200)),
-  next: z.optional(z.string().check(z.regex(LOCAL_PATH, 'must be a path on this site'))),
+  next: z.optional(z.string().check(z.refine((value) => localPath(value) !== undefined, 'must be a path on this site, like /admin/jobs'))),
 });
-
-function safeNext(value: string | undefined): string | undefined {
-  return value !== undefined && LOCAL_PATH.test(value) ? value : undefined;
-}
 
 /** Tells browsers and proxies never to keep a page that carries a token or a key. */
 function noStore(c: Context<AppEnv>): void {
@@ -56,14 +50,14 @@ ${signOutForm(c)}`;
 function signInPage(c: Context<AppEnv>): Response {
   noStore(c);
   if (c.get('webSession') !== undefined) return renderPage(c, { title: 'Signed in', body: signedInBody(c) });
-  const next = safeNext(c.req.query('next'));
+  const next = localPath(c.req.query('next'));
   return renderPage(c, { title: 'Sign in', body: form(c, next, []) });
 }
 
 async function signInPost(c: Context<AppEnv>): Promise<Response> {
   noStore(c);
   const fields = await formFields(c);
-  const next = safeNext(fields.next);
+  const next = localPath(fields.next);
   const parsed = parseForm(signInForm, fields);
   if (!parsed.ok) return renderPage(c, { title: 'Sign in', status: 400, body: form(c, next, parsed.errors) });
   const result = await signIn(c, parsed.value.key, { keys: defaultKeyStore, limiter: defaultLimiter });

@@ -32,7 +32,7 @@ function jobContext(warnings: string[] = []): JobContext {
   return testJobContext({ job: 'janitor', remainingMs: () => 30_000, log: quietLog(warnings) });
 }
 
-const RETENTION_OK = { signalsDeleted: 0, jobRunsDeleted: 0, batches: 2, stoppedEarly: false };
+const RETENTION_OK = { signalsDeleted: 0, jobRunsDeleted: 0, webSessionsDeleted: 0, batches: 3, stoppedEarly: false };
 const SWEEP_OK = { deleted: [], kept: 3, failed: 0 };
 
 describe('housekeeping, the janitor work', () => {
@@ -67,7 +67,7 @@ describe('housekeeping, the janitor work', () => {
     const result = await housekeep(jobContext(warnings), { db: () => Promise.resolve(db) });
 
     // Assess
-    expect(result.retention).toEqual({ signalsDeleted: 0, jobRunsDeleted: 1, batches: 2, stoppedEarly: false });
+    expect(result.retention).toEqual({ signalsDeleted: 0, jobRunsDeleted: 1, webSessionsDeleted: 0, batches: 3, stoppedEarly: false });
     expect(result.pushgateway).toMatchObject({ deleted: [], kept: 0, failed: 0, error: expect.stringContaining('fetch failed') as unknown });
     expect(warnings).toEqual(['pushgateway sweep failed']);
     const outcome = janitorOutcome(result);
@@ -88,7 +88,7 @@ describe('housekeeping, the janitor work', () => {
     expect(result.pushgateway.error).toBeUndefined();
     expect(result.pushgateway.failed).toBe(0);
     expect(result.pushgateway.kept).toBeGreaterThanOrEqual(0);
-    expect(result.retention).toEqual({ signalsDeleted: 0, jobRunsDeleted: 0, batches: 0, stoppedEarly: false, error: 'database unavailable' });
+    expect(result.retention).toEqual({ signalsDeleted: 0, jobRunsDeleted: 0, webSessionsDeleted: 0, batches: 0, stoppedEarly: false, error: 'database unavailable' });
     expect(warnings).toEqual(['retention failed']);
     expect(janitorOutcome(result)).toEqual({ status: 'failed', reason: 'retention failed: database unavailable' });
   });
@@ -134,7 +134,7 @@ describe('janitorDetails', () => {
   it("keeps the sweep's keys where they always were, retention's counts and why it stopped beside them", () => {
     const result: HousekeepingResult = {
       pushgateway: { deleted: [{ job: 'signal-harvester', function: 'signals', instance: 'a' }], kept: 4, failed: 0 },
-      retention: { signalsDeleted: 7, jobRunsDeleted: 3, batches: 50, stoppedEarly: true, stopReason: 'time_budget' },
+      retention: { signalsDeleted: 7, jobRunsDeleted: 3, webSessionsDeleted: 2, batches: 50, stoppedEarly: true, stopReason: 'time_budget' },
     };
 
     expect(janitorDetails(result)).toEqual({
@@ -142,7 +142,7 @@ describe('janitorDetails', () => {
       kept: 4,
       failed: 0,
       deleted_groups: ['/job/signal-harvester/function/signals/instance/a'],
-      retention: { signals_deleted: 7, job_runs_deleted: 3, batches: 50, stopped_early: true, stop_reason: 'time_budget' },
+      retention: { signals_deleted: 7, job_runs_deleted: 3, web_sessions_deleted: 2, batches: 50, stopped_early: true, stop_reason: 'time_budget' },
     });
   });
 

@@ -4,6 +4,7 @@
 // batches, stop after the batch in flight once shouldStop() says so or at the batch cap, survive a
 // failing table, and are counted in retention_deleted_total. Ages are set with the database's
 // clock, the one retention compares with; every test starts from empty tables.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deleteArchivedSignals, deleteOldJobRuns } from '../../../../lib/db/retention-repo.js';
 import type { SignalStatus } from '../../../../lib/model/signal.js';
@@ -78,6 +79,25 @@ async function addOldRows(db: Db, count: number, tables: ReadonlyArray<'signals'
   if (tables.includes('job_runs')) await addJobRuns(db, keys.map((key) => ({ key, status: 'succeeded', ageDays: 100 })));
 }
 
+/**
+ * Stores dashboard sessions named `key` (their id hash is the key's SHA-256, the key the key id),
+ * created `createdHoursAgo`, expiring `expiresInHours` from now (negative: expired), maybe revoked.
+ */
+async function addWebSessions(db: Db, specs: ReadonlyArray<{ key: string; createdHoursAgo: number; expiresInHours: number; revoked?: boolean }>): Promise<void> {
+  for (const spec of specs) {
+    const idHash = createHash('sha256').update(spec.key).digest('hex');
+    await db.query(sql`
+      INSERT INTO web_sessions (id_hash, key_id, tier, created_at, expires_at, revoked_at)
+      VALUES (${idHash}, ${spec.key}, 'admin', now() - make_interval(hours => ${spec.createdHoursAgo}::int),
+              now() + make_interval(hours => ${spec.expiresInHours}::int), CASE WHEN ${spec.revoked === true}::boolean THEN now() END)`);
+  }
+}
+
+async function webSessionKeys(db: Db): Promise<string[]> {
+  const rows = await db.query<{ key: string }>(sql`SELECT key_id AS key FROM web_sessions ORDER BY key_id`);
+  return rows.map((row) => row.key);
+}
+
 const opened: TestDatabase[] = [];
 
 afterAll(async () => {
@@ -95,7 +115,7 @@ describe.each(DRIVERS)('retention on $driver', ({ driver, create }) => {
   });
 
   beforeEach(async () => {
-    await db.query(sql`TRUNCATE signals, job_runs CASCADE`);
+    await db.query(sql`TRUNCATE signals, job_runs, web_sessions CASCADE`);
   });
 
   it('deletes archived signals past the retention with their topic assignments, and keeps recent archived and old active or paused ones', async () => {
@@ -117,7 +137,7 @@ describe.each(DRIVERS)('retention on $driver', ({ driver, create }) => {
     const result = await runRetention(db, DEFAULTS);
 
     // Assess
-    expect(result).toEqual({ signalsDeleted: 2, jobRunsDeleted: 0, batches: 2, stoppedEarly: false });
+    expect(result).toEqual({ signalsDeleted: 2, jobRunsDeleted: 0, webSessionsDeleted: 0, batches: 3, stoppedEarly: false });
     expect(await signalKeys(db)).toEqual(['active-400d', 'archived-89d', 'paused-400d']);
     const assigned = await db.query<{ key: string }>(sql`
       SELECT s.source_id AS key FROM signal_topics st JOIN signals s ON s.id = st.signal_id`);
@@ -141,8 +161,47 @@ describe.each(DRIVERS)('retention on $driver', ({ driver, create }) => {
     const result = await runRetention(db, DEFAULTS);
 
     // Assess
-    expect(result).toEqual({ signalsDeleted: 0, jobRunsDeleted: 4, batches: 2, stoppedEarly: false });
+    expect(result).toEqual({ signalsDeleted: 0, jobRunsDeleted: 4, webSessionsDeleted: 0, batches: 3, stoppedEarly: false });
     expect(await jobRunKeys(db)).toEqual(['running-now', 'skipped-29d']);
+  });
+
+  it('deletes expired and revoked dashboard sessions in bounded batches, counted, and keeps live ones', async () => {
+    // Prepare: three sessions that can never be used again, two that can
+    await addWebSessions(db, [
+      { key: 'expired-1d', createdHoursAgo: 48, expiresInHours: -24 },
+      { key: 'expired-1h', createdHoursAgo: 9, expiresInHours: -1 },
+      { key: 'revoked-live', createdHoursAgo: 1, expiresInHours: 7, revoked: true },
+      { key: 'live', createdHoursAgo: 1, expiresInHours: 7 },
+      { key: 'live-long', createdHoursAgo: 0, expiresInHours: 100 },
+    ]);
+    const before = await valueOf(retentionDeleted, { table: 'web_sessions' });
+    const statements: Sql[] = [];
+
+    // Act: batches of 2 → 2 + 1
+    const result = await runRetention(
+      watched(db, (statement) => statements.push(statement)),
+      { ...DEFAULTS, batchSize: 2 },
+    );
+
+    // Assess
+    expect(deletesFrom('web_sessions', statements)).toBe(2);
+    expect(result).toEqual({ signalsDeleted: 0, jobRunsDeleted: 0, webSessionsDeleted: 3, batches: 4, stoppedEarly: false });
+    expect(await webSessionKeys(db)).toEqual(['live', 'live-long']);
+    expect(await valueOf(retentionDeleted, { table: 'web_sessions' })).toBe(before + 3);
+  });
+
+  it('leaves ended dashboard sessions past the batch cap for the next run', async () => {
+    // Prepare
+    await addWebSessions(db, ['a', 'b', 'c'].map((key) => ({ key: `expired-${key}`, createdHoursAgo: 10, expiresInHours: -1 })));
+
+    // Act: job_runs takes the first batch, web sessions the second (of 2 rows)
+    const first = await runRetention(db, { ...DEFAULTS, batchSize: 2, maxBatches: 2 });
+    const next = await runRetention(db, { ...DEFAULTS, batchSize: 2, maxBatches: 5 });
+
+    // Assess
+    expect(first).toMatchObject({ webSessionsDeleted: 2, batches: 2, stoppedEarly: true, stopReason: 'max_batches' });
+    expect(next).toMatchObject({ webSessionsDeleted: 1, stoppedEarly: false });
+    expect(await webSessionKeys(db)).toEqual([]);
   });
 
   it('honours other retentions than the defaults', async () => {
@@ -166,7 +225,7 @@ describe.each(DRIVERS)('retention on $driver', ({ driver, create }) => {
   });
 
   it('deletes in batches, one statement each, until a batch comes back short', async () => {
-    // Prepare: 5 old rows per table, batches of 2 → 2 + 2 + 1 per table
+    // Prepare: 5 old rows per table, batches of 2 → 2 + 2 + 1 per table (and one finding no ended web session)
     await addOldRows(db, 5);
     const statements: Sql[] = [];
 
@@ -179,8 +238,9 @@ describe.each(DRIVERS)('retention on $driver', ({ driver, create }) => {
     // Assess
     expect(deletesFrom('job_runs', statements)).toBe(3);
     expect(deletesFrom('signals', statements)).toBe(3);
-    expect(statements).toHaveLength(6);
-    expect(result).toEqual({ signalsDeleted: 5, jobRunsDeleted: 5, batches: 6, stoppedEarly: false });
+    expect(deletesFrom('web_sessions', statements)).toBe(1);
+    expect(statements).toHaveLength(7);
+    expect(result).toEqual({ signalsDeleted: 5, jobRunsDeleted: 5, webSessionsDeleted: 0, batches: 7, stoppedEarly: false });
     expect(await signalKeys(db)).toEqual([]);
     expect(await jobRunKeys(db)).toEqual([]);
   });
@@ -200,7 +260,7 @@ describe.each(DRIVERS)('retention on $driver', ({ driver, create }) => {
 
     // Assess: that batch committed, nothing else started (signals neither)
     expect(statements).toHaveLength(1);
-    expect(result).toEqual({ signalsDeleted: 0, jobRunsDeleted: 2, batches: 1, stoppedEarly: true, stopReason: 'time_budget' });
+    expect(result).toEqual({ signalsDeleted: 0, jobRunsDeleted: 2, webSessionsDeleted: 0, batches: 1, stoppedEarly: true, stopReason: 'time_budget' });
     expect(await jobRunKeys(db)).toHaveLength(3);
     expect(await signalKeys(db)).toHaveLength(5);
   });
@@ -213,7 +273,7 @@ describe.each(DRIVERS)('retention on $driver', ({ driver, create }) => {
     const result = await runRetention(db, { ...DEFAULTS, run: testJobContext({ job: 'janitor', shouldStop: () => true }) });
 
     // Assess
-    expect(result).toEqual({ signalsDeleted: 0, jobRunsDeleted: 0, batches: 0, stoppedEarly: true, stopReason: 'time_budget' });
+    expect(result).toEqual({ signalsDeleted: 0, jobRunsDeleted: 0, webSessionsDeleted: 0, batches: 0, stoppedEarly: true, stopReason: 'time_budget' });
     expect(await jobRunKeys(db)).toHaveLength(1);
   });
 
@@ -221,13 +281,13 @@ describe.each(DRIVERS)('retention on $driver', ({ driver, create }) => {
     // Prepare
     await addOldRows(db, 5);
 
-    // Act: job_runs takes 3 batches of the 4, signals the last one
-    const first = await runRetention(db, { ...DEFAULTS, batchSize: 2, maxBatches: 4 });
-    const next = await runRetention(db, { ...DEFAULTS, batchSize: 2, maxBatches: 4 });
+    // Act: job_runs takes 3 batches of the 5, web sessions 1, signals the last one
+    const first = await runRetention(db, { ...DEFAULTS, batchSize: 2, maxBatches: 5 });
+    const next = await runRetention(db, { ...DEFAULTS, batchSize: 2, maxBatches: 5 });
 
     // Assess
-    expect(first).toEqual({ signalsDeleted: 2, jobRunsDeleted: 5, batches: 4, stoppedEarly: true, stopReason: 'max_batches' });
-    expect(next).toEqual({ signalsDeleted: 3, jobRunsDeleted: 0, batches: 3, stoppedEarly: false });
+    expect(first).toEqual({ signalsDeleted: 2, jobRunsDeleted: 5, webSessionsDeleted: 0, batches: 5, stoppedEarly: true, stopReason: 'max_batches' });
+    expect(next).toEqual({ signalsDeleted: 3, jobRunsDeleted: 0, webSessionsDeleted: 0, batches: 4, stoppedEarly: false });
     expect(await signalKeys(db)).toEqual([]);
   });
 
@@ -246,7 +306,8 @@ describe.each(DRIVERS)('retention on $driver', ({ driver, create }) => {
     expect(result).toEqual({
       signalsDeleted: 3,
       jobRunsDeleted: 0,
-      batches: 1,
+      webSessionsDeleted: 0,
+      batches: 2,
       stoppedEarly: false,
       error: 'job_runs: canceling statement due to statement timeout',
     });
@@ -269,7 +330,7 @@ describe.each(DRIVERS)('retention on $driver', ({ driver, create }) => {
     });
 
     // Assess
-    expect(result).toEqual({ signalsDeleted: 1, jobRunsDeleted: 0, batches: 2, stoppedEarly: false });
+    expect(result).toEqual({ signalsDeleted: 1, jobRunsDeleted: 0, webSessionsDeleted: 0, batches: 3, stoppedEarly: false });
     expect(await signalKeys(db)).toEqual(['old-0']);
     expect(await runRetention(db, DEFAULTS)).toMatchObject({ signalsDeleted: 1 });
   });
@@ -288,7 +349,7 @@ describe.each(DRIVERS)('retention on $driver', ({ driver, create }) => {
     expect(await valueOf(retentionDeleted, { table: 'signals' })).toBe(signalsBefore + 3);
     expect(await valueOf(retentionDeleted, { table: 'job_runs' })).toBe(jobRunsBefore + 2);
     const { values } = await retentionDeleted.get();
-    expect(new Set(values.map((entry) => entry.labels.table))).toEqual(new Set(['signals', 'job_runs']));
+    expect(new Set(values.map((entry) => entry.labels.table))).toEqual(new Set(['signals', 'job_runs', 'web_sessions']));
   });
 
   it('refuses a retention or batch size out of range as a programming error, before any query', async () => {

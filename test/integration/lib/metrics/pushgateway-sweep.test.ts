@@ -153,7 +153,7 @@ describe('the Pushgateway janitor', () => {
     expect(run.result?.pushgateway.error).toBeUndefined();
     expect(run.result?.pushgateway.skipped).toBeUndefined();
     expect(run.result?.pushgateway.kept).toBeGreaterThanOrEqual(0);
-    expect(run.result?.retention).toEqual({ signalsDeleted: 0, jobRunsDeleted: 0, batches: 2, stoppedEarly: false });
+    expect(run.result?.retention).toEqual({ signalsDeleted: 0, jobRunsDeleted: 0, webSessionsDeleted: 0, batches: 3, stoppedEarly: false });
     // … recorded in job_runs with each part's counts
     const row = await getJobRun(database.db, run.runId ?? '');
     expect(row).toMatchObject({ job: 'janitor', status: 'succeeded', durationMs: run.durationMs, error: null });
@@ -162,7 +162,7 @@ describe('the Pushgateway janitor', () => {
       lock: 'memory',
       deleted: run.result?.pushgateway.deleted.length,
       failed: 0,
-      retention: { signals_deleted: 0, job_runs_deleted: 0, batches: 2, stopped_early: false },
+      retention: { signals_deleted: 0, job_runs_deleted: 0, web_sessions_deleted: 0, batches: 3, stopped_early: false },
     });
     expect(row?.finishedAt).toBeInstanceOf(Date);
     // … and pushed
@@ -178,6 +178,7 @@ describe('the Pushgateway janitor', () => {
     expect(deleted?.metrics.map((metric) => [metric.labels.table, metric.value]).sort()).toEqual([
       ['job_runs', '0'],
       ['signals', '0'],
+      ['web_sessions', '0'],
     ]);
   });
 
@@ -197,7 +198,7 @@ describe('the Pushgateway janitor', () => {
     expect(run.reason).toBeUndefined();
     expect(run.result).toEqual({
       pushgateway: { deleted: [], kept: 0, failed: 0, skipped: 'no_pushgateway' },
-      retention: { signalsDeleted: 1, jobRunsDeleted: 1, batches: 2, stoppedEarly: false },
+      retention: { signalsDeleted: 1, jobRunsDeleted: 1, webSessionsDeleted: 0, batches: 3, stoppedEarly: false },
     });
     expect(await remaining(database, ['aged-100d', 'aged-20d'])).toEqual({ signals: ['aged-20d'], runs: ['aged-20d'] });
     const row = await getJobRun(database.db, run.runId ?? '');
