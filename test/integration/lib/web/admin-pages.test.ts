@@ -9,6 +9,7 @@ import { generateApiKey } from '../../../../lib/auth/api-key.js';
 import { resetConfig } from '../../../../lib/config.js';
 import { createApiKey, createApiKeyStore } from '../../../../lib/db/api-keys-repo.js';
 import { getDb, resetDb, setDb } from '../../../../lib/db/client.js';
+import { raw, sql } from '../../../../lib/db/sql.js';
 import { createApp } from '../../../../lib/http/app.js';
 import { webSession } from '../../../../lib/web/session/middleware.js';
 import { mountWebAdmin } from '../../../../lib/web/admin-app.js';
@@ -24,7 +25,7 @@ class Visitor {
   readonly cookies = new Map<string, string>();
   csrf = '';
   constructor(private readonly app: () => Hono) {}
-  async send(path: string, form?: Record<string, string>): Promise<{ status: number; body: string; location: string | null }> {
+  async send(path: string, form?: Record<string, string>, extra: Record<string, string> = {}): Promise<{ status: number; body: string; location: string | null }> {
     const headers = new Headers({ host: 'dashboard.example.test' });
     if (this.cookies.size > 0) headers.set('cookie', [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '));
     let body: string | undefined;
@@ -33,6 +34,7 @@ class Visitor {
       headers.set('sec-fetch-site', 'same-origin');
       body = new URLSearchParams({ _csrf: this.csrf, ...form }).toString();
     }
+    for (const [name, value] of Object.entries(extra)) headers.set(name, value);
     const response = await this.app().request(`${ORIGIN}${path}`, { method: form === undefined ? 'GET' : 'POST', headers, body });
     for (const line of response.headers.getSetCookie()) {
       const [pair = ''] = line.split(';');
@@ -55,6 +57,7 @@ class Visitor {
 describe('the sign-in and admin pages', () => {
   let database: TestDatabase;
   let app: Hono;
+  let adminApp: Hono;
   const saved = { ...process.env };
   const visitor = (): Visitor => new Visitor(() => app);
 
@@ -66,6 +69,7 @@ describe('the sign-in and admin pages', () => {
     // The web and web-admin functions' apps, one in front of the other as API Gateway routes them.
     const admin = createApp({ name: 'web-admin', keys: () => createApiKeyStore(getDb), identify: webSession() });
     mountWebAdmin(admin);
+    adminApp = admin;
     const web = createApp({ name: 'web', keys: () => createApiKeyStore(getDb), identify: webSession() });
     mountWeb(SIGNAL_PAGES)(web);
     app = new Hono();
@@ -92,12 +96,69 @@ describe('the sign-in and admin pages', () => {
     expect((await anonymous.send('/admin/jobs')).status).toBe(200);
   });
 
-  it('never redirects to another site after sign-in', async () => {
-    const person = visitor();
-    await person.send('/sign-in');
-    const result = await person.send('/sign-in', { key: BOOTSTRAP, next: '//evil.example/' });
-    expect(result.status).toBe(400);
-    expect(result.body.match(/<div class="errors"[\s\S]*?<\/div>/)?.[0]).toContain('next');
+  it('never redirects to another site after sign-in: a malformed next is an error on the form, or dropped from a link', async () => {
+    const hostile = ['//evil.example/', 'https://evil.example/admin', '/\\evil.example', 'javascript:alert(1)', '/..//evil.example', '/\t/evil.example'];
+    for (const next of hostile) {
+      const person = visitor();
+      // A link carrying it: the form is shown without it (after sign-in: the default page).
+      const form = await person.send(`/sign-in?next=${encodeURIComponent(next)}`);
+      expect(form.status, next).toBe(200);
+      expect(form.body, next).not.toContain('name="next"');
+      // A form posting it: 400, the error naming the field, no redirect, no session.
+      const result = await person.send('/sign-in', { key: BOOTSTRAP, next });
+      expect(result.status, next).toBe(400);
+      expect(result.location, next).toBeNull();
+      expect(result.body.match(/<div class="errors"[\s\S]*?<\/div>/)?.[0], next).toContain('>next</a>');
+      expect(person.cookies.has('__Host-shd_session'), next).toBe(false);
+    }
+    const fallback = visitor();
+    await fallback.send('/sign-in?next=%2F%2Fevil.example');
+    expect((await fallback.send('/sign-in', { key: BOOTSTRAP })).location).toBe('/admin/jobs');
+    // A path on this site comes back percent-encoded: nothing in Location a browser reads as a host.
+    const local = visitor();
+    await local.send('/sign-in');
+    expect((await local.send('/sign-in', { key: BOOTSTRAP, next: '/signals?q=日本<b>' })).location).toBe('/signals?q=%E6%97%A5%E6%9C%AC%3Cb%3E');
+  });
+
+  it('refuses every POST of the dashboard without its CSRF token or from another site, and changes nothing', async () => {
+    // Prepare: every POST route the admin function serves, an admin signed in, a key to revoke
+    const generated = generateApiKey();
+    const { id: keyId } = await createApiKey(database.db, { name: 'target', tier: 'api_key', prefix: generated.prefix, hash: generated.hash });
+    const routes = [...new Set(adminApp.routes.filter((route) => route.method === 'POST').map((route) => route.path))];
+    expect(routes.sort()).toEqual(['/admin/jobs', '/admin/keys', '/admin/keys/:id/revoke', '/sign-in', '/sign-out']);
+    const admin = visitor();
+    await admin.signIn(BOOTSTRAP);
+    await admin.send('/admin/jobs');
+    const other = visitor();
+    await other.signIn(BOOTSTRAP);
+    await other.send('/admin/jobs');
+    const forms: Record<string, Record<string, string>> = { '/admin/jobs': { job: 'janitor' }, '/admin/keys': { name: 'forged', tier: 'admin' }, '/sign-in': { key: BOOTSTRAP } };
+    const countOf = async (table: 'job_runs' | 'api_keys'): Promise<number> =>
+      (await database.db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${raw(table)}`))[0]?.n ?? 0;
+    const [runsBefore, keysBefore] = [await countOf('job_runs'), await countOf('api_keys')];
+    const attempts: Array<{ name: string; csrf?: string; headers?: Record<string, string> }> = [
+      { name: 'no token', csrf: '' },
+      { name: "another session's token", csrf: other.csrf },
+      { name: 'Sec-Fetch-Site: cross-site', headers: { 'sec-fetch-site': 'cross-site' } },
+      { name: 'Sec-Fetch-Site: same-site', headers: { 'sec-fetch-site': 'same-site' } },
+      { name: 'a foreign Origin', headers: { 'sec-fetch-site': '', origin: 'https://evil.example' } },
+      { name: 'Origin: null', headers: { 'sec-fetch-site': '', origin: 'null' } },
+    ];
+
+    // Act + Assess
+    for (const route of routes) {
+      const path = route.replace(':id', keyId);
+      for (const attempt of attempts) {
+        const form = { ...(forms[route] ?? {}), ...(attempt.csrf === undefined ? {} : { _csrf: attempt.csrf }) };
+        const result = await admin.send(path, form, attempt.headers);
+        expect(result.status, `${route}, ${attempt.name}`).toBe(403);
+        expect(result.location, `${route}, ${attempt.name}`).toBeNull();
+      }
+    }
+    expect(await countOf('job_runs')).toBe(runsBefore);
+    expect(await countOf('api_keys')).toBe(keysBefore);
+    expect((await database.db.query<{ revoked: boolean }>(sql`SELECT revoked_at IS NOT NULL AS revoked FROM api_keys WHERE id = ${keyId}::uuid`))[0]?.revoked).toBe(false);
+    expect((await admin.send('/admin/jobs')).status).toBe(200); // still signed in
   });
 
   it('shows a lower tier the public pages only: no admin links, 403 on admin pages', async () => {
