@@ -50,14 +50,17 @@ ${selectField({ name: 'limit', label: 'Per page', value: rawValue(raw, 'limit') 
 
 async function jobsPage(c: Context<AppEnv>): Promise<Response> {
   const parsed = parsePageQuery(listJobRunsRoute.query, c.req.url, { pageOnly: ['queued'] });
-  if (!parsed.ok) {
-    return renderPage(c, { title: 'Jobs', status: 400, body: html`${errorSummary(parsed.errors)}${filterForm(parsed.raw, parsed.errors)}` });
+  // `queued` is the page's own (the run Run now just queued): a run id, or a mistake to say.
+  const queued = [parsed.raw.queued ?? []].flat().filter((value) => value !== '');
+  const queuedErrors: FieldError[] = queued.length === 0 || (queued.length === 1 && QUEUED.test(queued[0] ?? '')) ? [] : [{ location: 'query', field: 'queued', message: 'must be one run id' }];
+  if (!parsed.ok || queuedErrors.length > 0) {
+    const errors = [...(parsed.ok ? [] : parsed.errors), ...queuedErrors];
+    return renderPage(c, { title: 'Jobs', status: 400, body: html`${errorSummary(errors)}${filterForm(parsed.raw, errors)}` });
   }
   const query = parsed.value;
   const runs = await listJobRuns(await getDb(), { job: query.job, limit: query.limit + 1, before: query.before });
   const page = runs.slice(0, query.limit);
   const next = runs.length > query.limit ? page.at(-1)?.id : undefined;
-  const queued = rawValue(parsed.raw, 'queued');
   const params = new URLSearchParams();
   if (query.job !== undefined) params.set('job', query.job);
   params.set('limit', String(query.limit));
@@ -67,7 +70,7 @@ async function jobsPage(c: Context<AppEnv>): Promise<Response> {
       : html`<div class="table-wrap"><table><caption class="sr-only">Job runs, newest first</caption><thead><tr><th scope="col" class="num">Run</th><th scope="col">Job</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col" class="num">Duration</th><th scope="col">Trigger or error</th></tr></thead><tbody>${page.map(runRow)}</tbody></table></div>`;
   return renderPage(c, {
     title: 'Jobs',
-    body: html`${QUEUED.test(queued) ? html`<p class="card" role="status">Run ${queued} is queued; reload to follow it.</p>` : ''}
+    body: html`${queued[0] === undefined ? '' : html`<p class="card" role="status">Run ${queued[0]} is queued; reload to follow it.</p>`}
 ${runButtons(c)}
 <section aria-labelledby="runs-h"><h2 id="runs-h">Recent runs</h2>
 ${filterForm(parsed.raw, [])}

@@ -3,6 +3,7 @@
 // (no-store, no redirect that could lose it). POST /admin/keys/:id/revoke: revoke it, which also
 // ends its dashboard sessions at once.
 import type { Context } from 'hono';
+import * as z from 'zod/mini';
 import { generateApiKey } from '../../auth/api-key.js';
 import type { ApiKeyRecord } from '../../auth/key-store.js';
 import { createKeyRoute } from '../../api/admin-routes.js';
@@ -18,6 +19,7 @@ import { csrfField, formFields, parseForm } from '../components/post-form.js';
 import { dateTime } from '../components/signal-row.js';
 import { html, type Html } from '../html.js';
 import { renderPage, type WebPage } from '../page.js';
+import { parsePageQuery } from '../query.js';
 import { guardPost } from '../session/middleware.js';
 
 const TIER_OPTIONS = [['api_key', 'api_key'], ['premium', 'premium'], ['admin', 'admin']] as const;
@@ -48,7 +50,12 @@ async function keysBody(c: Context<AppEnv>, top: Html | string, values: Record<s
   return html`${top}${createForm(c, values, errors)}<section aria-labelledby="keys-h"><h2 id="keys-h">Keys</h2>${table}</section>`;
 }
 
+/** The page takes no parameter (as `GET /v1/admin/keys`): any is a mistake worth saying, not ignoring. */
+const NO_QUERY = /* @__PURE__ */ z.strictObject({});
+
 async function keysPage(c: Context<AppEnv>): Promise<Response> {
+  const parsed = parsePageQuery(NO_QUERY, c.req.url);
+  if (!parsed.ok) return renderPage(c, { title: 'API keys', status: 400, body: await keysBody(c, errorSummary(parsed.errors), {}, []) });
   return renderPage(c, { title: 'API keys', body: await keysBody(c, '', {}, []) });
 }
 

@@ -10,7 +10,7 @@ import { resetConfig } from '../../../../lib/config.js';
 import { createApiKey, createApiKeyStore } from '../../../../lib/db/api-keys-repo.js';
 import { getDb, resetDb, setDb } from '../../../../lib/db/client.js';
 import { raw, sql } from '../../../../lib/db/sql.js';
-import { createApp } from '../../../../lib/http/app.js';
+import { createApp, type App } from '../../../../lib/http/app.js';
 import { webSession } from '../../../../lib/web/session/middleware.js';
 import { mountWebAdmin } from '../../../../lib/web/admin-app.js';
 import { SIGNAL_PAGES } from '../../../../lib/web/pages/index.js';
@@ -57,7 +57,7 @@ class Visitor {
 describe('the sign-in and admin pages', () => {
   let database: TestDatabase;
   let app: Hono;
-  let adminApp: Hono;
+  let adminApp: App;
   const saved = { ...process.env };
   const visitor = (): Visitor => new Visitor(() => app);
 
