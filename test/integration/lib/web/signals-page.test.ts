@@ -215,6 +215,32 @@ describeOnDrivers('the signals page on $driver', ({ open }) => {
     expect(body).toContain('aria-current="page"');
   });
 
+  it('shows every awkward fixture on its own page as text: <script> and & escaped, RTL and emoji intact, direction left to the text', async () => {
+    // Prepare
+    const { body: list } = await page('/signals?source=hackernews&kind=post&limit=3');
+    const ids = [...list.matchAll(/<a class="title" dir="auto" href="\/signals\/(\d+)">/g)].map((match) => match[1] ?? '');
+    expect(ids).toHaveLength(FIXTURES.length);
+
+    for (const id of ids) {
+      // Act
+      const { body } = await page(`/signals/${id}`);
+
+      // Assess: the title as the <title>, the h1 (dir="auto"), the text; no live markup anywhere
+      const title = /<h1 dir="auto">([^<]*)<\/h1>/.exec(body)?.[1] ?? '';
+      const fixture = FIXTURES.find((candidate) => visibleText(title) === candidate.title);
+      expect(fixture, title).toBeDefined();
+      expect(body).toContain(`<title>${title} · Signal Harvester</title>`);
+      expect(body).not.toMatch(/<script|<img|<b>|href="javascript:/i);
+      expect(visibleText(body)).toContain('Body <img src=x onerror=alert(3)> & more');
+      if (fixture?.sourceId === 'rtl') expect(body).toContain('<h1 dir="auto">مرحبا بالعالم — שלום עולם</h1>');
+      if (fixture?.sourceId === 'emoji') {
+        expect(body).toContain('<h1 dir="auto">Launch 🚀 day 👩🏽‍💻</h1>');
+        expect(body).toContain('href="https://example.com/emoji?a=1&amp;b=2"');
+      }
+      if (fixture?.sourceId === 'xss') expect(body).toContain('<dd dir="auto">javascript:alert(2)</dd>'); // shown, never a link
+    }
+  });
+
   it('answers an unknown signal with the 404 page and a malformed id with 400, as pages', async () => {
     // Act
     const missing = await page('/signals/999999999', 404);
