@@ -5,7 +5,8 @@
 # data under .data/victoria-metrics), PgBouncer on 127.0.0.1:6432 (transaction pooling in front of that
 # PostgreSQL, as Neon's pooled `-pooler` endpoint is), plus the tools `promtool` and `unzip` (package test)
 # the Lambda runtime client (infra/lambda-runtime/, the zips' runtime test) and Debian's Chromium at
-# /usr/bin/chromium (the web dashboard's browser tests drive it with playwright-core; no browser download). Starts what is installed but stopped, installs
+# /usr/bin/chromium with an emoji font (the web dashboard's browser tests drive it with playwright-core; no
+# browser download; the font only makes the screenshots show sources' emoji). Starts what is installed but stopped, installs
 # what is missing when it can (root on Debian), otherwise says exactly what to do. Idempotent and
 # quick when everything already runs, so `npm test` can call it every time.
 #
@@ -27,7 +28,7 @@ POLICY_RC=/usr/sbin/policy-rc.d
 # Debian package that provides each service (promtool ships in `prometheus`).
 # The Lambda runtime client is built from npm with the machine's toolchain (autoconf… for its curl).
 declare -A PACKAGE=([redis]=redis-server [postgres]=postgresql [pushgateway]=prometheus-pushgateway [victoria-metrics]=victoria-metrics [pgbouncer]=pgbouncer [promtool]=prometheus [unzip]=unzip
-  [lambda-runtime]="autoconf automake libtool cmake make g++ python3" [chromium]=chromium)
+  [lambda-runtime]="autoconf automake libtool cmake make g++ python3" [chromium]="chromium fonts-noto-color-emoji")
 
 die() {
   printf 'ensure-services: %s\n' "$*" >&2
@@ -80,7 +81,7 @@ installed() {
     victoria-metrics) command -v victoria-metrics >/dev/null ;;
     promtool) command -v promtool >/dev/null ;;
     unzip) command -v unzip >/dev/null ;;
-    chromium) [[ -x /usr/bin/chromium ]] ;;
+    chromium) [[ -x /usr/bin/chromium && -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]] ;;
   esac
 }
 

@@ -1,15 +1,19 @@
 // The dashboard as a person uses it, in a real browser: Debian's Chromium driven by playwright-core
-// against the local runtime (the real serverless.yml, functions/web.ts, PGlite with seeded signals).
-// Browse, filter, search and page forward and back; sign in with the bootstrap admin key, run a
-// job, manage keys, sign out; a cross-site POST is refused and a forged cookie signed out. axe-core
-// checks every page for serious violations; screenshots land in test-artifacts/web-dashboard/.
+// against the local runtime (the real serverless.yml and functions, PGlite seeded once for the file
+// by test/support/dashboard-seed.ts). Browse, filter, search and page forward and back; open a
+// signal from the list (its score breakdown, sources and mentions, related signals both ways) and
+// follow the graph with the browser's back and forward; open a topic from trending topics (its
+// sparkline, timeline and paged events); sign in with the bootstrap admin key, run a job, manage
+// keys, sign out; a cross-site POST is refused and a forged cookie signed out. Every page, in light
+// and dark mode, passes axe-core with no serious violation and shifts no layout while loading.
+// Screenshots land in test-artifacts/web-dashboard/ (the README's come from there).
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser, type TestBrowser } from '../support/browser.js';
+import { expectAccessible, layoutShift, launchBrowser, type TestBrowser } from '../support/browser.js';
+import { CITED_TITLE, DISCUSSING_TITLE, FEATURED_TITLE, PENDING_IDENTIFIER, seedDashboard, TOPIC_EVENTS, TOPIC_NAME, type DashboardSeed } from '../support/dashboard-seed.js';
 import { E2E_START_TIMEOUT_MS, startE2eRuntime, type E2eRuntime } from '../support/e2e-runtime.js';
-import { seedSignals } from '../support/signal-factory.js';
 
 const ADMIN_KEY = `bootstrap-${randomBytes(24).toString('hex')}`;
 const SIGNALS = 45;
@@ -23,12 +27,15 @@ describe('the web dashboard in Chromium', () => {
   let evil: Server;
   let evilUrl: string;
   let base: string;
+  let seed: DashboardSeed;
 
   beforeAll(async () => {
     [runtime, browser] = await Promise.all([
       startE2eRuntime({
         env: { ADMIN_API_KEY: ADMIN_KEY, LAMBDA_ENDPOINT: undefined, WEB_SESSION_SECRET: undefined },
-        seed: (db) => seedSignals(db, SIGNALS),
+        seed: async (db) => {
+          seed = await seedDashboard(db, SIGNALS);
+        },
       }),
       launchBrowser('web-dashboard'),
     ]);
@@ -66,7 +73,9 @@ describe('the web dashboard in Chromium', () => {
     expect(response?.status()).toBe(200);
     const first = await titles(page);
     expect(first).toHaveLength(20);
+    expect(first[0]).toBe(FEATURED_TITLE); // the source's markup is text, not markup
     await expectAccessible(page);
+    await expect(layoutShift(page)).resolves.toBe(0);
     await browser.screenshot(page, 'signals');
 
     await page.getByRole('link', { name: 'Next →' }).click();
@@ -93,6 +102,156 @@ describe('the web dashboard in Chromium', () => {
     await expect(page.locator('[aria-invalid=true]').count()).resolves.toBeGreaterThan(0);
     await expectAccessible(page);
   }, TEST_TIMEOUT_MS);
+
+  it('opens a signal from the list: its score breakdown, sources and mentions, related signals; follows the graph, then back and forward', async () => {
+    const page = await browser.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    const signalUrl = `${base}/signals/${seed.featuredId}`;
+    await page.goto(`${base}/`);
+    await page.getByRole('link', { name: FEATURED_TITLE, exact: true }).click();
+    await page.waitForURL(signalUrl);
+
+    // What it is: the title as text everywhere, nothing of the source's markup live.
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(FEATURED_TITLE);
+    await expect(page.title()).resolves.toBe(`${FEATURED_TITLE} · Signal Harvester`);
+    await expect(page.locator('h1').getAttribute('dir')).resolves.toBe('auto');
+    await expect(page.locator('p.text').textContent()).resolves.toBe('Body <img src=x onerror=alert(3)> & more — نص عربي 🧪');
+    await expect(page.locator('main img, main script').count()).resolves.toBe(0);
+
+    // Why this score: every term of score_details.
+    const term = (name: string): Promise<string | null> => page.getByRole('table', { name: 'Score terms' }).locator('tr', { has: page.locator('th', { hasText: name }) }).locator('td').textContent();
+    await expect(page.getByText('Formula salience/1', { exact: false }).count()).resolves.toBe(1);
+    await expect(term('Base points')).resolves.toBe('40');
+    await expect(term('Engagement points')).resolves.toBe('31.500');
+    await expect(term('Category boost')).resolves.toBe('1.200');
+    await expect(term('Decay')).resolves.toBe('0.970');
+
+    // Sources and mentions.
+    const fact = (name: string): Promise<string | null> => page.locator('dt', { hasText: new RegExp(`^${name}$`) }).locator('+ dd').first().textContent();
+    await expect(fact('Source')).resolves.toBe('hackernews');
+    await expect(fact('Mentions by other sources')).resolves.toBe('3');
+    await expect(page.getByRole('link', { name: 'https://example.com/zebrafish?a=1&b=2' }).getAttribute('href')).resolves.toBe('https://example.com/zebrafish?a=1&b=2');
+
+    // Related signals from the graph, both ways, and one not harvested yet.
+    const related = page.getByRole('table', { name: 'Related signals' });
+    const relation = (name: string): Promise<string | null> => related.locator('tr', { has: page.getByRole('link', { name, exact: true }) }).locator('td').first().textContent();
+    await expect(relation(DISCUSSING_TITLE)).resolves.toBe('discussed by');
+    await expect(relation(CITED_TITLE)).resolves.toBe('cites');
+    await expect(related.locator('tr', { hasText: PENDING_IDENTIFIER }).locator('td').first().textContent()).resolves.toBe('cites');
+    await expectAccessible(page);
+    await expect(layoutShift(page)).resolves.toBe(0);
+    await browser.screenshot(page, 'signal');
+
+    // Follow the graph to the discussion, which sees the featured signal the other way round.
+    await related.getByRole('link', { name: DISCUSSING_TITLE, exact: true }).click();
+    await page.waitForURL((url) => /^\/signals\/\d+$/.test(url.pathname) && url.href !== signalUrl);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(DISCUSSING_TITLE);
+    await expect(page.getByRole('table', { name: 'Related signals' }).locator('tr', { has: page.getByRole('link', { name: FEATURED_TITLE, exact: true }) }).locator('td').first().textContent()).resolves.toBe('discusses');
+
+    // The browser's back and forward: each URL is the whole state.
+    await page.goBack();
+    expect(page.url()).toBe(signalUrl);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(FEATURED_TITLE);
+    await page.goBack();
+    expect(page.url()).toBe(`${base}/`);
+    expect(await titles(page)).toHaveLength(20);
+    await page.goForward();
+    expect(page.url()).toBe(signalUrl);
+    expect(dialogs).toEqual([]);
+  }, TEST_TIMEOUT_MS);
+
+  it('opens a topic from trending topics: sparkline, timeline, events paged forward and back and filtered by kind', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/topics`);
+    const card = page.locator('li.card', { has: page.getByRole('link', { name: TOPIC_NAME, exact: true }) });
+    const spark = card.getByRole('img', { name: `Daily signals in ${TOPIC_NAME}`, exact: false });
+    await expect(spark.getAttribute('aria-label')).resolves.toMatch(/: \d+ signals from \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}/);
+    const box = await spark.boundingBox();
+    expect(box?.height).toBe(40);
+    expect(box?.width).toBeGreaterThan(100);
+    await expect(card.textContent()).resolves.toMatch(/\+\d+ %/);
+    await expectAccessible(page);
+    await expect(layoutShift(page)).resolves.toBe(0);
+    await browser.screenshot(page, 'topics');
+
+    await card.getByRole('link', { name: TOPIC_NAME, exact: true }).click();
+    await page.waitForURL(`${base}/topics/${seed.topicId}`);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(TOPIC_NAME);
+    const timeline = page.locator('figure').getByRole('img');
+    await expect(timeline.getAttribute('aria-label')).resolves.toContain(`Daily signals in ${TOPIC_NAME}: 9 signals from`);
+    await expect(timeline.locator('rect').count()).resolves.toBeGreaterThanOrEqual(14);
+    expect((await timeline.boundingBox())?.height).toBe(128);
+
+    // Events newest first, 20 a page: the merge (linking the merged topic), then forward and back.
+    const events = page.getByRole('table', { name: 'Events' });
+    const kinds = (): Promise<string[]> => events.locator('tbody td.event-kind').allTextContents();
+    const firstPage = await kinds();
+    expect(firstPage).toHaveLength(20);
+    expect(firstPage.slice(0, 2)).toEqual(['Merged', 'Split']);
+    await expect(events.getByRole('link', { name: 'science/regrowth' }).count()).resolves.toBe(1);
+    await expectAccessible(page);
+    await expect(layoutShift(page)).resolves.toBe(0);
+    await browser.screenshot(page, 'topic');
+    await page.getByRole('link', { name: 'Next →' }).click();
+    await page.waitForURL(/cursor=/);
+    const secondPage = await kinds();
+    expect(secondPage).toHaveLength(TOPIC_EVENTS - 20);
+    expect(secondPage.at(-1)).toBe('Emerged');
+    await page.getByRole('link', { name: '← Previous' }).click();
+    await page.waitForURL((url) => !url.search.includes('cursor='));
+    expect(await kinds()).toEqual(firstPage);
+
+    await page.getByRole('combobox', { name: 'Events' }).selectOption('split');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/kind=split/);
+    expect(await kinds()).toEqual(['Split']);
+  }, TEST_TIMEOUT_MS);
+
+  it('passes axe-core on every page in light and dark mode, follows prefers-color-scheme, and shifts no layout', async () => {
+    const pages: Array<{ path: string; status: number; admin?: boolean }> = [
+      { path: '/', status: 200 },
+      { path: `/signals/${seed.featuredId}`, status: 200 },
+      { path: '/discoveries', status: 200 },
+      { path: '/topics', status: 200 },
+      { path: `/topics/${seed.topicId}`, status: 200 },
+      { path: '/signals?min_score=lots', status: 400 },
+      { path: '/signals/999999999', status: 404 },
+      { path: '/topics/1?window=1y', status: 400 },
+      { path: '/sign-in', status: 200 },
+      { path: '/admin/jobs', status: 200, admin: true },
+      { path: '/admin/keys', status: 200, admin: true },
+    ];
+    const schemes = [
+      { colorScheme: 'light', background: 'rgb(255, 255, 255)', text: 'rgb(26, 26, 26)' },
+      { colorScheme: 'dark', background: 'rgb(18, 20, 24)', text: 'rgb(232, 232, 232)' },
+    ] as const;
+    for (const scheme of schemes) {
+      const page = await browser.newPage({ colorScheme: scheme.colorScheme });
+      for (const { path, status, admin } of pages) {
+        if (admin === true && !(await page.context().cookies(base)).some((item) => item.name === SESSION_COOKIE)) await signIn(page, path);
+        const response = await page.goto(`${base}${path}`);
+        expect(response?.status(), `${path} (${scheme.colorScheme})`).toBe(status);
+        const colours = await page.locator('body').evaluate((body) => {
+          // The browser's getComputedStyle, typed only as far as used here.
+          const style = (globalThis as unknown as { getComputedStyle(element: unknown): { backgroundColor: string; color: string } }).getComputedStyle(body);
+          return { background: style.backgroundColor, text: style.color };
+        });
+        expect(colours, `${path} (${scheme.colorScheme})`).toEqual({ background: scheme.background, text: scheme.text });
+        await expectAccessible(page);
+        await expect(layoutShift(page), `${path} (${scheme.colorScheme})`).resolves.toBe(0);
+        // Every chart and image says its size before the stylesheet does.
+        await expect(page.locator('svg:not([width][height]), img:not([width][height])').count()).resolves.toBe(0);
+      }
+      if (scheme.colorScheme === 'dark') {
+        await page.goto(`${base}/`);
+        await browser.screenshot(page, 'signals-dark');
+      }
+    }
+  }, TEST_TIMEOUT_MS * 2);
 
   it('sends an anonymous visitor of an admin page to sign in, then signs in, runs a job and signs out', async () => {
     const page = await browser.newPage();

@@ -117,3 +117,32 @@ export async function expectAccessible(page: Page): Promise<void> {
     throw new Error(`axe-core found ${severe.length} serious accessibility violation(s) on ${page.url()}:\n${lines.join('\n')}`);
   }
 }
+
+/**
+ * The page's cumulative layout shift so far (the Layout Instability API: every shift not caused by
+ * input, buffered from the start of the load). 0 when nothing moved while the page loaded.
+ */
+export async function layoutShift(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        let total = 0;
+        // The browser's PerformanceObserver with layout-shift entries, typed only as far as used here.
+        const { PerformanceObserver: Observer } = globalThis as unknown as {
+          PerformanceObserver: new (callback: (list: { getEntries(): Array<{ value: number; hadRecentInput: boolean }> }) => void) => {
+            observe(options: { type: string; buffered: boolean }): void;
+            disconnect(): void;
+          };
+        };
+        const observer = new Observer((list) => {
+          for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+        });
+        observer.observe({ type: 'layout-shift', buffered: true });
+        // The buffered entries arrive in the first callback, queued as a task: one after it sees them all.
+        setTimeout(() => {
+          observer.disconnect();
+          resolve(total);
+        }, 50);
+      }),
+  );
+}

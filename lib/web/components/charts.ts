@@ -1,5 +1,5 @@
-// Charts as inline SVG: no script, no image request, fixed proportions (so nothing moves while a
-// page loads), colours from the stylesheet (dark mode included). Each is an image to assistive
+// Charts as inline SVG: no script, no image request, fixed proportions and an explicit width and
+// height (the stylesheet's sizes win once loaded; before, nothing falls back to 300×150 and moves), colours from the stylesheet (dark mode included). Each is an image to assistive
 // technology with a text alternative saying what it shows.
 import { html, type Html } from '../html.js';
 
@@ -24,7 +24,7 @@ export function sparkline(days: readonly DayCount[], label: string): Html {
   const step = days.length > 1 ? width / (days.length - 1) : width;
   const points = days.map((day, i) => `${(i * step).toFixed(1)},${(height - 2 - (day.count / max) * (height - 4)).toFixed(1)}`);
   const text = `${label}: ${summary(days)}`;
-  return html`<svg class="spark" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img" aria-label="${text}"><title>${text}</title>${
+  return html`<svg class="spark" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img" aria-label="${text}"><title>${text}</title>${
     points.length === 0 ? '' : html`<polygon class="area" points="0,${height} ${points.join(' ')} ${width},${height}"/><polyline class="line" points="${points.join(' ')}"/>`
   }</svg>`;
 }
@@ -36,7 +36,7 @@ export function timelineChart(days: readonly DayCount[], label: string): Html {
   const max = Math.max(1, ...days.map((day) => day.count));
   const slot = width / Math.max(1, days.length);
   const text = `${label}: ${summary(days)}`;
-  return html`<figure><svg class="timeline" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img" aria-label="${text}"><title>${text}</title>${days.map((day, i) => {
+  return html`<figure><svg class="timeline" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img" aria-label="${text}"><title>${text}</title>${days.map((day, i) => {
     const barHeight = (day.count / max) * (height - 4);
     return html`<rect x="${(i * slot + slot * 0.1).toFixed(1)}" y="${(height - barHeight).toFixed(1)}" width="${(slot * 0.8).toFixed(1)}" height="${barHeight.toFixed(1)}"><title>${day.day}: ${day.count}</title></rect>`;
   })}</svg><figcaption class="muted">${text}.</figcaption></figure>`;
