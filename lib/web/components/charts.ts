@@ -29,7 +29,10 @@ export function sparkline(days: readonly DayCount[], label: string): Html {
   }</svg>`;
 }
 
-/** Bars of daily counts with a caption (a topic's timeline). */
+/**
+ * Bars of daily counts with a caption (a topic's timeline). The label (a topic's name, maybe
+ * right-to-left) is isolated in the caption, so the counts after it keep their order.
+ */
 export function timelineChart(days: readonly DayCount[], label: string): Html {
   const width = 600;
   const height = 120;
@@ -39,5 +42,5 @@ export function timelineChart(days: readonly DayCount[], label: string): Html {
   return html`<figure><svg class="timeline" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img" aria-label="${text}"><title>${text}</title>${days.map((day, i) => {
     const barHeight = (day.count / max) * (height - 4);
     return html`<rect x="${(i * slot + slot * 0.1).toFixed(1)}" y="${(height - barHeight).toFixed(1)}" width="${(slot * 0.8).toFixed(1)}" height="${barHeight.toFixed(1)}"><title>${day.day}: ${day.count}</title></rect>`;
-  })}</svg><figcaption class="muted">${text}.</figcaption></figure>`;
+  })}</svg><figcaption class="muted"><bdi>${label}</bdi>: ${summary(days)}.</figcaption></figure>`;
 }
