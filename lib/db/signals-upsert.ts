@@ -49,17 +49,19 @@ function rewritten(field: (typeof SIGNAL_FIELD_LIST)[number]): string | undefine
  * names its columns after the fields (camelCase, quoted); an absent field reads as null, and a key
  * that is no written field is ignored.
  */
-const INSERT = {
-  columns: raw(WRITTEN_FIELDS.map((field) => field.snake).join(', ')),
-  values: raw(
-    WRITTEN_FIELDS.map((field) => {
-      const absent = ABSENT[field.name as keyof NewSignal];
-      return absent === undefined ? `r."${field.name}"` : `coalesce(r."${field.name}", ${absent})`;
-    }).join(', '),
-  ),
-  recordset: raw(WRITTEN_FIELDS.map((field) => `"${field.name}" ${COLUMN_TYPES[field.spec.type]}`).join(', ')),
-  onConflict: raw(SIGNAL_FIELD_LIST.flatMap((field) => rewritten(field) ?? []).join(',\n    ')),
-};
+function insertParts(): StatementParts {
+  return {
+    columns: raw(WRITTEN_FIELDS.map((field) => field.snake).join(', ')),
+    values: raw(
+      WRITTEN_FIELDS.map((field) => {
+        const absent = ABSENT[field.name as keyof NewSignal];
+        return absent === undefined ? `r."${field.name}"` : `coalesce(r."${field.name}", ${absent})`;
+      }).join(', '),
+    ),
+    recordset: raw(WRITTEN_FIELDS.map((field) => `"${field.name}" ${COLUMN_TYPES[field.spec.type]}`).join(', ')),
+    onConflict: raw(SIGNAL_FIELD_LIST.flatMap((field) => rewritten(field) ?? []).join(',\n    ')),
+  };
+}
 
 /**
  * The rank of a score given as of now (a row stored without one: tests, imports), with a half-life
@@ -74,17 +76,39 @@ function rankNow(score: string, halfLifeDays: number): string {
  * scoring computed them, else derived from the scores given; a re-harvest replaces the feed's and
  * fills the discovery one like the discovery score.
  */
-const RANKS = {
-  columns: raw('rank, discovery_rank'),
-  values: raw(
-    `coalesce(r."rank", ${rankNow('coalesce(r."discoveryScore", r."salience", 0)', 1)}), ` +
-      `coalesce(r."discoveryRank", CASE WHEN r."discoveryScore" IS NULL THEN NULL ELSE ${rankNow('r."discoveryScore"', 7)} END)`,
-  ),
-  recordset: raw('"rank" double precision, "discoveryRank" double precision'),
-  onConflict: raw('rank = EXCLUDED.rank,\n    discovery_rank = coalesce(EXCLUDED.discovery_rank, signals.discovery_rank)'),
-};
+function rankParts(): StatementParts {
+  return {
+    columns: raw('rank, discovery_rank'),
+    values: raw(
+      `coalesce(r."rank", ${rankNow('coalesce(r."discoveryScore", r."salience", 0)', 1)}), ` +
+        `coalesce(r."discoveryRank", CASE WHEN r."discoveryScore" IS NULL THEN NULL ELSE ${rankNow('r."discoveryScore"', 7)} END)`,
+    ),
+    recordset: raw('"rank" double precision, "discoveryRank" double precision'),
+    onConflict: raw('rank = EXCLUDED.rank,\n    discovery_rank = coalesce(EXCLUDED.discovery_rank, signals.discovery_rank)'),
+  };
+}
+
+interface StatementParts {
+  columns: Sql;
+  values: Sql;
+  recordset: Sql;
+  onConflict: Sql;
+}
+
+/**
+ * Both parts, built on first use rather than at import: the functions that only read (the web
+ * pages) import this module through signals-repo, and so neither compute the parts at a cold
+ * start nor carry their code (esbuild drops an unused function, not a module-level call).
+ */
+let parts: { insert: StatementParts; ranks: StatementParts } | undefined;
+
+function statementParts(): { insert: StatementParts; ranks: StatementParts } {
+  parts ??= { insert: insertParts(), ranks: rankParts() };
+  return parts;
+}
 
 function upsertStatement(rows: readonly NewSignal[]): Sql {
+  const { insert: INSERT, ranks: RANKS } = statementParts();
   return sql`
     INSERT INTO signals (${INSERT.columns}, ${RANKS.columns})
     SELECT ${INSERT.values}, ${RANKS.values}

@@ -4,7 +4,6 @@
 // by the API's repository call. Unknown id: the 404 page.
 import type { Context } from 'hono';
 import * as z from 'zod/mini';
-import { typesOf } from '../../api/graph-routes.js';
 import { readDb } from '../../api/signals-api.js';
 import { getSignalRoute } from '../../api/signals-routes.js';
 import { getSignal } from '../../db/signals-repo.js';
@@ -12,6 +11,7 @@ import { relatedEdges, type RelatedEdge } from '../../db/signal-graph-queries.js
 import { urlOwners } from '../../db/signal-urls-repo.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { AppEnv } from '../../http/index.js';
+import { RELATIONSHIP_TYPES } from '../../model/relationship.js';
 import type { Signal } from '../../model/signal.js';
 import { toFieldErrors } from '../../validation/field-errors.js';
 import { scoreBreakdown } from '../components/score-breakdown.js';
@@ -71,8 +71,10 @@ async function signalPage(c: Context<AppEnv>): Promise<Response> {
   const db = await readDb(c.var.deadline.signal);
   const signal = await getSignal(db, parsed.data.id);
   if (signal === undefined) throw new NotFoundError(`no signal with id ${parsed.data.id}`);
-  // The JSON `GET /v1/signals/{id}/related`'s repository call, every relationship type.
-  const [owners, related] = await Promise.all([urlOwners(db, [signal.url]), relatedEdges(db, signal.id, typesOf(undefined), RELATED_LIMIT)]);
+  // The JSON `GET /v1/signals/{id}/related`'s repository call with every relationship type (its
+  // `types` absent). The types come from the model, not the route module: that one's schemas and
+  // descriptions would weigh ~2 KB in this bundle for a list.
+  const [owners, related] = await Promise.all([urlOwners(db, [signal.url]), relatedEdges(db, signal.id, [...RELATIONSHIP_TYPES], RELATED_LIMIT)]);
   const alsoOn = [...(owners.get(signal.url) ?? [])].filter((source) => source !== signal.source).sort();
   const components = signal.scoreDetails.components as Record<string, unknown> | undefined;
   return renderPage(c, {
