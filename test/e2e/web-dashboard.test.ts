@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../lib/db/sql.js';
 import { expectAccessible, layoutShift, launchBrowser, type TestBrowser } from '../support/browser.js';
 import { CITED_TITLE, DISCUSSING_TITLE, FEATURED_TITLE, PENDING_IDENTIFIER, seedDashboard, TOPIC_EVENTS, TOPIC_NAME, type DashboardSeed } from '../support/dashboard-seed.js';
 import { E2E_START_TIMEOUT_MS, startE2eRuntime, type E2eRuntime } from '../support/e2e-runtime.js';
@@ -306,6 +307,16 @@ describe('the web dashboard in Chromium', () => {
     expect(response.status()).toBe(403);
     await page.goto(`${base}/admin/jobs`);
     expect(new URL(page.url()).pathname).toBe('/admin/jobs');
+  }, TEST_TIMEOUT_MS);
+
+  it('signs out a session whose row has expired (its cookie still says it has not), and clears the cookie', async () => {
+    const page = await browser.newPage();
+    await signIn(page);
+    // Every session of this test file's database ends now; the cookie's own expiry is hours away.
+    await runtime.database.db.query(sql`UPDATE web_sessions SET created_at = now() - interval '2 hours', expires_at = now() - interval '1 second'`);
+    await page.goto(`${base}/admin/jobs`);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    expect((await page.context().cookies(base)).some((item) => item.name === SESSION_COOKIE)).toBe(false);
   }, TEST_TIMEOUT_MS);
 
   it('signs out a forged session cookie and clears it', async () => {
