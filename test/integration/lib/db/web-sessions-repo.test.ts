@@ -7,14 +7,18 @@ import { createApiKey, revokeApiKey } from '../../../../lib/db/api-keys-repo.js'
 import type { Db } from '../../../../lib/db/types.js';
 import {
   createWebSession,
+  deleteEndedWebSessions,
   findActiveWebSession,
   revokeWebSession,
   revokeWebSessionsOfKey,
 } from '../../../../lib/db/web-sessions-repo.js';
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 
-const NOW = new Date('2026-12-04T12:00:00Z');
-const LATER = new Date('2026-12-04T20:00:00Z');
+// Relative to the real clock: the table checks expires_at > created_at, and created_at is the
+// database's now() (fixed dates here once made this file fail from the day they passed).
+const HOUR = 3_600_000;
+const NOW = new Date(Math.floor(Date.now() / 1000) * 1000 + HOUR);
+const LATER = new Date(NOW.getTime() + 8 * HOUR);
 
 function idHash(): string {
   return randomBytes(32).toString('hex');
@@ -73,5 +77,9 @@ describeOnDrivers('the web session repository on $driver', ({ open }) => {
   it('looks up malformed hashes without a query and rejects what the table cannot hold', async () => {
     await expect(findActiveWebSession(db, "' OR 1=1 --", NOW)).resolves.toBeUndefined();
     await expect(createWebSession(db, { idHash: 'nothex', keyId, tier: 'premium', expiresAt: LATER })).rejects.toThrow();
+  });
+
+  it("refuses a sweep batch out of range as a programming error, before any query (the janitor's sweep itself: retention.test.ts)", async () => {
+    for (const limit of [0, -1, 2.5, 10_001, Number.NaN]) await expect(deleteEndedWebSessions(db, limit), String(limit)).rejects.toThrow(RangeError);
   });
 });

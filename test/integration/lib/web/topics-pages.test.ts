@@ -72,7 +72,7 @@ describeOnDrivers('the topic pages on $driver', ({ open }) => {
     // Assess
     expect(body).toContain(`<a href="/topics/${topicId}" dir="auto">Agents &lt;script&gt;alert(1)&lt;/script&gt; &amp; وكلاء 🤖</a>`);
     expect(body).not.toMatch(/<script/i);
-    const svg = /<svg class="spark" viewBox="0 0 160 40"[^>]*role="img" aria-label="([^"]*)"/.exec(body);
+    const svg = /<svg class="spark" width="160" height="40" viewBox="0 0 160 40"[^>]*role="img" aria-label="([^"]*)"/.exec(body);
     expect(svg?.[1]).toContain('8 signals from');
     expect(body).toMatch(/<polyline class="line" points="(\d+(\.\d)?,\d+(\.\d)? ){13}\d+(\.\d)?,\d+(\.\d)?"\/>/);
     expect(body).toContain('Agent story 7');
