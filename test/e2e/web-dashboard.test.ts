@@ -212,7 +212,7 @@ describe('the web dashboard in Chromium', () => {
     expect(await kinds()).toEqual(['Split']);
   }, TEST_TIMEOUT_MS);
 
-  it('passes axe-core on every page in light and dark mode, follows prefers-color-scheme, and shifts no layout', async () => {
+  it('passes axe-core on every page in light mode on a desktop and dark mode on a phone, follows prefers-color-scheme, fits the screen, and shifts no layout', async () => {
     const pages: Array<{ path: string; status: number; admin?: boolean }> = [
       { path: '/', status: 200 },
       { path: `/signals/${seed.featuredId}`, status: 200 },
@@ -226,12 +226,13 @@ describe('the web dashboard in Chromium', () => {
       { path: '/admin/jobs', status: 200, admin: true },
       { path: '/admin/keys', status: 200, admin: true },
     ];
+    // Light on a desktop, dark on a phone: every page in both.
     const schemes = [
-      { colorScheme: 'light', background: 'rgb(255, 255, 255)', text: 'rgb(26, 26, 26)' },
-      { colorScheme: 'dark', background: 'rgb(18, 20, 24)', text: 'rgb(232, 232, 232)' },
+      { colorScheme: 'light', viewport: { width: 1280, height: 720 }, background: 'rgb(255, 255, 255)', text: 'rgb(26, 26, 26)' },
+      { colorScheme: 'dark', viewport: { width: 390, height: 844 }, background: 'rgb(18, 20, 24)', text: 'rgb(232, 232, 232)' },
     ] as const;
     for (const scheme of schemes) {
-      const page = await browser.newPage({ colorScheme: scheme.colorScheme });
+      const page = await browser.newPage({ colorScheme: scheme.colorScheme, viewport: scheme.viewport });
       for (const { path, status, admin } of pages) {
         if (admin === true && !(await page.context().cookies(base)).some((item) => item.name === SESSION_COOKIE)) await signIn(page, path);
         const response = await page.goto(`${base}${path}`);
@@ -246,10 +247,16 @@ describe('the web dashboard in Chromium', () => {
         await expect(layoutShift(page), `${path} (${scheme.colorScheme})`).resolves.toBe(0);
         // Every chart and image says its size before the stylesheet does.
         await expect(page.locator('svg:not([width][height]), img:not([width][height])').count()).resolves.toBe(0);
+        // Readable at this width: nothing wider than the screen (wide tables scroll in their own box).
+        const widths = await page.locator('html').evaluate((root) => {
+          const element = root as unknown as { scrollWidth: number; clientWidth: number };
+          return { page: element.scrollWidth, screen: element.clientWidth };
+        });
+        expect(widths.page, `${path} (${scheme.colorScheme}, ${String(scheme.viewport.width)} px)`).toBeLessThanOrEqual(widths.screen);
       }
       if (scheme.colorScheme === 'dark') {
-        await page.goto(`${base}/`);
-        await browser.screenshot(page, 'signals-dark');
+        await page.goto(`${base}/signals/${seed.featuredId}`);
+        await browser.screenshot(page, 'signal-dark-phone');
       }
     }
   }, TEST_TIMEOUT_MS * 2);
