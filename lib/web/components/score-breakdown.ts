@@ -30,6 +30,7 @@ const LABELS: Readonly<Record<string, string>> = {
   attention: 'Attention',
   velocity: 'Velocity (per day)',
   feedBase: 'Feed base',
+  mentions: 'Mentions by other sources',
 };
 
 function formatValue(value: unknown): string {
