@@ -1,15 +1,16 @@
 // The storing half of the pipeline: classify → score → upsert, a batch at a time, so memory holds
 // at most three batches whatever the size of the harvest (the items may come from a generator). A
 // batch also drops items whose link another source's stored signal already has: one signal per thing.
+// Near-duplicates are found here because they count into the discovery score; identifiers,
+// relationships and entities are the graph-build job's (lib/graph/build.ts), a few minutes later.
 import { setImmediate } from 'node:timers/promises';
 import { urlOwners } from '../db/signal-urls-repo.js';
 import type { UpsertResult } from '../db/signals-types.js';
-import { UPSERT_BATCH_SIZE, upsertSignalsWithIds, type StoredSignalKey } from '../db/signals-upsert.js';
+import { UPSERT_BATCH_SIZE, upsertSignals } from '../db/signals-upsert.js';
 import type { Queryable } from '../db/types.js';
 import type { NewSignal } from '../model/signal.js';
 import { DuplicateRun, type DuplicatePlan } from '../graph/duplicates/detect.js';
 import type { Classifier } from './classify/index.js';
-import { linkSignals, type LinkableSignal } from '../graph/link.js';
 import { discoveryScore } from '../metrics/harvest-metrics.js';
 import { scoreItem, toNewSignal } from './score/index.js';
 import type { HarvestedItem } from './types.js';
@@ -22,8 +23,6 @@ export interface IngestOptions {
   mentions?: ReadonlyMap<HarvestedItem, number>;
   /** Items per batch (one upsert statement each). Default UPSERT_BATCH_SIZE (500). */
   batchSize?: number;
-  /** Extract identifiers and store the graph's edges for each batch (lib/graph/link.ts). Default true. */
-  graph?: boolean;
 }
 
 export interface IngestResult extends UpsertResult {
@@ -32,9 +31,6 @@ export interface IngestResult extends UpsertResult {
   /** Items dropped because another source's stored signal has their link. */
   knownElsewhere: number;
   batches: number;
-  /** New graph edges (resolved or pending), and earlier pending edges the new signals completed. */
-  edges: number;
-  attachedEdges: number;
   /** same_as edges newly stored between near-duplicates (lib/graph/duplicates). */
   nearDuplicates: number;
 }
@@ -94,47 +90,16 @@ async function prepareBatch(
   return { rows, plan };
 }
 
-/** The stored rows with their ids, as the graph reads them. */
-function linkable(rows: readonly NewSignal[], stored: readonly StoredSignalKey[]): LinkableSignal[] {
-  const ids = new Map(stored.map((key) => [rowKey(key), key.id]));
-  return rows.flatMap((row) => {
-    const id = ids.get(rowKey(row));
-    return id === undefined ? [] : [{ id, source: row.source, kind: row.kind, url: row.url, title: row.title, text: row.text }];
-  });
-}
-
-/**
- * Runs graph writes one at a time, in batch order: two batches' upserts overlap, but their graph
- * writes must not, or an edge written by one could miss the identifier the other is storing and
- * stay pending.
- */
-type GraphQueue = <T>(work: () => Promise<T>) => Promise<T>;
-
-function graphQueue(): GraphQueue {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(work: () => Promise<T>): Promise<T> => {
-    const run = tail.then(work);
-    tail = run.catch(() => undefined);
-    return run;
-  };
-}
-
 async function upsertBatch(
   db: Queryable,
   { rows, plan }: PreparedBatch,
   result: IngestResult,
-  graph: GraphQueue | undefined,
   duplicates: DuplicateRun,
 ): Promise<void> {
-  const { result: stored, stored: keys } = await upsertSignalsWithIds(db, rows);
+  const stored = await upsertSignals(db, rows);
   result.inserted += stored.inserted;
   result.updated += stored.updated;
   result.batches += 1;
-  if (graph === undefined) return;
-  const signals = linkable(rows, keys);
-  const linked = await graph(() => linkSignals(db, signals));
-  result.edges += linked.edges;
-  result.attachedEdges += linked.attached;
   result.nearDuplicates += (await duplicates.record(plan)).edges;
 }
 
@@ -145,8 +110,7 @@ export async function ingestItems(
   options: IngestOptions,
 ): Promise<IngestResult> {
   const size = options.batchSize ?? UPSERT_BATCH_SIZE;
-  const result: IngestResult = { items: 0, inserted: 0, updated: 0, knownElsewhere: 0, batches: 0, edges: 0, attachedEdges: 0, nearDuplicates: 0 };
-  const graph = options.graph === false ? undefined : graphQueue();
+  const result: IngestResult = { items: 0, inserted: 0, updated: 0, knownElsewhere: 0, batches: 0, nearDuplicates: 0 };
   const duplicates = new DuplicateRun(db);
   // Batch N+1 is classified and scored (we work) while batches N and N-1 are upserted (Postgres
   // works, on the pool's two connections): a run takes about the longest stage, not their sum; at
@@ -162,7 +126,7 @@ export async function ingestItems(
       if (rows.some((row) => pendingKeys.has(rowKey(row)))) await pending;
     }
     while (inFlight.size >= MAX_UPSERTS_IN_FLIGHT) await Promise.race(inFlight.keys());
-    const upsert: Promise<void> = upsertBatch(db, prepared, result, graph, duplicates).finally(() => inFlight.delete(upsert));
+    const upsert: Promise<void> = upsertBatch(db, prepared, result, duplicates).finally(() => inFlight.delete(upsert));
     // A failed upsert must not go unobserved while the next batch is prepared; it is rethrown below.
     upsert.catch(() => undefined);
     inFlight.set(upsert, keys);

@@ -3,7 +3,7 @@
 // grants lambda:InvokeFunction on exactly these). A new job is added here, to serverless.yml's
 // functions and to that IAM statement; a test checks that every scheduled function is listed here
 // and that the statement names exactly these.
-export const JOB_NAMES = ['janitor', 'discover', 'evolve-topics', 'deliver', 'graph-backfill', 'digest'] as const;
+export const JOB_NAMES = ['janitor', 'discover', 'evolve-topics', 'deliver', 'graph-build', 'digest'] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];
 

@@ -45,7 +45,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { seed: 'Discovery score_histogram', name: 'discovery_score', type: 'histogram', labels: ['source'], movedBy: 'an artifact scored (lib/harvest/ingest.ts)' },
   { seed: 'Discovery pipeline_duration_seconds', name: 'discovery_pipeline_duration_seconds', type: 'histogram', labels: ['stage'], movedBy: 'each stage of a harvest run' },
   // Knowledge graph: relationships (lib/graph/)
-  { seed: 'Relationship Detection detected_total', name: 'relationships_detected_total', type: 'counter', labels: ['type'], movedBy: 'a new graph edge stored at ingest or by the backfill (lib/graph/link.ts)' },
+  { seed: 'Relationship Detection detected_total', name: 'relationships_detected_total', type: 'counter', labels: ['type'], movedBy: 'a new graph edge stored by the graph-build job (lib/graph/link.ts) or near-duplicate detection' },
   { seed: 'Relationship Detection confidence_histogram', name: 'relationship_confidence', type: 'histogram', labels: ['type'], movedBy: 'a new graph edge stored' },
   // Topic evolution
   { seed: 'Topic Evolution active_total', name: 'topics_active', type: 'gauge', labels: ['kind'], movedBy: 'a topic job run (lib/harvest/topics/evolve.ts)' },

@@ -49,7 +49,7 @@ const JOBS = {
   discover: { expression: 'rate(1 hour)', maximumRetryAttempts: 1, maximumEventAgeSeconds: 3600 },
   'evolve-topics': { expression: 'cron(0 3 * * ? *)', maximumRetryAttempts: 2, maximumEventAgeSeconds: 21_600 },
   deliver: { expression: 'rate(1 minute)', maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 },
-  'graph-backfill': { expression: 'cron(30 4 ? * SUN *)', maximumRetryAttempts: 1, maximumEventAgeSeconds: 3600 },
+  'graph-build': { expression: 'rate(5 minutes)', maximumRetryAttempts: 0, maximumEventAgeSeconds: 300 },
   digest: { expression: 'rate(15 minutes)', maximumRetryAttempts: 0, maximumEventAgeSeconds: 900 },
 } as const;
 
@@ -75,7 +75,7 @@ const GRANTS: Record<string, ReadonlyArray<'secret' | 'invokeJobs' | 'deadLetter
   discover: ['secret', 'deadLetter'],
   'evolve-topics': ['secret', 'deadLetter'],
   deliver: ['secret', 'deadLetter'],
-  'graph-backfill': ['secret', 'deadLetter'],
+  'graph-build': ['secret', 'deadLetter'],
   graph: ['secret'],
   digest: ['secret', 'deadLetter'],
   fallback: ['secret'],

@@ -1,13 +1,14 @@
 // The graph as the harvest builds it: recorded responses of all five sources, in their real formats
 // (test/fixtures/sources/graph/), about one paper — the arXiv entry, its GitHub repository, a Show
 // HN of its release, a Reddit link to its PDF, an X post naming it — harvested by the real adapters
-// and pipeline on both drivers. They become one connected component with the right edge types; a
-// rerun changes no edge; and posts harvested before the artifacts they discuss keep pending edges
-// that attach when the artifacts arrive.
+// and pipeline on both drivers, then linked by the graph job's work as its next run would. They
+// become one connected component with the right edge types; a rerun changes no edge; and posts
+// harvested before the artifacts they discuss keep pending edges that attach when the artifacts arrive.
 import { beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../../../lib/config.js';
 import { sql } from '../../../../lib/db/sql.js';
 import type { Db } from '../../../../lib/db/types.js';
+import { buildGraph } from '../../../../lib/graph/build.js';
 import { createKeywordClassifier } from '../../../../lib/harvest/classify/index.js';
 import { runHarvest } from '../../../../lib/harvest/pipeline.js';
 import { createSources } from '../../../../lib/harvest/sources/index.js';
@@ -44,7 +45,13 @@ const server = useSourceServer((request: ReceivedRequest) => {
   return (answering.has(source) ? RECORDED : EMPTY)[source]();
 });
 
+/** A discover run, then the graph job's run after it (settled at once: nothing else is writing). */
 async function discover(db: Db): Promise<void> {
+  await harvest(db);
+  await buildGraph(db, testJobContext({ job: 'graph-build' }), { settleMs: 0 });
+}
+
+async function harvest(db: Db): Promise<void> {
   const config = loadConfig({
     HACKERNEWS_API_URL: `${server.url}/hackernews`,
     HACKERNEWS_QUERIES: 'llm',
@@ -166,5 +173,20 @@ describeOnDrivers('the graph a harvest builds ($driver)', ({ open }) => {
     expect(pending[0]?.n).toBe(4);
     expect(await edges(later)).toEqual(EXPECTED);
     expect(await component(later, 'hackernews')).toEqual(['arxiv', 'github', 'hackernews', 'reddit', 'x']);
+  });
+
+  it('leaves identifiers and relationships to the graph job: a harvest alone stores none', async () => {
+    // Prepare
+    const fresh = (await open()).db;
+    answering = new Set(SOURCES);
+
+    // Act
+    await harvest(fresh);
+
+    // Assess
+    const [stored] = await fresh.query<{ signals: number; identifiers: number; edges: number }>(sql`
+      SELECT (SELECT count(*)::int FROM signals) AS signals, (SELECT count(*)::int FROM signal_identifiers) AS identifiers,
+             (SELECT count(*)::int FROM signal_edges WHERE type <> 'same_as') AS edges`);
+    expect(stored).toEqual({ signals: 5, identifiers: 0, edges: 0 });
   });
 });

@@ -12,6 +12,7 @@ import { upsertSignals } from '../../../../lib/db/signals-upsert.js';
 import { sql } from '../../../../lib/db/sql.js';
 import { assignSignalTopics, createEmergentTopic } from '../../../../lib/db/topics-repo.js';
 import type { Db } from '../../../../lib/db/types.js';
+import { buildGraph } from '../../../../lib/graph/build.js';
 import { createKeywordClassifier, createLlmClassifier } from '../../../../lib/harvest/classify/index.js';
 import { runHarvest } from '../../../../lib/harvest/pipeline.js';
 import { evolveTopics } from '../../../../lib/harvest/topics/evolve.js';
@@ -152,7 +153,7 @@ const ACTIONS: Action[] = [
     },
   },
   {
-    name: 'a harvest run with one source, one item naming a paper',
+    name: 'a harvest run with one source, one item naming a paper, and the graph job after it',
     // The two items also tell the same story (one title): a near-duplicate pair.
     moves: [
       'discoveries_fetched_total',
@@ -172,6 +173,7 @@ const ACTIONS: Action[] = [
         fetch: () => Promise.resolve({ items: [item(), item({ text: 'Open-source vector database. Implements arXiv:2401.01234.' })], cursors: new Map(), queries: [{ query: 'q', items: 2, pages: 1 }], requests: 1, retries: 0, truncated: false }),
       };
       await runHarvest(testJobContext(), { db: lite.db, sources: [source], classifier: createKeywordClassifier(), concurrency: 1 });
+      await buildGraph(lite.db, testJobContext({ job: 'graph-build' }), { settleMs: 0 });
     },
   },
   {

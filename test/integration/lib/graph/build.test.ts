@@ -1,18 +1,18 @@
-// The backfill over signals stored without their graph (as before extraction ran at ingest), on
-// both drivers: batches from a cursor, stopping when the budget says so and continuing on the next
-// run, the same edges as extraction at ingest, and a rerun that adds nothing.
+// The graph job's work over signals stored without their graph, on both drivers: batches from a
+// cursor, stopping when the budget says so and continuing on the next run, a rerun that adds
+// nothing, and a cursor that never passes a signal still settling.
 import { beforeAll, expect, it } from 'vitest';
 import { upsertSignals } from '../../../../lib/db/signals-upsert.js';
 import { sql } from '../../../../lib/db/sql.js';
 import type { Db } from '../../../../lib/db/types.js';
-import { backfillGraph } from '../../../../lib/graph/backfill.js';
+import { buildGraph } from '../../../../lib/graph/build.js';
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 import { testJobContext } from '../../../support/job-context.js';
 import { makeSignal } from '../../../support/signal-factory.js';
 
 const PAPERS = 12;
 
-describeOnDrivers('the graph backfill ($driver)', ({ open }) => {
+describeOnDrivers('the graph build ($driver)', ({ open }) => {
   let db: Db;
 
   beforeAll(async () => {
@@ -33,8 +33,8 @@ describeOnDrivers('the graph backfill ($driver)', ({ open }) => {
   it('stops when the budget says so and continues from its cursor on the next run', async () => {
     // Act: the first run's budget allows two batches.
     let checks = 0;
-    const first = await backfillGraph(db, testJobContext({ shouldStop: () => checks++ >= 2 }), { batchSize: 5 });
-    const second = await backfillGraph(db, testJobContext(), { batchSize: 5 });
+    const first = await buildGraph(db, testJobContext({ shouldStop: () => checks++ >= 2 }), { batchSize: 5, settleMs: 0 });
+    const second = await buildGraph(db, testJobContext(), { batchSize: 5, settleMs: 0 });
 
     // Assess
     expect(first).toMatchObject({ signals: 10, batches: 2, done: false });
@@ -46,10 +46,24 @@ describeOnDrivers('the graph backfill ($driver)', ({ open }) => {
 
   it('adds nothing when run again from the start', async () => {
     // Act
-    const again = await backfillGraph(db, testJobContext(), { batchSize: 7, restart: true });
+    const again = await buildGraph(db, testJobContext(), { batchSize: 7, restart: true, settleMs: 0 });
 
     // Assess
     expect(again).toMatchObject({ signals: 2 * PAPERS, edges: 0, done: true });
     expect(await edgeCount()).toEqual({ total: 2 * PAPERS - 1, pending: 0 });
+  });
+
+  it('stops before a signal written within the settle window and takes it on a later run', async () => {
+    // Prepare: a paper stored just now, citing the first one.
+    await upsertSignals(db, [makeSignal({ source: 'arxiv', sourceId: '2501.09999', kind: 'preprint', url: 'https://arxiv.org/abs/2501.09999', title: 'Late paper', text: 'Builds on arXiv:2501.01000.', tags: [] }, 0)]);
+
+    // Act: with the default window it is still settling; once settled, the next run links it.
+    const early = await buildGraph(db, testJobContext());
+    const settled = await buildGraph(db, testJobContext(), { settleMs: 0 });
+
+    // Assess
+    expect(early).toMatchObject({ signals: 0, edges: 0, done: true });
+    expect(settled).toMatchObject({ signals: 1, edges: 1, done: true });
+    expect(await edgeCount()).toEqual({ total: 2 * PAPERS, pending: 0 });
   });
 });

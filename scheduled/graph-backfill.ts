@@ -1,1 +1,0 @@
-export { handler } from '../lib/jobs/catalog/graph-backfill.js';

@@ -1,0 +1,1 @@
+export { handler } from '../lib/jobs/catalog/graph-build.js';
