@@ -66,6 +66,13 @@ export class NotFoundError extends AppError {
   }
 }
 
+export class ConflictError extends AppError {
+  constructor(message = 'conflict', options?: AppErrorOptions) {
+    super(409, 'conflict', message, options);
+    this.name = 'ConflictError';
+  }
+}
+
 export class MethodNotAllowedError extends AppError {
   /** The methods the resource does support, sent in the `Allow` header. */
   readonly allow: readonly string[];

@@ -107,15 +107,27 @@ function statementParts(): { insert: StatementParts; ranks: StatementParts } {
   return parts;
 }
 
+/**
+ * The entity mentions the source reported (lib/model/signal.ts SignalEntityMentions), for the
+ * graph-build job; a re-harvest replaces them with what the source says now.
+ */
+const MENTIONS = {
+  column: raw('entity_mentions'),
+  value: raw('r."entities"'),
+  recordset: raw('"entities" jsonb'),
+  onConflict: raw('entity_mentions = EXCLUDED.entity_mentions'),
+};
+
 function upsertStatement(rows: readonly NewSignal[]): Sql {
   const { insert: INSERT, ranks: RANKS } = statementParts();
   return sql`
-    INSERT INTO signals (${INSERT.columns}, ${RANKS.columns})
-    SELECT ${INSERT.values}, ${RANKS.values}
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(${INSERT.recordset}, ${RANKS.recordset})
+    INSERT INTO signals (${INSERT.columns}, ${RANKS.columns}, ${MENTIONS.column})
+    SELECT ${INSERT.values}, ${RANKS.values}, ${MENTIONS.value}
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(${INSERT.recordset}, ${RANKS.recordset}, ${MENTIONS.recordset})
     ON CONFLICT (source, source_id) DO UPDATE SET
     ${INSERT.onConflict},
-    ${RANKS.onConflict}
+    ${RANKS.onConflict},
+    ${MENTIONS.onConflict}
     RETURNING (xmax = 0) AS inserted, id::text AS id, source, source_id AS "sourceId"`;
 }
 

@@ -1,18 +1,22 @@
-// The graph job's work (lib/jobs/catalog/graph-build.ts): identifiers and relationships for the
-// signals stored after its cursor, in id order, a bounded batch at a time (one read, the graph's
-// statements), the cursor saved after each batch, until the job's budget says stop (the next run
+// The graph job's work (lib/jobs/catalog/graph-build.ts): identifiers, relationships and entities
+// for the signals stored after its cursor, in id order, a bounded batch at a time (one read, the
+// graph's statements, the entity step), the cursor saved after each batch, until the job's budget says stop (the next run
 // continues) or no settled signal is left. The same loop is the backfill: on a store that never had
 // a graph, the first runs walk every older signal from id 0. Rerunning is harmless: identifiers
 // and edges already stored are left as they are.
 //
-// Why not inside the ingest: extraction made the harvest's storing three to four times slower and
-// carried the graph's code in the discover bundle; a harvested signal gets its edges from the next
+// Why not inside the ingest: extraction and resolution made the harvest's storing several times
+// slower and carried the graph's code in the discover bundle (past its size budget); a harvested signal gets its edges from the next
 // run here instead (every 5 minutes).
 import { getDb } from '../db/client.js';
 import { loadCursors, saveCursors } from '../db/source-cursors-repo.js';
 import { sql } from '../db/sql.js';
 import type { Queryable } from '../db/types.js';
+import type { EntityMention } from '../model/entity.js';
 import type { JobContext } from '../model/job-context.js';
+import type { SourceName } from '../model/sources.js';
+import { resolveSignalEntities, type EntitySignal } from './entities/build-step.js';
+import type { ResolutionCounts } from './entities/resolve.js';
 import { linkSignals, type LinkableSignal } from './link.js';
 
 /** The cursor's row in source_cursors (a job's, not a source's: the prefix keeps them apart). */
@@ -48,6 +52,8 @@ export interface BuildGraphResult {
   edges: number;
   /** Earlier pending edges these signals completed. */
   attached: number;
+  /** Entity mentions resolved, by outcome (known alias, merged, queued for review, new entity). */
+  entities: ResolutionCounts;
   /** The last signal id done (the stored cursor). */
   cursor: string;
   /** True when no settled signal was left after the cursor. */
@@ -55,14 +61,20 @@ export interface BuildGraphResult {
 }
 
 interface BatchRow extends LinkableSignal {
+  source: SourceName;
+  author: string | null;
+  /** signals.entity_mentions: written by our own upsert from the adapters' EntityMention[]. */
+  entities: EntityMention[] | null;
   /** Written within the settle window: the cursor stops before it. */
   recent: boolean;
 }
 
+type BatchSignal = LinkableSignal & EntitySignal;
+
 /** The settled prefix of `rows` (in id order): everything before the first recent row. */
-function settledPrefix(rows: readonly BatchRow[]): LinkableSignal[] {
+function settledPrefix(rows: readonly BatchRow[]): BatchSignal[] {
   const cut = rows.findIndex((row) => row.recent);
-  return (cut === -1 ? rows : rows.slice(0, cut)).map(({ id, source, kind, url, title, text }) => ({ id, source, kind, url, title, text }));
+  return (cut === -1 ? rows : rows.slice(0, cut)).map(({ recent: _recent, ...signal }) => signal);
 }
 
 /** Builds the graph of stored signals after the cursor, within `run`'s budget. */
@@ -70,11 +82,11 @@ export async function buildGraph(db: Queryable, run: Pick<JobContext, 'shouldSto
   const size = options.batchSize ?? GRAPH_BATCH_SIZE;
   const settleMs = options.settleMs ?? SETTLE_MS;
   const stored = options.restart === true ? undefined : (await loadCursors(db, GRAPH_CURSOR.source)).get(GRAPH_CURSOR.query);
-  const result: BuildGraphResult = { signals: 0, batches: 0, edges: 0, attached: 0, cursor: stored ?? '0', done: false };
+  const result: BuildGraphResult = { signals: 0, batches: 0, edges: 0, attached: 0, cursor: stored ?? '0', done: false, entities: { known: 0, merged: 0, queued: 0, new: 0 } };
   while (!run.shouldStop()) {
     const rows = await db.query<BatchRow>(sql`
       -- signals.id, not the text alias: ORDER BY would sort the alias as text (1, 10, 11, …, 2).
-      SELECT id::text AS id, source, kind, url, title, text,
+      SELECT id::text AS id, source, kind, url, title, text, author, entity_mentions AS entities,
              updated_at > now() - ${Math.trunc(settleMs)}::int * interval '1 millisecond' AS recent
       FROM signals WHERE signals.id > ${result.cursor}::bigint ORDER BY signals.id LIMIT ${size}`);
     const batch = settledPrefix(rows);
@@ -83,12 +95,14 @@ export async function buildGraph(db: Queryable, run: Pick<JobContext, 'shouldSto
       break;
     }
     const linked = await linkSignals(db, batch);
+    const resolved = await resolveSignalEntities(db, batch);
     result.cursor = batch[batch.length - 1]?.id ?? result.cursor;
     await saveCursors(db, GRAPH_CURSOR.source, new Map([[GRAPH_CURSOR.query, result.cursor]]));
     result.signals += batch.length;
     result.batches += 1;
     result.edges += linked.edges;
     result.attached += linked.attached;
+    for (const [outcome, count] of Object.entries(resolved) as Array<[keyof ResolutionCounts, number]>) result.entities[outcome] += count;
     if (batch.length < rows.length) {
       // The rest of the batch is still settling: the next run takes it.
       result.done = true;

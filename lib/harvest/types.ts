@@ -4,6 +4,7 @@
 import type { NewSignal, SignalSentiment } from '../model/signal.js';
 import type { SourceName } from '../model/sources.js';
 import type { JobContext } from '../model/job-context.js';
+import type { EntityMention } from '../model/entity.js';
 
 /**
  * One item as its source reported it: the signal fields a source knows (lib/model/signal.ts
@@ -11,6 +12,12 @@ import type { JobContext } from '../model/job-context.js';
  */
 export type HarvestedItem = Pick<NewSignal, 'sourceId' | 'kind' | 'url' | 'title' | 'text' | 'author' | 'publishedAt' | 'engagement' | 'tags'> & {
   source: SourceName;
+  /**
+   * The people and organisations the source names, when it knows more than the display `author`
+   * (every arXiv author with an affiliation, a GitHub owner's type, an X display name); used by
+   * entity resolution in the graph-build job, stored on the signal (`entity_mentions`) for it. Absent: derived from `author` and `url`.
+   */
+  entities?: readonly EntityMention[];
 };
 
 /** What one adapter's run needs from the pipeline. */

@@ -3,6 +3,7 @@
 // only on counters, base units in the name), its type and labels. Documentation as data: the
 // catalogue test (test/integration/lib/metrics/catalogue.test.ts) checks each entry is exported as
 // described, moves when its action happens, and is read by a dashboard panel or an alert rule.
+// The knowledge graph's entity-resolution metrics (the ancestor's "Entity Resolution") are here too.
 // Nothing at run time imports this module.
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
@@ -65,4 +66,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   // Knowledge graph: near-duplicates (issue 15; the seed's Relationship Detection, for same_as)
   { seed: 'Relationship Detection detected_total (same_as)', name: 'near_duplicates_detected_total', type: 'counter', labels: [], movedBy: 'a near-duplicate pair stored by the harvest (lib/graph/duplicates/detect.ts)' },
   { seed: 'Relationship Detection confidence_histogram (same_as)', name: 'near_duplicate_similarity', type: 'histogram', labels: [], movedBy: 'a near-duplicate pair matched by the harvest' },
+  // Entity resolution (the knowledge graph)
+  { seed: 'Entity Resolution matches_total', name: 'entity_resolution_matches_total', type: 'counter', labels: ['outcome'], movedBy: 'an entity mention resolved by the graph-build job (lib/graph/entities/resolve.ts)' },
+  { seed: 'Entity Resolution confidence_histogram', name: 'entity_resolution_confidence', type: 'histogram', labels: [], movedBy: 'a new alias compared with existing entities' },
+  { seed: 'Entity Resolution duration_seconds', name: 'entity_resolution_duration_seconds', type: 'histogram', labels: [], movedBy: "a graph-build batch's entity resolution" },
 ];

@@ -3,6 +3,7 @@
 // types, the repository's column lists, row mapper and upsert, the SQL-built JSON and the API's
 // schema and mapper are all derived from SIGNAL_FIELDS (test/unit/lib/model/signal-fields.test.ts
 // and test/integration/lib/db/signal-fields.test.ts hold every copy to it).
+import type { EntityMention } from './entity.js';
 import { fieldList, type EntityOf, type FieldSpecs, type NewEntityOf } from './fields.js';
 
 export const SIGNAL_KINDS = ['post', 'preprint', 'repository', 'release', 'story'] as const;
@@ -81,8 +82,18 @@ export interface SignalRanks {
   discoveryRank?: number | null;
 }
 
+/**
+ * The people and organisations the source named (every arXiv author with an affiliation, a GitHub
+ * owner's type, an X display name): a column of its own (`entity_mentions`), not a field — written
+ * by the harvest, read only by the graph-build job's entity step (lib/graph/entities/), never served.
+ * Absent or null: the job derives the mentions from `author` and `url`.
+ */
+export interface SignalEntityMentions {
+  entities?: readonly EntityMention[] | null;
+}
+
 /** A harvested signal to store; the database fills in id, score, notified_at, updated_at (and fetched_at, status if absent). */
-export type NewSignal = NewEntityOf<typeof SIGNAL_FIELDS> & SignalRanks;
+export type NewSignal = NewEntityOf<typeof SIGNAL_FIELDS> & SignalRanks & SignalEntityMentions;
 
 /** SIGNAL_FIELDS as a list, in column order. */
 export const SIGNAL_FIELD_LIST = fieldList(SIGNAL_FIELDS);

@@ -170,7 +170,7 @@ describe('the packaged zips under the Lambda runtime interface client (Node.js 2
   }
 
   it('initialises every function of the template from its zip alone', async () => {
-    expect(Object.keys(resources).sort()).toEqual(['admin', 'discover', 'evolve-topics', 'fallback', 'health', 'janitor', 'metrics', 'openapi', 'signals', 'topics', 'graph', 'watches', 'feeds', 'deliver', 'digest', 'graph-build', 'web', 'web-topics', 'web-admin'].sort());
+    expect(Object.keys(resources).sort()).toEqual(['admin', 'discover', 'evolve-topics', 'fallback', 'health', 'janitor', 'metrics', 'openapi', 'signals', 'topics', 'graph', 'entities', 'watches', 'feeds', 'deliver', 'digest', 'graph-build', 'web', 'web-topics', 'web-admin'].sort());
     for (const name of Object.keys(resources)) {
       const fn = await startFunction(name);
       const outcome = await Promise.race([fn.api.initialised.then(() => 'initialised'), fn.api.initError.then((error) => `init error ${JSON.stringify(error)}`), fn.exited.then((code) => `exited ${String(code)}`)]);

@@ -66,6 +66,7 @@ const GRANTS: Record<string, ReadonlyArray<'secret' | 'invokeJobs' | 'deadLetter
   health: ['secret'],
   signals: ['secret'],
   topics: ['secret'],
+  entities: ['secret'],
   watches: ['secret'],
   feeds: ['secret'],
   admin: ['secret', 'invokeJobs'],

@@ -88,7 +88,8 @@ export function scoreItem(item: HarvestedItem, classification: Classification, n
 /** The row to store for a classified and scored item (fetched_at and status: the database's defaults). */
 export function toNewSignal(item: HarvestedItem, classification: Classification, score: ScoreFields): NewSignal {
   return {
-    // What the source reported, as it is (a HarvestedItem is the source's part of a NewSignal).
+    // What the source reported, as it is (a HarvestedItem is the source's part of a NewSignal),
+    // its entity mentions included: stored for the graph-build job's entity step.
     ...item,
     category: classification.category,
     sentiment: classification.sentiment,

@@ -81,6 +81,9 @@ function attribute(node: unknown, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** Authors kept as entity mentions per paper (a collaboration paper may list hundreds). */
+const MAX_AUTHOR_ENTITIES = 20;
+
 /** Author names for display: up to three, then "et al.". */
 function authorLine(names: readonly string[]): string | null {
   if (names.length === 0) return null;
@@ -94,10 +97,13 @@ function toItem(entry: JsonRecord): HarvestedItem | undefined {
   const title = textOf(entry.title);
   const publishedAt = dateFromIso(textOf(entry.published));
   if (id === undefined || title === undefined || collapseWhitespace(title) === '' || publishedAt === undefined) return undefined;
-  const names = list(entry.author)
-    .map((author) => (isRecord(author) ? textOf(author.name) : undefined))
-    .filter((name): name is string => name !== undefined && name.trim() !== '')
-    .map(collapseWhitespace);
+  const authors = list(entry.author).flatMap((author) => {
+    const name = isRecord(author) ? textOf(author.name) : undefined;
+    if (name === undefined || name.trim() === '') return [];
+    const affiliation = isRecord(author) ? textOf(author.affiliation) : undefined;
+    return [{ name: collapseWhitespace(name), affiliation: affiliation === undefined ? undefined : collapseWhitespace(affiliation) }];
+  });
+  const names = authors.map((author) => author.name);
   const alternate = list(entry.link).find((link) => attribute(link, 'rel') === 'alternate');
   const terms = [attribute(entry.primary_category, 'term'), ...list(entry.category).map((category) => attribute(category, 'term'))];
   const tags = [...new Set(terms.filter((term): term is string => term !== undefined && term !== '').map((term) => term.toLowerCase()))];
@@ -112,6 +118,15 @@ function toItem(entry: JsonRecord): HarvestedItem | undefined {
     publishedAt,
     engagement: {},
     tags,
+    // Every author (the display line stops at three), with the affiliation arXiv gives for some.
+    entities: authors.slice(0, MAX_AUTHOR_ENTITIES).map(({ name, affiliation }) => ({
+      kind: 'person' as const,
+      role: 'author' as const,
+      source: 'arxiv' as const,
+      handle: name,
+      unique: false,
+      ...(affiliation === undefined || affiliation === '' ? {} : { affiliation }),
+    })),
   };
 }
 

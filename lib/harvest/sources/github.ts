@@ -26,6 +26,7 @@ import {
   recordField,
   stringField,
   textField,
+  type JsonRecord,
 } from './fields.js';
 import { buildUrl, invalidBody, type SourceHttp } from './http.js';
 import type { SourceOptions } from './options.js';
@@ -50,6 +51,25 @@ function searchDate(cursor: string): string {
   return `${new Date(cursor).toISOString().slice(0, 19)}+00:00`;
 }
 
+/** The owner as an entity mention (a user is a person, an organization an organisation). */
+function ownerEntity(owner: JsonRecord | undefined): Pick<HarvestedItem, 'entities'> {
+  const login = owner === undefined ? undefined : textField(owner, 'login');
+  if (owner === undefined || login === undefined) return {};
+  const url = httpUrl(stringField(owner, 'html_url'));
+  return {
+    entities: [
+      {
+        kind: stringField(owner, 'type') === 'Organization' ? 'organization' : 'person',
+        role: 'owner',
+        source: 'github',
+        handle: login,
+        unique: true,
+        ...(url === undefined ? {} : { url }),
+      },
+    ],
+  };
+}
+
 /** One search item as a repository signal; undefined when it lacks an id, a name, a URL or a date. */
 function toItem(repo: unknown): HarvestedItem | undefined {
   if (!isRecord(repo)) return undefined;
@@ -70,6 +90,7 @@ function toItem(repo: unknown): HarvestedItem | undefined {
     publishedAt,
     engagement: numbers(repo, { stars: 'stargazers_count', forks: 'forks_count', watchers: 'watchers_count', open_issues: 'open_issues_count' }),
     tags: arrayField(repo, 'topics').filter((topic): topic is string => typeof topic === 'string' && topic !== '').map((topic) => topic.toLowerCase()),
+    ...ownerEntity(owner),
   };
 }
 

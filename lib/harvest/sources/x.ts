@@ -40,14 +40,15 @@ export function snowflakeTime(id: string): number {
 }
 
 /** One post as a signal; undefined when it lacks an id, text or a date. */
-function toItem(post: unknown, usernames: ReadonlyMap<string, string>): HarvestedItem | undefined {
+function toItem(post: unknown, users: ReadonlyMap<string, XUser>): HarvestedItem | undefined {
   if (!isRecord(post)) return undefined;
   const id = idField(post, 'id');
   const raw = textField(post, 'text');
   const publishedAt = dateFromIso(stringField(post, 'created_at'));
   if (id === undefined || !/^\d+$/.test(id) || raw === undefined || publishedAt === undefined) return undefined;
   const authorId = idField(post, 'author_id');
-  const username = authorId === undefined ? undefined : usernames.get(authorId);
+  const user = authorId === undefined ? undefined : users.get(authorId);
+  const username = user?.username;
   const text = decodeEntities(raw);
   return {
     source: 'x',
@@ -60,20 +61,43 @@ function toItem(post: unknown, usernames: ReadonlyMap<string, string>): Harveste
     publishedAt,
     engagement: numbers(recordField(post, 'public_metrics'), { likes: 'like_count', reposts: 'retweet_count', replies: 'reply_count', quotes: 'quote_count' }),
     tags: [],
+    // The account with its display name (`includes.users[].name`), for entity resolution.
+    ...(user === undefined
+      ? {}
+      : {
+          entities: [
+            {
+              kind: 'person' as const,
+              role: 'author' as const,
+              source: 'x' as const,
+              handle: user.username,
+              unique: true,
+              url: `https://x.com/${encodeURIComponent(user.username)}`,
+              ...(user.name === undefined ? {} : { name: user.name }),
+            },
+          ],
+        }),
   };
 }
 
-/** `includes.users[]` as id → username. */
-function usernamesOf(body: JsonRecord): Map<string, string> {
-  const usernames = new Map<string, string>();
+/** An author as `includes.users[]` gives it. */
+interface XUser {
+  username: string;
+  name?: string;
+}
+
+/** `includes.users[]` as id → username and display name. */
+function usernamesOf(body: JsonRecord): Map<string, XUser> {
+  const users = new Map<string, XUser>();
   const includes = recordField(body, 'includes');
   for (const user of includes === undefined ? [] : arrayField(includes, 'users')) {
     if (!isRecord(user)) continue;
     const id = idField(user, 'id');
     const username = textField(user, 'username');
-    if (id !== undefined && username !== undefined) usernames.set(id, username);
+    const name = textField(user, 'name');
+    if (id !== undefined && username !== undefined) users.set(id, name === undefined ? { username } : { username, name: bound(name, 100) });
   }
-  return usernames;
+  return users;
 }
 
 /** The first of X's `errors[]` as text (`title: detail`), bounded. */

@@ -49,6 +49,26 @@ describeOnDrivers('migrations on $driver', ({ open }) => {
     expect(await currentVersion(database.db)).toBe(migrations.at(-1)?.version);
   });
 
+  it('apply 0014 (entities, written after 0015) to a database already at 0015, ending as a fresh one', async () => {
+    // Prepare: a database migrated before 0014 existed, holding a signal.
+    const existing = await open({ migrated: false });
+    const fresh = await open({ migrated: false });
+    const migrations = await loadMigrations();
+    await migrate(existing.db, migrations.filter((m) => m.version !== '0014'));
+    await existing.db.query(sql`INSERT INTO signals (source, source_id, kind, url, title, published_at, rank) VALUES ('hackernews', '1', 'story', 'https://example.com/1', 'One', now(), 0)`);
+    const before = await currentVersion(existing.db);
+
+    // Act
+    const result = await migrate(existing.db, migrations);
+    await migrate(fresh.db, migrations);
+
+    // Assess
+    expect(before).toBe('0015');
+    expect(result.applied).toEqual(['0014_entities']);
+    expect(await existing.db.query(sql`SELECT source_id AS "sourceId", entity_mentions AS mentions FROM signals`)).toEqual([{ sourceId: '1', mentions: null }]);
+    expect(await describeSchema(existing.db)).toEqual(await describeSchema(fresh.db));
+  });
+
   it('roll back a failing migration completely and record nothing', async () => {
     const database = await open({ migrated: false });
     const broken: Migration[] = [
@@ -102,7 +122,8 @@ describe('the schema', () => {
     await Promise.all(pools.map((pool) => pool.close()));
 
     // Assess
-    expect(results.flatMap((result) => result.applied)).toEqual(migrations.map((m) => `${m.version}_${m.name}`));
+    // Each exactly once, by whichever container took its lock first (so in no particular container order).
+    expect(results.flatMap((result) => result.applied).sort()).toEqual(migrations.map((m) => `${m.version}_${m.name}`).sort());
     const rows = await database.db.query<{ count: number }>(sql`SELECT count(*)::int AS count FROM schema_migrations`);
     expect(rows[0]?.count).toBe(migrations.length);
   });

@@ -14,6 +14,7 @@ import { assignSignalTopics, createEmergentTopic } from '../../../../lib/db/topi
 import type { Db } from '../../../../lib/db/types.js';
 import { buildGraph } from '../../../../lib/graph/build.js';
 import { createKeywordClassifier, createLlmClassifier } from '../../../../lib/harvest/classify/index.js';
+import { ingestItems } from '../../../../lib/harvest/ingest.js';
 import { runHarvest } from '../../../../lib/harvest/pipeline.js';
 import { evolveTopics } from '../../../../lib/harvest/topics/evolve.js';
 import { createVectorCache } from '../../../../lib/harvest/topics/vector-cache.js';
@@ -177,6 +178,20 @@ const ACTIONS: Action[] = [
     },
   },
   {
+    name: 'ingests naming the same handle on two sources, each followed by the graph job (one known account, one queued candidate)',
+    moves: ['entity_resolution_matches_total', 'entity_resolution_confidence', 'entity_resolution_duration_seconds'],
+    async run() {
+      const lite = await createPgliteDatabase();
+      opened.push(lite);
+      const options = { classifier: createKeywordClassifier(), nowMs: Date.now() };
+      const build = (): Promise<unknown> => buildGraph(lite.db, testJobContext({ job: 'graph-build' }), { settleMs: 0 });
+      await ingestItems(lite.db, [item({ author: 'example' }), item({ author: 'example' })], options);
+      await build();
+      await ingestItems(lite.db, [item({ source: 'hackernews', kind: 'story', url: 'https://example.com/story', author: 'example', engagement: { points: 10 } })], options);
+      await build();
+    },
+  },
+  {
     name: 'a topic job run that finds a merge and a split',
     moves: ['topics_active', 'topic_merges_detected_total', 'topic_splits_detected_total'],
     async run() {
@@ -282,8 +297,8 @@ describe('the catalogue', () => {
     // Assess
     const names = CATALOGUE.map((entry) => entry.name);
     expect(new Set(names).size).toBe(names.length);
-    // The seed's 30, the graph edges' two and the near-duplicates' two.
-    expect(CATALOGUE.length).toBe(34);
+    // The seed's 30, the graph edges' two, the near-duplicates' two and entity resolution's three (matches, confidence, duration).
+    expect(CATALOGUE.length).toBe(37);
     for (const entry of CATALOGUE) {
       expect(entry.name.endsWith('_total'), entry.name).toBe(entry.type === 'counter');
       expect(entry.name).toMatch(/^[a-z][a-z0-9_]*$/);

@@ -43,6 +43,8 @@ describe('createArxivSource', () => {
       publishedAt: new Date('2025-01-07T18:59:58Z'),
       engagement: {},
       tags: ['cs.lg', 'cs.ai', 'stat.ml'],
+      // Every author, not only the three of the display line.
+      entities: ['Ana Ribeiro', 'Kenji Watanabe', 'Lena Müller', 'Omar Haddad', 'Priya Natarajan'].map((handle) => ({ kind: 'person', role: 'author', source: 'arxiv', handle, unique: false })),
     });
     // Entities decoded, the alternate link picked among several, the primary category first.
     expect(result.items[1]).toMatchObject({
@@ -50,6 +52,11 @@ describe('createArxivSource', () => {
       url: 'https://arxiv.org/abs/2501.03401v2',
       author: 'Maria Gonzalez, Tom Becker',
       tags: ['cs.cl', 'cs.lg'],
+      // arXiv's affiliation, where the feed gives one.
+      entities: [
+        { kind: 'person', role: 'author', source: 'arxiv', handle: 'Maria Gonzalez', unique: false, affiliation: 'Universidad de Chile' },
+        { kind: 'person', role: 'author', source: 'arxiv', handle: 'Tom Becker', unique: false },
+      ],
     });
     // A title of digits stays text; one author, one category still read as lists.
     expect(result.items[2]).toMatchObject({ title: '2048', author: 'Sam Okafor', tags: ['cs.lg'] });

@@ -42,6 +42,7 @@ describe('createGitHubSource', () => {
         publishedAt: new Date('2025-01-02T10:11:12Z'),
         engagement: { stars: 412, forks: 23, watchers: 412, open_issues: 7 },
         tags: ['llm', 'rust', 'inference'],
+        entities: [{ kind: 'person', role: 'owner', source: 'github', handle: 'ferrisdev', unique: true, url: 'https://github.com/ferrisdev' }],
       },
       expect.objectContaining({ sourceId: '887766554', title: 'evalkit/evalkit', author: 'evalkit', tags: ['llm', 'evaluation', 'testing'] }),
     ]);

@@ -44,6 +44,8 @@ describe('createXSource', () => {
       publishedAt: new Date('2025-01-07T19:05:12.000Z'),
       engagement: { likes: 120, reposts: 31, replies: 8, quotes: 4 },
       tags: [],
+      // The account with its display name from includes.users, for entity resolution.
+      entities: [{ kind: 'person', role: 'author', source: 'x', handle: 'ana_ribeiro', unique: true, url: 'https://x.com/ana_ribeiro', name: 'Ana Ribeiro' }],
     });
     expect(result.items[1]).toMatchObject({ author: 'quietops', url: 'https://x.com/quietops/status/1876694203233313536' });
     // An author missing from includes: no username, X's id-only status URL.
