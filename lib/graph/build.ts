@@ -26,13 +26,15 @@ export const GRAPH_CURSOR = { source: 'job:graph-build', query: '' } as const;
 export const GRAPH_BATCH_SIZE = 500;
 
 /**
- * How old (updated_at) a signal must be before the cursor may pass it, ms. Identity ids are taken
- * when a row is inserted, not when it commits: two upserts in flight (the ingest runs two) can
- * commit out of id order, and a cursor that passed a committed id while a smaller one was still
- * in flight would skip that row for good. A row written this long ago belongs to a statement that
- * ended long since (the role's statement_timeout, 5 s in the deploy guide), so every id still in
- * flight is larger than every settled one. The run stops at the first unsettled row of a batch;
- * the next run takes it.
+ * How long ago a signal must have been first stored (fetched_at: the insert's now(), which the
+ * harvest never sets and a re-harvest keeps) before the cursor may pass it, ms. Identity ids are
+ * taken when a row is inserted, not when it commits: two upserts in flight (the ingest runs two)
+ * can commit out of id order, and a cursor that passed a committed id while a smaller one was
+ * still in flight would skip that row for good. A row inserted this long ago belongs to a
+ * statement that ended long since (the role's statement_timeout, 5 s in the deploy guide), so
+ * every id still in flight is larger than every settled one. The run stops at the first unsettled
+ * row of a batch; the next run takes it. Not updated_at: a re-harvest refreshing an older row the
+ * backfill has not reached yet would stop it for nothing.
  */
 export const SETTLE_MS = 30_000;
 
@@ -87,7 +89,7 @@ export async function buildGraph(db: Queryable, run: Pick<JobContext, 'shouldSto
     const rows = await db.query<BatchRow>(sql`
       -- signals.id, not the text alias: ORDER BY would sort the alias as text (1, 10, 11, …, 2).
       SELECT id::text AS id, source, kind, url, title, text, author, entity_mentions AS entities,
-             updated_at > now() - ${Math.trunc(settleMs)}::int * interval '1 millisecond' AS recent
+             fetched_at > now() - ${Math.trunc(settleMs)}::int * interval '1 millisecond' AS recent
       FROM signals WHERE signals.id > ${result.cursor}::bigint ORDER BY signals.id LIMIT ${size}`);
     const batch = settledPrefix(rows);
     if (batch.length === 0) {

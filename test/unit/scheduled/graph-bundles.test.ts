@@ -22,9 +22,11 @@ describe('the graph in the job bundles', () => {
     expect(sources).toContain('lib/graph/duplicates/detect.ts');
   });
 
-  it('puts identifier extraction and the relationship rules in the graph-build bundle', async () => {
+  it('puts identifier extraction, the relationship rules and entity resolution in the graph-build bundle', async () => {
     const sources = await bundledSources('scheduled/graph-build.ts');
 
-    expect(sources).toEqual(expect.arrayContaining(['lib/graph/identifiers/index.ts', 'lib/graph/relationships/rules.ts', 'lib/graph/build.ts']));
+    expect(sources).toEqual(
+      expect.arrayContaining(['lib/graph/identifiers/index.ts', 'lib/graph/relationships/rules.ts', 'lib/graph/entities/resolve.ts', 'lib/graph/build.ts']),
+    );
   });
 });

@@ -54,8 +54,10 @@ describeOnDrivers('the graph build ($driver)', ({ open }) => {
   });
 
   it('stops before a signal written within the settle window and takes it on a later run', async () => {
-    // Prepare: a paper stored just now, citing the first one.
-    await upsertSignals(db, [makeSignal({ source: 'arxiv', sourceId: '2501.09999', kind: 'preprint', url: 'https://arxiv.org/abs/2501.09999', title: 'Late paper', text: 'Builds on arXiv:2501.01000.', tags: [] }, 0)]);
+    // Prepare: a paper first stored just now (as the harvest stores it: fetched_at is the insert's
+    // clock), citing the first one.
+    const { fetchedAt: _harvestSetsNone, ...late } = makeSignal({ source: 'arxiv', sourceId: '2501.09999', kind: 'preprint', url: 'https://arxiv.org/abs/2501.09999', title: 'Late paper', text: 'Builds on arXiv:2501.01000.', tags: [] }, 0);
+    await upsertSignals(db, [late]);
 
     // Act: with the default window it is still settling; once settled, the next run links it.
     const early = await buildGraph(db, testJobContext());
@@ -65,5 +67,16 @@ describeOnDrivers('the graph build ($driver)', ({ open }) => {
     expect(early).toMatchObject({ signals: 0, edges: 0, done: true });
     expect(settled).toMatchObject({ signals: 1, edges: 1, done: true });
     expect(await edgeCount()).toEqual({ total: 2 * PAPERS, pending: 0 });
+  });
+
+  it('passes a signal first stored long ago and refreshed just now (updated_at moves, fetched_at stays)', async () => {
+    // Prepare: a repository first harvested an hour after the factory epoch, refreshed by this upsert.
+    await upsertSignals(db, [makeSignal({ source: 'github', sourceId: 'r-late', kind: 'repository', url: 'https://github.com/lab/r-late', title: 'lab/r-late', text: 'Code for arXiv:2501.09999', tags: [] }, 1)]);
+
+    // Act: the default settle window
+    const run = await buildGraph(db, testJobContext());
+
+    // Assess
+    expect(run).toMatchObject({ signals: 1, edges: 1, done: true });
   });
 });
