@@ -1,6 +1,6 @@
-// The graph's step of the ingest: for stored signals, extract their identifiers, plan the edges
+// The graph-build job's linking step: for stored signals, extract their identifiers, plan the edges
 // their kind and roles make (./relationships/rules.ts), store both and count what is new. Runs
-// inside the ingest batch (lib/harvest/ingest.ts) and in the backfill (./backfill.ts).
+// in the graph-build job (./build.ts), a batch of stored signals at a time.
 import { storeSignalGraph, type EdgeRow, type IdentifierRow } from '../db/signal-identifiers-repo.js';
 import type { Queryable } from '../db/types.js';
 import { recordRelationships } from '../metrics/relationship-metrics.js';
@@ -41,7 +41,7 @@ export async function linkSignals(db: Queryable, signals: readonly LinkableSigna
   return storeGraphRows(db, rows);
 }
 
-/** Stores rows computed earlier by graphRows (the ingest computes them while the upsert runs). */
+/** Stores rows computed earlier by graphRows. */
 export async function storeGraphRows(db: Queryable, rows: ReturnType<typeof graphRows>): Promise<LinkResult> {
   const stored = await storeSignalGraph(db, rows.identifiers, rows.edges);
   recordRelationships(stored.edges);
