@@ -3,7 +3,7 @@
 // the secret generated here, sealed before it reaches the database, and returned once.
 import { getConfig } from '../config.js';
 import { getDb } from '../db/client.js';
-import { listDeliveriesPage } from '../db/delivery-outbox-repo.js';
+import { listDeliveries } from '../db/delivery-outbox-repo.js';
 import { getWatch, type WatchScope } from '../db/watches-repo.js';
 import { deleteWebhookEndpoint, getWebhookEndpoint, putWebhookEndpoint, rotateWebhookSecret } from '../db/webhook-endpoints-repo.js';
 import { checkEndpointUrl } from '../delivery/webhooks/endpoint-url.js';
@@ -87,7 +87,7 @@ export function mountWebhooksApi(app: App): void {
   route(app, listDeliveriesRoute, async (c, { params, query }) => {
     const db = await getDb();
     if ((await getWatch(db, scopeOf(c.var.caller), params.id)) === undefined) throw new NotFoundError(`no watch with id ${params.id}`);
-    const items = await listDeliveriesPage(db, params.id, query.limit, query.cursor);
+    const items = await listDeliveries(db, params.id, query.limit, query.cursor);
     const last = items.at(-1);
     return c.json({ items: items.map(toDeliveryJson), next_cursor: items.length === query.limit && last !== undefined ? last.id : null });
   });

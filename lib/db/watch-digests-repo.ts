@@ -1,16 +1,14 @@
 // Digests in Postgres: which watches want one, the candidates of a period, building a digest once
 // (its body stored, its items recorded so no later digest repeats them), and the claim / delivered /
-// retry / give-up cycle of the outbox (delivery-outbox-repo.ts), on the watch_digests table.
+// retry / give-up cycle of the outbox (a leased queue: leased-queue.ts), on the watch_digests table.
 import type { WatchFilter } from '../model/watch.js';
 import type { Digest, DigestChannel, DigestPeriod } from '../model/watch-delivery.js';
+import { leasedQueue } from './leased-queue.js';
 import { SIGNAL_JSON } from './signal-columns.js';
 import { filterConditions } from './signals-queries.js';
 import type { SignalFilter } from './signals-types.js';
 import { join, sql, type Sql } from './sql.js';
 import type { Db, Queryable } from './types.js';
-
-/** last_error's bound in the schema. */
-const MAX_ERROR_LENGTH = 1000;
 
 /** A watch in digest mode, with the end of its last digest per channel. */
 export interface DigestWatch {
@@ -40,10 +38,12 @@ const DIGEST_COLUMNS = sql`
   message_id AS "messageId", body, items, status, attempts, next_attempt_at AS "nextAttemptAt", last_error AS "lastError",
   created_at AS "createdAt", delivered_at AS "deliveredAt"`;
 
+/** Pending digests, claimed by digest runs that may overlap (lib/delivery/digests/run-digests.ts). */
+export const digestQueue = leasedQueue<Digest>('watch_digests', DIGEST_COLUMNS);
+
 function lastEnd(channel: DigestChannel): Sql {
   return sql`(SELECT max(d.period_end) FROM watch_digests d WHERE d.watch_id = watches.id AND d.channel = ${channel})`;
 }
-
 
 /**
  * Watches in digest mode whose owner still stands and that have a channel set up, by id after
@@ -144,50 +144,6 @@ export async function buildDigest(
       SELECT ${request.watch.id}::bigint, ${request.channel}, unnest(${candidates.map((c) => c.id)}::bigint[]), ${digest.id}::bigint`);
     return digest;
   });
-}
-
-/**
- * Claims up to `limit` due pending digests: counts the attempt and leases them for `leaseMs`, so an
- * overlapping run (SKIP LOCKED) or the next one does not take them while this one sends.
- */
-export function claimDueDigests(db: Queryable, limit: number, leaseMs: number): Promise<Digest[]> {
-  return db.query<Digest>(sql`
-    UPDATE watch_digests SET attempts = attempts + 1, next_attempt_at = now() + ${leaseMs} * interval '1 millisecond'
-    WHERE id IN (
-      SELECT id FROM watch_digests
-      WHERE status = 'pending' AND next_attempt_at <= now()
-      ORDER BY next_attempt_at, id
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED)
-    RETURNING ${DIGEST_COLUMNS}`);
-}
-
-/** Records a successful send; false when the digest was no longer pending. */
-export async function markDigestDelivered(db: Queryable, id: string): Promise<boolean> {
-  const rows = await db.query<{ id: string }>(sql`
-    UPDATE watch_digests SET status = 'delivered', delivered_at = now(), last_error = NULL
-    WHERE id = ${id}::bigint AND status = 'pending' RETURNING id::text AS id`);
-  return rows.length > 0;
-}
-
-/** Records a failed attempt: due again after `retryInMs`, or given up (`failed`) when that is undefined. */
-export async function markDigestFailed(db: Queryable, id: string, error: string, retryInMs: number | undefined): Promise<boolean> {
-  const bounded = error.slice(0, MAX_ERROR_LENGTH);
-  const rows = await db.query<{ id: string }>(
-    retryInMs === undefined
-      ? sql`UPDATE watch_digests SET status = 'failed', last_error = ${bounded} WHERE id = ${id}::bigint AND status = 'pending' RETURNING id::text AS id`
-      : sql`
-        UPDATE watch_digests SET last_error = ${bounded}, next_attempt_at = now() + ${retryInMs} * interval '1 millisecond'
-        WHERE id = ${id}::bigint AND status = 'pending' RETURNING id::text AS id`,
-  );
-  return rows.length > 0;
-}
-
-/** Gives a claimed digest back untried (the run ran out of time): the attempt is not counted. */
-export async function releaseDigest(db: Queryable, id: string): Promise<void> {
-  await db.query(sql`
-    UPDATE watch_digests SET attempts = greatest(attempts - 1, 0), next_attempt_at = now()
-    WHERE id = ${id}::bigint AND status = 'pending'`);
 }
 
 /** One watch's digests, newest first (GET /v1/watches/{id}/digests). */

@@ -17,20 +17,13 @@ import { setMaxListeners } from 'node:events';
 import type { Delivery, DeliveryChannel } from '../model/delivery.js';
 import type { JobContext } from '../model/job-context.js';
 import { dueCursorWatches, enqueueMatching } from '../db/delivery-cursors-repo.js';
-import { claimDueDeliveries, markDeliveredMany, markFailed, outboxDepth, releaseDeliveries } from '../db/delivery-outbox-repo.js';
+import { outbox, outboxDepth } from '../db/delivery-outbox-repo.js';
 import { signalJsonsById } from '../db/delivery-payloads-repo.js';
 import type { Queryable } from '../db/types.js';
 import { errorText } from '../log/error-text.js';
-import {
-  deliveriesTotal,
-  deliveryAttemptDuration,
-  deliveryLatency,
-  deliveryOutboxDepth,
-  deliveryOutboxOldestAge,
-  type DeliveryResult,
-} from '../metrics/delivery-metrics.js';
+import { deliveryAttemptDuration, deliveryLatency, deliveryOutboxDepth, deliveryOutboxOldestAge } from '../metrics/delivery-metrics.js';
+import { count, eachLimit, giveUp, recordFailure, runLeaseMs, type RetryDelay, type Tally } from './claim-outcomes.js';
 import { toSignalFilter } from './watch-filter.js';
-import { retryDelayMs } from './webhooks/retry-schedule.js';
 import { createSendAgents, send, type SendAgents, type SendTarget } from './webhooks/send.js';
 
 /** Where one watch's deliveries on a channel go, and what each one carries. */
@@ -69,7 +62,7 @@ export interface SweepOptions {
   enqueuePerWatch: number;
   enqueueWatches: number;
   /** Delay after n failed attempts, or undefined = give up. Default: the Standard Webhooks schedule. */
-  retryDelay?: (failedAttempts: number) => number | undefined;
+  retryDelay?: RetryDelay;
 }
 
 export interface SweepResult {
@@ -85,8 +78,6 @@ export interface SweepResult {
   oldestAgeSeconds: number;
 }
 
-/** The lease outlives the run by this much, so a sweep still recording never sees its rows re-claimed. */
-export const LEASE_MARGIN_MS = 60_000;
 /** Delivered rows recorded together (the crash window re-sends at most this many per lane, plus those in flight). */
 const RECORD_BATCH = 50;
 
@@ -96,34 +87,6 @@ interface Lane {
   channel: DeliveryChannel;
   endpoint: ChannelEndpoint;
   deliveries: Delivery[];
-}
-
-interface Tally {
-  delivered: number;
-  retrying: number;
-  gaveUp: number;
-  deferred: number;
-}
-
-function count(tally: Tally, channel: DeliveryChannel, result: DeliveryResult, n = 1): void {
-  if (n === 0) return;
-  deliveriesTotal.inc({ channel, result }, n);
-  if (result === 'delivered') tally.delivered += n;
-  else if (result === 'retrying') tally.retrying += n;
-  else if (result === 'gave_up') tally.gaveUp += n;
-  else tally.deferred += n;
-}
-
-/** Runs `work` over `items` with at most `limit` at once. */
-async function eachLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** Step 1: new matching signals into the outbox, for every per-item channel. */
@@ -140,14 +103,6 @@ async function enqueueStep(db: Queryable, run: SweepRun, options: SweepOptions):
   return enqueued;
 }
 
-/** Fails a failed attempt: retried after the schedule's delay, or given up. Returns the delay. */
-async function recordFailure(db: Queryable, delivery: Delivery, error: string, options: SweepOptions, tally: Tally): Promise<number | undefined> {
-  const delay = (options.retryDelay ?? retryDelayMs)(delivery.attempts);
-  await markFailed(db, delivery.id, error, delay);
-  count(tally, delivery.channel, delay === undefined ? 'gave_up' : 'retrying');
-  return delay;
-}
-
 /** Step 3 for one endpoint: its deliveries, a few at a time, within its budget. */
 async function runLane(db: Queryable, run: SweepRun, lane: Lane, payloads: Map<string, string>, agents: SendAgents, options: SweepOptions, tally: Tally): Promise<void> {
   const deadline = Date.now() + Math.min(options.endpointBudgetMs, Math.max(0, run.remainingMs()));
@@ -158,7 +113,7 @@ async function runLane(db: Queryable, run: SweepRun, lane: Lane, payloads: Map<s
 
   const flush = async (): Promise<void> => {
     const batch = done.splice(0);
-    await markDeliveredMany(db, batch.map((delivery) => delivery.id));
+    await outbox.markDelivered(db, batch.map((delivery) => delivery.id));
     const now = Date.now();
     for (const delivery of batch) deliveryLatency.observe({ channel: lane.channel }, Math.max(0, now - new Date(delivery.createdAt).getTime()) / 1000);
     count(tally, lane.channel, 'delivered', batch.length);
@@ -189,7 +144,7 @@ async function runLane(db: Queryable, run: SweepRun, lane: Lane, payloads: Map<s
         if (done.length >= RECORD_BATCH) await flush();
         continue;
       }
-      const delay = await recordFailure(db, delivery, result.error, options, tally);
+      const delay = await recordFailure(db, outbox, delivery, result.error, tally, options.retryDelay);
       if (result.endpointDown) stopDelayMs ??= delay ?? 0;
     }
   };
@@ -199,14 +154,14 @@ async function runLane(db: Queryable, run: SweepRun, lane: Lane, payloads: Map<s
   } finally {
     await flush();
     const untried = queue.map((delivery) => delivery.id);
-    const released = await releaseDeliveries(db, untried, stopDelayMs ?? 0);
+    const released = await outbox.release(db, untried, stopDelayMs ?? 0);
     count(tally, lane.channel, 'deferred', released);
   }
 }
 
 /** Steps 2–4: claim, resolve endpoints and payloads, send by lane. */
 async function sendStep(db: Queryable, run: SweepRun, options: SweepOptions, tally: Tally): Promise<{ claimed: number; lanes: number }> {
-  const claimed = await claimDueDeliveries(db, options.batchSize, Math.max(0, run.remainingMs()) + LEASE_MARGIN_MS);
+  const claimed = await outbox.claimDue(db, options.batchSize, runLeaseMs(run));
   if (claimed.length === 0) return { claimed: 0, lanes: 0 };
   const payloads = await signalJsonsById(db, claimed.map((delivery) => delivery.signalId));
 
@@ -219,14 +174,13 @@ async function sendStep(db: Queryable, run: SweepRun, options: SweepOptions, tal
       endpoints = await spec.resolve(db, [...new Set(mine.map((delivery) => delivery.watchId))]);
     } catch (error) {
       run.log.error('delivery endpoints could not be resolved', { channel: spec.channel, error: errorText(error) });
-      for (const delivery of mine) await recordFailure(db, delivery, 'endpoint could not be prepared', options, tally);
+      for (const delivery of mine) await recordFailure(db, outbox, delivery, 'endpoint could not be prepared', tally, options.retryDelay);
       continue;
     }
     for (const delivery of mine) {
       const endpoint = endpoints.get(delivery.watchId);
       if (endpoint === undefined) {
-        await markFailed(db, delivery.id, 'no endpoint set up for this channel', undefined);
-        count(tally, delivery.channel, 'gave_up');
+        await giveUp(db, outbox, delivery, 'no endpoint set up for this channel', tally);
         continue;
       }
       const lane = lanes.get(endpoint.target.key) ?? { channel: spec.channel, endpoint, deliveries: [] };
@@ -236,7 +190,7 @@ async function sendStep(db: Queryable, run: SweepRun, options: SweepOptions, tal
   }
   // A channel this sweep does not know (added by a later version): leave its rows to that version.
   const known = new Set(options.channels.map((spec) => spec.channel));
-  await releaseDeliveries(db, claimed.filter((delivery) => !known.has(delivery.channel)).map((delivery) => delivery.id), 0);
+  await outbox.release(db, claimed.filter((delivery) => !known.has(delivery.channel)).map((delivery) => delivery.id), 0);
 
   const agents = createSendAgents(options.perEndpointConcurrency);
   // One listener on the run's signal, however many requests listen to this one.

@@ -5,7 +5,7 @@
 //   batches, lanes per endpoint with a few requests each, delivered rows recorded together;
 // - `naive`: one at a time — claim one, read its endpoint and signal, sign, POST with fetch, record —
 //   for the first NAIVE_ITEMS of the same 10,000 (its rate is flat; all of them take ~10 minutes here).
-import { claimDueDeliveries, markDelivered, markFailed } from '../../lib/db/delivery-outbox-repo.js';
+import { outbox } from '../../lib/db/delivery-outbox-repo.js';
 import { signalJsonsById } from '../../lib/db/delivery-payloads-repo.js';
 import { sql } from '../../lib/db/sql.js';
 import type { Db } from '../../lib/db/types.js';
@@ -63,7 +63,7 @@ async function sweep(db: Db): Promise<number> {
 async function naive(db: Db): Promise<number> {
   let delivered = 0;
   while (delivered < NAIVE_ITEMS) {
-    const [delivery] = await claimDueDeliveries(db, 1, 60_000);
+    const [delivery] = await outbox.claimDue(db, 1, 60_000);
     if (delivery === undefined) return delivered;
     const [endpoint] = await sendingEndpoints(db, [delivery.watchId]);
     const payloads = await signalJsonsById(db, [delivery.signalId]);
@@ -80,9 +80,9 @@ async function naive(db: Db): Promise<number> {
     });
     await response.arrayBuffer();
     if (response.ok) {
-      await markDelivered(db, delivery.id);
+      await outbox.markDelivered(db, [delivery.id]);
       delivered += 1;
-    } else await markFailed(db, delivery.id, `HTTP ${String(response.status)}`, retryDelayMs(delivery.attempts));
+    } else await outbox.markFailed(db, delivery.id, `HTTP ${String(response.status)}`, retryDelayMs(delivery.attempts));
   }
   return delivered;
 }

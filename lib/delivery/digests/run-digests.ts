@@ -12,24 +12,16 @@
 // leased, and when the lease ends the same body goes again under the same webhook-id.
 import { sendingEndpoints } from '../../db/webhook-endpoints-repo.js';
 import { slackDestinations } from '../../db/watch-delivery-repo.js';
-import {
-  buildDigest,
-  claimDueDigests,
-  digestWatches,
-  markDigestDelivered,
-  markDigestFailed,
-  releaseDigest,
-  type DigestWatch,
-} from '../../db/watch-digests-repo.js';
+import { buildDigest, digestQueue, digestWatches, type DigestWatch } from '../../db/watch-digests-repo.js';
 import type { Db, Queryable } from '../../db/types.js';
 import { errorText } from '../../log/error-text.js';
-import { deliveriesTotal, deliveryAttemptDuration } from '../../metrics/delivery-metrics.js';
+import { deliveryAttemptDuration } from '../../metrics/delivery-metrics.js';
 import type { JobContext } from '../../model/job-context.js';
 import type { Digest, DigestChannel } from '../../model/watch-delivery.js';
+import { count, eachLimit, giveUp, recordFailure, runLeaseMs, type RetryDelay, type Tally } from '../claim-outcomes.js';
 import { slackTarget } from '../slack/channel.js';
 import { openSlackUrl } from '../slack/slack-url.js';
 import { toSignalFilter } from '../watch-filter.js';
-import { retryDelayMs } from '../webhooks/retry-schedule.js';
 import { createSendAgents, send, type SendAgents, type SendTarget } from '../webhooks/send.js';
 import { newMessageId } from '../webhooks/sign.js';
 import { webhookTarget } from '../webhooks/webhook-target.js';
@@ -50,28 +42,20 @@ export interface DigestOptions {
   /** Refuse non-public addresses at connect (every stage but local). */
   publicOnly: boolean;
   /** Delay after n failed attempts, or undefined = give up. Default: the webhook retry schedule. */
-  retryDelay?: (failedAttempts: number) => number | undefined;
+  retryDelay?: RetryDelay;
   /** The clock that decides which periods are due. Default: now. */
   now?: () => Date;
 }
 
-export interface DigestRunResult {
+export interface DigestRunResult extends Tally {
   /** Digests built with items (to send). */
   built: number;
   /** Periods closed with nothing new (nothing sent). */
   empty: number;
   claimed: number;
-  delivered: number;
-  retrying: number;
-  gaveUp: number;
-  /** Claimed but not tried (out of time): given back. */
-  deferred: number;
 }
 
 type DigestRun = Pick<JobContext, 'signal' | 'shouldStop' | 'remainingMs' | 'log'>;
-
-/** The lease outlives the run by this much, so a run still recording never sees its digests re-claimed. */
-const LEASE_MARGIN_MS = 60_000;
 
 async function buildFor(db: Db, watch: DigestWatch, now: Date, result: DigestRunResult, run: DigestRun): Promise<void> {
   for (const { channel, lastEnd } of watch.channels) {
@@ -128,17 +112,11 @@ async function targets(db: Queryable, digests: readonly Digest[], key: Buffer, r
 }
 
 async function sendOne(db: Queryable, run: DigestRun, digest: Digest, target: SendTarget | undefined, agents: SendAgents, options: DigestOptions, result: DigestRunResult): Promise<void> {
-  const count = (outcome: 'delivered' | 'retrying' | 'gave_up' | 'deferred'): void => deliveriesTotal.inc({ channel: digest.channel, result: outcome });
   if (run.shouldStop() || run.remainingMs() <= 0) {
-    await releaseDigest(db, digest.id);
-    result.deferred += 1;
-    return count('deferred');
+    await digestQueue.release(db, [digest.id], 0);
+    return count(result, digest.channel, 'deferred');
   }
-  if (target === undefined) {
-    await markDigestFailed(db, digest.id, `no ${digest.channel} set up for this watch`, undefined);
-    result.gaveUp += 1;
-    return count('gave_up');
-  }
+  if (target === undefined) return giveUp(db, digestQueue, digest, `no ${digest.channel} set up for this watch`, result);
   const sent = await send(target, digest.body, digest.messageId, {
     agents,
     timeoutMs: Math.min(options.timeoutMs, Math.max(1, run.remainingMs())),
@@ -147,32 +125,21 @@ async function sendOne(db: Queryable, run: DigestRun, digest: Digest, target: Se
   });
   deliveryAttemptDuration.observe({ channel: digest.channel }, sent.durationMs / 1000);
   if (sent.ok) {
-    await markDigestDelivered(db, digest.id);
-    result.delivered += 1;
-    return count('delivered');
+    await digestQueue.markDelivered(db, [digest.id]);
+    return count(result, digest.channel, 'delivered');
   }
-  const delay = (options.retryDelay ?? retryDelayMs)(digest.attempts);
-  await markDigestFailed(db, digest.id, sent.error, delay);
-  if (delay === undefined) result.gaveUp += 1;
-  else result.retrying += 1;
-  count(delay === undefined ? 'gave_up' : 'retrying');
+  await recordFailure(db, digestQueue, digest, sent.error, result, options.retryDelay);
 }
 
 /** Step 2: the due digests, a few at a time. */
 async function sendStep(db: Queryable, run: DigestRun, options: DigestOptions, result: DigestRunResult): Promise<void> {
-  const claimed = await claimDueDigests(db, options.batchSize, Math.max(0, run.remainingMs()) + LEASE_MARGIN_MS);
+  const claimed = await digestQueue.claimDue(db, options.batchSize, runLeaseMs(run));
   result.claimed = claimed.length;
   if (claimed.length === 0) return;
   const resolved = await targets(db, claimed, options.key, run);
   const agents = createSendAgents(options.concurrency);
-  const queue = [...claimed];
-  const worker = async (): Promise<void> => {
-    for (let digest = queue.shift(); digest !== undefined; digest = queue.shift()) {
-      await sendOne(db, run, digest, resolved.get(`${digest.channel}:${digest.watchId}`), agents, options, result);
-    }
-  };
   try {
-    await Promise.all(Array.from({ length: Math.min(options.concurrency, claimed.length) }, worker));
+    await eachLimit(claimed, options.concurrency, (digest) => sendOne(db, run, digest, resolved.get(`${digest.channel}:${digest.watchId}`), agents, options, result));
   } finally {
     agents.destroy();
   }

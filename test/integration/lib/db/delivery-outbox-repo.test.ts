@@ -3,16 +3,8 @@
 // lease ends (the crash-between-send-and-record window) or its retry time; delivered is recorded
 // once; a given-up delivery stays failed; the depth counts what is pending.
 import { beforeAll, expect, it } from 'vitest';
-import {
-  claimDueDeliveries,
-  enqueueDeliveries,
-  listDeliveries,
-  markDelivered,
-  markFailed,
-  outboxDepth,
-  MAX_ERROR_LENGTH,
-  type NewDelivery,
-} from '../../../../lib/db/delivery-outbox-repo.js';
+import { enqueueDeliveries, listDeliveries, outbox, outboxDepth, type NewDelivery } from '../../../../lib/db/delivery-outbox-repo.js';
+import { MAX_ERROR_LENGTH } from '../../../../lib/db/leased-queue.js';
 import { sql } from '../../../../lib/db/sql.js';
 import type { Db } from '../../../../lib/db/types.js';
 import { createWatch } from '../../../../lib/db/watches-repo.js';
@@ -69,8 +61,8 @@ describeOnDrivers('the delivery outbox on $driver', ({ open }) => {
     await enqueueDeliveries(db, deliveries(watchId, 20));
 
     // Act: four sweeps at once, then one more.
-    const claims = await Promise.all([1, 2, 3, 4].map(() => claimDueDeliveries(db, 8, HOUR)));
-    const later = await claimDueDeliveries(db, 8, HOUR);
+    const claims = await Promise.all([1, 2, 3, 4].map(() => outbox.claimDue(db, 8, HOUR)));
+    const later = await outbox.claimDue(db, 8, HOUR);
 
     // Assess
     const ids = claims.flat().map((delivery) => delivery.id);
@@ -84,10 +76,10 @@ describeOnDrivers('the delivery outbox on $driver', ({ open }) => {
     await isolate();
     const watchId = await newWatch();
     await enqueueDeliveries(db, deliveries(watchId, 2));
-    const [claimed] = await claimDueDeliveries(db, 10, 50);
+    const [claimed] = await outbox.claimDue(db, 10, 50);
 
     await new Promise((resolve) => setTimeout(resolve, 120));
-    const reclaimed = await claimDueDeliveries(db, 10, HOUR);
+    const reclaimed = await outbox.claimDue(db, 10, HOUR);
 
     expect(reclaimed.map((delivery) => delivery.messageId)).toContain(claimed?.messageId);
     expect(reclaimed.find((delivery) => delivery.id === claimed?.id)?.attempts).toBe(2);
@@ -97,12 +89,12 @@ describeOnDrivers('the delivery outbox on $driver', ({ open }) => {
     await isolate();
     const watchId = await newWatch();
     await enqueueDeliveries(db, deliveries(watchId, 1));
-    const [claimed] = await claimDueDeliveries(db, 10, HOUR);
+    const [claimed] = await outbox.claimDue(db, 10, HOUR);
     const id = claimed?.id ?? '';
 
-    expect(await markDelivered(db, id)).toBe(true);
-    expect(await markDelivered(db, id)).toBe(false);
-    expect(await markFailed(db, id, 'late failure', 1000)).toBe(false);
+    expect(await outbox.markDelivered(db, [id])).toBe(1);
+    expect(await outbox.markDelivered(db, [id])).toBe(0);
+    expect(await outbox.markFailed(db, id, 'late failure', 1000)).toBe(false);
     const [row] = await listDeliveries(db, watchId, 1);
     expect(row).toMatchObject({ status: 'delivered', lastError: null, attempts: 1 });
     expect(row?.deliveredAt).toBeInstanceOf(Date);
@@ -112,18 +104,18 @@ describeOnDrivers('the delivery outbox on $driver', ({ open }) => {
     await isolate();
     const watchId = await newWatch();
     await enqueueDeliveries(db, deliveries(watchId, 1));
-    const [claimed] = await claimDueDeliveries(db, 10, HOUR);
+    const [claimed] = await outbox.claimDue(db, 10, HOUR);
     const id = claimed?.id ?? '';
 
-    await markFailed(db, id, 'HTTP 500', 0);
-    const [retried] = await claimDueDeliveries(db, 10, HOUR);
-    await markFailed(db, id, `timeout ${'x'.repeat(2 * MAX_ERROR_LENGTH)}`, undefined);
+    await outbox.markFailed(db, id, 'HTTP 500', 0);
+    const [retried] = await outbox.claimDue(db, 10, HOUR);
+    await outbox.markFailed(db, id, `timeout ${'x'.repeat(2 * MAX_ERROR_LENGTH)}`, undefined);
 
     expect(retried).toMatchObject({ id, attempts: 2, lastError: 'HTTP 500' });
     const [row] = await listDeliveries(db, watchId, 1);
     expect(row?.status).toBe('failed');
     expect(row?.lastError).toHaveLength(MAX_ERROR_LENGTH);
-    expect(await claimDueDeliveries(db, 10, HOUR)).toHaveLength(0);
+    expect(await outbox.claimDue(db, 10, HOUR)).toHaveLength(0);
   });
 
   it('counts what is pending and how old the oldest is', async () => {
