@@ -5,25 +5,17 @@ import { getConfig } from '../config.js';
 import { getDb } from '../db/client.js';
 import { getWatchDelivery, updateWatchDelivery, type WatchDeliveryPatch } from '../db/watch-delivery-repo.js';
 import { listDigests } from '../db/watch-digests-repo.js';
-import { getWatch, type WatchScope } from '../db/watches-repo.js';
 import { sealSlackUrl, slackUrlHint, slackUrlProblem } from '../delivery/slack/slack-url.js';
 import { webhookKey } from '../delivery/webhooks/secret-box.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
-import { route, type App, type Caller } from '../http/index.js';
+import { ValidationError } from '../errors.js';
+import { route, type App } from '../http/index.js';
 import type { Digest, WatchDelivery } from '../model/watch-delivery.js';
+import { noWatch, ownedWatch, watchScope } from './owned-watch.js';
+import { iso, queueRowJson } from './queue-row.js';
 import { getDeliveryRoute, listDigestsRoute, updateDeliveryRoute } from './watch-delivery-routes.js';
-
-function scopeOf(caller: Caller): WatchScope {
-  if (caller.keyId === undefined) throw new ForbiddenError('a watch belongs to an API key');
-  return { owner: caller.tier === 'admin' ? undefined : caller.keyId };
-}
 
 function toDeliveryJson(delivery: WatchDelivery): Record<string, unknown> {
   return { watch_id: delivery.watchId, mode: delivery.mode, digest_size: delivery.digestSize, slack_url_hint: delivery.slackHint };
-}
-
-function iso(value: Date | null): string | null {
-  return value === null ? null : new Date(value).toISOString();
 }
 
 function toDigestJson(digest: Digest): Record<string, unknown> {
@@ -35,21 +27,14 @@ function toDigestJson(digest: Digest): Record<string, unknown> {
     period_end: iso(digest.periodEnd),
     message_id: digest.messageId,
     items: digest.items,
-    status: digest.status,
-    attempts: digest.attempts,
-    next_attempt_at: digest.status === 'pending' ? iso(digest.nextAttemptAt) : null,
-    last_error: digest.lastError,
-    created_at: iso(digest.createdAt),
-    delivered_at: iso(digest.deliveredAt),
+    ...queueRowJson(digest),
   };
 }
 
-const notFound = (id: string): NotFoundError => new NotFoundError(`no watch with id ${id}`);
-
 export function mountWatchDeliveryApi(app: App): void {
   route(app, getDeliveryRoute, async (c, { params }) => {
-    const delivery = await getWatchDelivery(await getDb(), scopeOf(c.var.caller), params.id);
-    if (delivery === undefined) throw notFound(params.id);
+    const delivery = await getWatchDelivery(await getDb(), watchScope(c.var.caller), params.id);
+    if (delivery === undefined) throw noWatch(params.id);
     return c.json(toDeliveryJson(delivery));
   });
 
@@ -65,14 +50,13 @@ export function mountWatchDeliveryApi(app: App): void {
       if (problem !== undefined) throw new ValidationError(`slack_url ${problem}`, { details: [{ location: 'body', field: 'slack_url', message: problem }] });
       patch.slack = { urlSealed: sealSlackUrl(webhookKey(getConfig()), params.id, body.slack_url), urlHint: slackUrlHint(body.slack_url) };
     }
-    const delivery = await updateWatchDelivery(await getDb(), scopeOf(c.var.caller), params.id, patch);
-    if (delivery === undefined) throw notFound(params.id);
+    const delivery = await updateWatchDelivery(await getDb(), watchScope(c.var.caller), params.id, patch);
+    if (delivery === undefined) throw noWatch(params.id);
     return c.json(toDeliveryJson(delivery));
   });
 
   route(app, listDigestsRoute, async (c, { params, query }) => {
-    const db = await getDb();
-    if ((await getWatch(db, scopeOf(c.var.caller), params.id)) === undefined) throw notFound(params.id);
-    return c.json({ items: (await listDigests(db, params.id, query.limit)).map(toDigestJson) });
+    await ownedWatch(c, params.id);
+    return c.json({ items: (await listDigests(await getDb(), params.id, query.limit)).map(toDigestJson) });
   });
 }

@@ -5,9 +5,8 @@ import * as z from 'zod/mini';
 import { DELIVERY_MODES, DIGEST_CHANNELS, DIGEST_PERIODS, DIGEST_STATUSES, MAX_DIGEST_SIZE, MIN_DIGEST_SIZE } from '../model/watch-delivery.js';
 import type { RouteSpec } from '../http/index.js';
 import { pageLimit } from './common-schemas.js';
-
-const idParams = z.strictObject({ id: z.string().check(z.regex(/^[1-9][0-9]{0,17}$/)) });
-const NOT_FOUND = { description: 'No such watch, or another key owns it' };
+import { QUEUE_ROW_FIELDS } from './queue-row.js';
+import { WATCH_NOT_FOUND, watchIdParams } from './watches-routes.js';
 
 export const deliverySchema = z.strictObject({
   watch_id: z.string(),
@@ -26,11 +25,7 @@ const digestSchema = z.strictObject({
   message_id: z.string(),
   items: z.number(),
   status: z.enum(DIGEST_STATUSES),
-  attempts: z.number(),
-  next_attempt_at: z.nullable(z.string()),
-  last_error: z.nullable(z.string()),
-  created_at: z.string(),
-  delivered_at: z.nullable(z.string()),
+  ...QUEUE_ROW_FIELDS,
 });
 
 const MODES =
@@ -49,8 +44,8 @@ export const getDeliveryRoute = {
   description: MODES,
   tags: ['watches'],
   tier: 'api_key',
-  params: idParams,
-  responses: { 200: { description: 'The delivery settings', schema: deliverySchema }, 404: NOT_FOUND },
+  params: watchIdParams,
+  responses: { 200: { description: 'The delivery settings', schema: deliverySchema }, 404: WATCH_NOT_FOUND },
 } satisfies RouteSpec;
 
 export const updateDeliveryRoute = {
@@ -65,13 +60,13 @@ export const updateDeliveryRoute = {
     'signals harvested from then on.',
   tags: ['watches'],
   tier: 'api_key',
-  params: idParams,
+  params: watchIdParams,
   body: z.strictObject({
     mode: z.optional(z.enum(DELIVERY_MODES)),
     digest_size: z.optional(z.number().check(z.int(), z.minimum(MIN_DIGEST_SIZE), z.maximum(MAX_DIGEST_SIZE))),
     slack_url: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(500)))),
   }),
-  responses: { 200: { description: 'The delivery settings now', schema: deliverySchema }, 404: NOT_FOUND },
+  responses: { 200: { description: 'The delivery settings now', schema: deliverySchema }, 404: WATCH_NOT_FOUND },
 } satisfies RouteSpec;
 
 export const listDigestsRoute = {
@@ -85,9 +80,9 @@ export const listDigestsRoute = {
     '(the `webhook-id`): deduplicate on it.',
   tags: ['watches'],
   tier: 'api_key',
-  params: idParams,
+  params: watchIdParams,
   query: z.strictObject({ limit: pageLimit }),
-  responses: { 200: { description: 'The digests', schema: z.strictObject({ items: z.array(digestSchema) }) }, 404: NOT_FOUND },
+  responses: { 200: { description: 'The digests', schema: z.strictObject({ items: z.array(digestSchema) }) }, 404: WATCH_NOT_FOUND },
 } satisfies RouteSpec;
 
 export const watchDeliveryRoutes = [getDeliveryRoute, updateDeliveryRoute, listDigestsRoute] as const;

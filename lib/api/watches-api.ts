@@ -1,14 +1,16 @@
 // Handlers of the watches API: the caller's key scopes every call (admins see all), the filter is
 // checked for the firehose rule, the feed token is generated here and returned once.
+import type { Context } from 'hono';
 import { generateFeedToken } from '../delivery/feed-token.js';
 import { feedUrls } from '../delivery/feeds/feed-urls.js';
 import { watchCap } from '../delivery/watch-caps.js';
 import { matchesEverything } from '../delivery/watch-filter.js';
 import { getDb } from '../db/client.js';
-import { createWatch, deleteWatch, getWatch, listWatches, rotateFeedToken, updateWatch, type WatchScope } from '../db/watches-repo.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
-import { route, type App, type Caller } from '../http/index.js';
+import { createWatch, deleteWatch, listWatches, rotateFeedToken, updateWatch } from '../db/watches-repo.js';
+import { ForbiddenError, ValidationError } from '../errors.js';
+import { route, type App, type AppEnv } from '../http/index.js';
 import type { Watch, WatchFilter } from '../model/watch.js';
+import { noWatch, ownedWatch, watchScope } from './owned-watch.js';
 import { mountWatchDeliveryApi } from './watch-delivery-api.js';
 import { mountWebhooksApi } from './webhooks-api.js';
 import {
@@ -40,12 +42,6 @@ export function toWatchJson(watch: Watch): WatchJson {
   };
 }
 
-/** Admins act on every watch; any other key on its own. */
-function scopeOf(caller: Caller): WatchScope {
-  if (caller.keyId === undefined) throw new ForbiddenError('a watch belongs to an API key');
-  return { owner: caller.tier === 'admin' ? undefined : caller.keyId };
-}
-
 function checkFilter(filter: WatchFilter): void {
   if (matchesEverything(filter)) {
     throw new ValidationError('the filter would match every signal', {
@@ -54,8 +50,9 @@ function checkFilter(filter: WatchFilter): void {
   }
 }
 
-function notFound(id: string): NotFoundError {
-  return new NotFoundError(`no watch with id ${id}`);
+/** A watch with its new feed token and feed URLs (create and rotation only). */
+function withFeedToken(c: Context<AppEnv>, watch: Watch, token: string): Record<string, unknown> {
+  return { ...toWatchJson(watch), feed_token: token, feed_urls: feedUrls(new URL(c.req.url).origin, token) };
 }
 
 export function mountWatchesApi(app: App): void {
@@ -71,40 +68,36 @@ export function mountWatchesApi(app: App): void {
       cap,
     );
     if (watch === undefined) throw new ForbiddenError(`this key already has ${String(cap)} watches, the most its tier (${caller.tier}) allows`);
-    return c.json({ ...toWatchJson(watch), feed_token: token.token, feed_urls: feedUrls(new URL(c.req.url).origin, token.token) }, 201);
+    return c.json(withFeedToken(c, watch, token.token), 201);
   });
 
   route(app, listWatchesRoute, async (c) => {
-    const watches = await listWatches(await getDb(), scopeOf(c.var.caller));
+    const watches = await listWatches(await getDb(), watchScope(c.var.caller));
     return c.json({ items: watches.map(toWatchJson) });
   });
 
-  route(app, getWatchRoute, async (c, { params }) => {
-    const watch = await getWatch(await getDb(), scopeOf(c.var.caller), params.id);
-    if (watch === undefined) throw notFound(params.id);
-    return c.json(toWatchJson(watch));
-  });
+  route(app, getWatchRoute, async (c, { params }) => c.json(toWatchJson(await ownedWatch(c, params.id))));
 
   route(app, updateWatchRoute, async (c, { params, body }) => {
     if (body.name === undefined && body.filter === undefined) {
       throw new ValidationError('nothing to change', { details: [{ location: 'body', field: '', message: 'must set name or filter' }] });
     }
     if (body.filter !== undefined) checkFilter(body.filter);
-    const watch = await updateWatch(await getDb(), scopeOf(c.var.caller), params.id, { name: body.name, filter: body.filter });
-    if (watch === undefined) throw notFound(params.id);
+    const watch = await updateWatch(await getDb(), watchScope(c.var.caller), params.id, { name: body.name, filter: body.filter });
+    if (watch === undefined) throw noWatch(params.id);
     return c.json(toWatchJson(watch));
   });
 
   route(app, deleteWatchRoute, async (c, { params }) => {
-    if (!(await deleteWatch(await getDb(), scopeOf(c.var.caller), params.id))) throw notFound(params.id);
+    if (!(await deleteWatch(await getDb(), watchScope(c.var.caller), params.id))) throw noWatch(params.id);
     return c.body(null, 204);
   });
 
   route(app, rotateFeedTokenRoute, async (c, { params }) => {
     const token = generateFeedToken();
-    const watch = await rotateFeedToken(await getDb(), scopeOf(c.var.caller), params.id, token.hash, token.prefix);
-    if (watch === undefined) throw notFound(params.id);
-    return c.json({ ...toWatchJson(watch), feed_token: token.token, feed_urls: feedUrls(new URL(c.req.url).origin, token.token) });
+    const watch = await rotateFeedToken(await getDb(), watchScope(c.var.caller), params.id, token.hash, token.prefix);
+    if (watch === undefined) throw noWatch(params.id);
+    return c.json(withFeedToken(c, watch, token.token));
   });
 
   // The watch's webhook endpoint and delivery history live in the same function.

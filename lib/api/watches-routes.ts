@@ -62,7 +62,9 @@ export const watchSchema = z.strictObject({
 /** A watch with its feed token and feed URLs: returned on create and rotation only. */
 export const watchWithTokenSchema = z.strictObject({ ...watchSchema.shape, feed_token: z.string(), feed_urls: feedUrlsSchema });
 
-const idParams = z.strictObject({ id: z.string().check(z.regex(/^[1-9][0-9]{0,17}$/)) });
+/** `{id}` of the routes under /v1/watches/{id}. */
+export const watchIdParams = z.strictObject({ id: z.string().check(z.regex(/^[1-9][0-9]{0,17}$/)) });
+export const WATCH_NOT_FOUND = { description: 'No such watch, or another key owns it' };
 
 const CAPS = `Per key: ${String(WATCH_CAPS.api_key)} watches for \`api_key\`, ${String(WATCH_CAPS.premium)} for \`premium\`, ${String(WATCH_CAPS.admin)} for \`admin\`.`;
 
@@ -97,8 +99,8 @@ export const getWatchRoute = {
   summary: 'One watch of the calling key',
   tags: ['watches'],
   tier: 'api_key',
-  params: idParams,
-  responses: { 200: { description: 'The watch', schema: watchSchema }, 404: { description: 'No such watch, or another key owns it' } },
+  params: watchIdParams,
+  responses: { 200: { description: 'The watch', schema: watchSchema }, 404: WATCH_NOT_FOUND },
 } satisfies RouteSpec;
 
 export const updateWatchRoute = {
@@ -109,9 +111,9 @@ export const updateWatchRoute = {
   description: FILTER_DESCRIPTION,
   tags: ['watches'],
   tier: 'api_key',
-  params: idParams,
+  params: watchIdParams,
   body: z.strictObject({ name: z.optional(text(100)), filter: z.optional(watchFilterSchema) }),
-  responses: { 200: { description: 'The updated watch', schema: watchSchema }, 404: { description: 'No such watch, or another key owns it' } },
+  responses: { 200: { description: 'The updated watch', schema: watchSchema }, 404: WATCH_NOT_FOUND },
 } satisfies RouteSpec;
 
 export const deleteWatchRoute = {
@@ -121,8 +123,8 @@ export const deleteWatchRoute = {
   summary: 'Delete a watch; its feed URLs stop working',
   tags: ['watches'],
   tier: 'api_key',
-  params: idParams,
-  responses: { 204: { description: 'Deleted' }, 404: { description: 'No such watch, or another key owns it' } },
+  params: watchIdParams,
+  responses: { 204: { description: 'Deleted' }, 404: WATCH_NOT_FOUND },
 } satisfies RouteSpec;
 
 export const rotateFeedTokenRoute = {
@@ -132,10 +134,10 @@ export const rotateFeedTokenRoute = {
   summary: 'Replace the feed token: the old feed URLs answer 404 from now on',
   tags: ['watches'],
   tier: 'api_key',
-  params: idParams,
+  params: watchIdParams,
   responses: {
     200: { description: 'The watch with its new `feed_token` and `feed_urls`, shown this once', schema: watchWithTokenSchema },
-    404: { description: 'No such watch, or another key owns it' },
+    404: WATCH_NOT_FOUND,
   },
 } satisfies RouteSpec;
 

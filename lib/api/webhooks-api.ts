@@ -4,25 +4,17 @@
 import { getConfig } from '../config.js';
 import { getDb } from '../db/client.js';
 import { listDeliveries } from '../db/delivery-outbox-repo.js';
-import { getWatch, type WatchScope } from '../db/watches-repo.js';
 import { deleteWebhookEndpoint, getWebhookEndpoint, putWebhookEndpoint, rotateWebhookSecret } from '../db/webhook-endpoints-repo.js';
 import { checkEndpointUrl } from '../delivery/webhooks/endpoint-url.js';
 import { sealSecret, secretPrefix, webhookKey } from '../delivery/webhooks/secret-box.js';
 import { generateWebhookSecret } from '../delivery/webhooks/sign.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
-import { route, type App, type Caller } from '../http/index.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { route, type App } from '../http/index.js';
 import type { Delivery } from '../model/delivery.js';
 import type { WebhookEndpoint } from '../model/webhook-endpoint.js';
+import { noWatch, ownedWatch, watchScope } from './owned-watch.js';
+import { iso, queueRowJson } from './queue-row.js';
 import { deleteWebhookRoute, getWebhookRoute, listDeliveriesRoute, putWebhookRoute, rotateWebhookSecretRoute } from './webhooks-routes.js';
-
-function scopeOf(caller: Caller): WatchScope {
-  if (caller.keyId === undefined) throw new ForbiddenError('a watch belongs to an API key');
-  return { owner: caller.tier === 'admin' ? undefined : caller.keyId };
-}
-
-function iso(value: Date | string | null): string | null {
-  return value === null ? null : new Date(value).toISOString();
-}
 
 function toEndpointJson(endpoint: WebhookEndpoint): Record<string, unknown> {
   return {
@@ -41,12 +33,7 @@ function toDeliveryJson(delivery: Delivery): Record<string, unknown> {
     signal_id: delivery.signalId,
     channel: delivery.channel,
     message_id: delivery.messageId,
-    status: delivery.status,
-    attempts: delivery.attempts,
-    next_attempt_at: delivery.status === 'pending' ? iso(delivery.nextAttemptAt) : null,
-    last_error: delivery.lastError,
-    created_at: iso(delivery.createdAt),
-    delivered_at: iso(delivery.deliveredAt),
+    ...queueRowJson(delivery),
   };
 }
 
@@ -61,33 +48,32 @@ export function mountWebhooksApi(app: App): void {
     const check = await checkEndpointUrl(body.url, { local: getConfig().STAGE === 'local' });
     if (!check.ok) throw new ValidationError(`the webhook URL ${check.reason}`, { details: [{ location: 'body', field: 'url', message: check.reason }] });
     const { secret, sealed } = newSecret(params.id);
-    const endpoint = await putWebhookEndpoint(await getDb(), scopeOf(c.var.caller), params.id, check.url, sealed);
-    if (endpoint === undefined) throw new NotFoundError(`no watch with id ${params.id}`);
+    const endpoint = await putWebhookEndpoint(await getDb(), watchScope(c.var.caller), params.id, check.url, sealed);
+    if (endpoint === undefined) throw noWatch(params.id);
     return c.json({ ...toEndpointJson(endpoint), secret });
   });
 
   route(app, getWebhookRoute, async (c, { params }) => {
-    const endpoint = await getWebhookEndpoint(await getDb(), scopeOf(c.var.caller), params.id);
+    const endpoint = await getWebhookEndpoint(await getDb(), watchScope(c.var.caller), params.id);
     if (endpoint === undefined) throw new NotFoundError(`watch ${params.id} has no webhook`);
     return c.json(toEndpointJson(endpoint));
   });
 
   route(app, deleteWebhookRoute, async (c, { params }) => {
-    if (!(await deleteWebhookEndpoint(await getDb(), scopeOf(c.var.caller), params.id))) throw new NotFoundError(`watch ${params.id} has no webhook`);
+    if (!(await deleteWebhookEndpoint(await getDb(), watchScope(c.var.caller), params.id))) throw new NotFoundError(`watch ${params.id} has no webhook`);
     return c.body(null, 204);
   });
 
   route(app, rotateWebhookSecretRoute, async (c, { params }) => {
     const { secret, sealed } = newSecret(params.id);
-    const endpoint = await rotateWebhookSecret(await getDb(), scopeOf(c.var.caller), params.id, sealed, getConfig().WEBHOOK_ROTATION_OVERLAP_MS);
+    const endpoint = await rotateWebhookSecret(await getDb(), watchScope(c.var.caller), params.id, sealed, getConfig().WEBHOOK_ROTATION_OVERLAP_MS);
     if (endpoint === undefined) throw new NotFoundError(`watch ${params.id} has no webhook`);
     return c.json({ ...toEndpointJson(endpoint), secret });
   });
 
   route(app, listDeliveriesRoute, async (c, { params, query }) => {
-    const db = await getDb();
-    if ((await getWatch(db, scopeOf(c.var.caller), params.id)) === undefined) throw new NotFoundError(`no watch with id ${params.id}`);
-    const items = await listDeliveries(db, params.id, query.limit, query.cursor);
+    await ownedWatch(c, params.id);
+    const items = await listDeliveries(await getDb(), params.id, query.limit, query.cursor);
     const last = items.at(-1);
     return c.json({ items: items.map(toDeliveryJson), next_cursor: items.length === query.limit && last !== undefined ? last.id : null });
   });

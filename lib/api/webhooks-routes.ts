@@ -6,8 +6,8 @@ import { DELIVERY_CHANNELS, DELIVERY_STATUSES } from '../model/delivery.js';
 import { RETRY_DELAYS_MS } from '../delivery/webhooks/retry-schedule.js';
 import type { RouteSpec } from '../http/index.js';
 import { pageLimit } from './common-schemas.js';
-
-const idParams = z.strictObject({ id: z.string().check(z.regex(/^[1-9][0-9]{0,17}$/)) });
+import { QUEUE_ROW_FIELDS } from './queue-row.js';
+import { watchIdParams } from './watches-routes.js';
 
 const endpointSchema = z.strictObject({
   watch_id: z.string(),
@@ -27,11 +27,7 @@ const deliverySchema = z.strictObject({
   channel: z.enum(DELIVERY_CHANNELS),
   message_id: z.string(),
   status: z.enum(DELIVERY_STATUSES),
-  attempts: z.number(),
-  next_attempt_at: z.nullable(z.string()),
-  last_error: z.nullable(z.string()),
-  created_at: z.string(),
-  delivered_at: z.nullable(z.string()),
+  ...QUEUE_ROW_FIELDS,
 });
 
 const SCHEDULE = RETRY_DELAYS_MS.map((ms) => (ms < 60_000 ? `${String(ms / 1000)} s` : ms < 3_600_000 ? `${String(ms / 60_000)} min` : `${String(ms / 3_600_000)} h`)).join(', ');
@@ -55,7 +51,7 @@ export const putWebhookRoute = {
     'the secret. Signals harvested from now on are delivered, not earlier ones.',
   tags: ['watches'],
   tier: 'api_key',
-  params: idParams,
+  params: watchIdParams,
   body: z.strictObject({ url: z.string().check(z.minLength(1), z.maxLength(2048)) }),
   responses: {
     200: { description: 'The endpoint with its `secret` (`whsec_…`): store it now, it cannot be shown again', schema: endpointWithSecretSchema },
@@ -70,7 +66,7 @@ export const getWebhookRoute = {
   summary: "The watch's webhook endpoint (the secret's prefix, never the secret)",
   tags: ['watches'],
   tier: 'api_key',
-  params: idParams,
+  params: watchIdParams,
   responses: { 200: { description: 'The endpoint', schema: endpointSchema }, 404: NOT_FOUND },
 } satisfies RouteSpec;
 
@@ -81,7 +77,7 @@ export const deleteWebhookRoute = {
   summary: 'Stop delivering to the endpoint; deliveries still pending are given up',
   tags: ['watches'],
   tier: 'api_key',
-  params: idParams,
+  params: watchIdParams,
   responses: { 204: { description: 'Removed' }, 404: NOT_FOUND },
 } satisfies RouteSpec;
 
@@ -95,7 +91,7 @@ export const rotateWebhookSecretRoute = {
     'verifies: deploy the new secret within the overlap. Rotating again ends the earlier overlap.',
   tags: ['watches'],
   tier: 'api_key',
-  params: idParams,
+  params: watchIdParams,
   responses: {
     200: { description: 'The endpoint with its new `secret`, shown this once, and when the previous one stops signing', schema: endpointWithSecretSchema },
     404: NOT_FOUND,
@@ -110,7 +106,7 @@ export const listDeliveriesRoute = {
   description: `status: \`pending\` (queued or waiting for a retry at \`next_attempt_at\`), \`delivered\`, \`failed\` (given up). ${SIGNING}`,
   tags: ['watches'],
   tier: 'api_key',
-  params: idParams,
+  params: watchIdParams,
   query: z.strictObject({
     limit: pageLimit,
     cursor: z.optional(z.string().check(z.regex(/^[1-9][0-9]{0,17}$/, "must be a previous page's next_cursor"))),

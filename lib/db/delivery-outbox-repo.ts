@@ -16,8 +16,8 @@ const DELIVERY_COLUMNS = sql`
   id::text AS id, watch_id::text AS "watchId", signal_id::text AS "signalId", channel, message_id AS "messageId", status,
   attempts, next_attempt_at AS "nextAttemptAt", last_error AS "lastError", created_at AS "createdAt", delivered_at AS "deliveredAt"`;
 
-/** Claimed by deliver sweeps that may overlap (lib/delivery/sweep.ts). */
-export const outbox = leasedQueue<Delivery>('delivery_outbox', DELIVERY_COLUMNS);
+/** Claimed by deliver sweeps that may overlap (lib/delivery/sweep.ts). Pure: a bundle that only lists deliveries leaves it out. */
+export const outbox = /* @__PURE__ */ leasedQueue<Delivery>('delivery_outbox', DELIVERY_COLUMNS);
 
 /**
  * Adds deliveries; one already queued for the same (watch, signal, channel) is left as it is, so

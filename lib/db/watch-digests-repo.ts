@@ -38,8 +38,8 @@ const DIGEST_COLUMNS = sql`
   message_id AS "messageId", body, items, status, attempts, next_attempt_at AS "nextAttemptAt", last_error AS "lastError",
   created_at AS "createdAt", delivered_at AS "deliveredAt"`;
 
-/** Pending digests, claimed by digest runs that may overlap (lib/delivery/digests/run-digests.ts). */
-export const digestQueue = leasedQueue<Digest>('watch_digests', DIGEST_COLUMNS);
+/** Claimed by digest runs that may overlap (lib/delivery/digests/run-digests.ts). Pure: a bundle that only lists digests leaves it out. */
+export const digestQueue = /* @__PURE__ */ leasedQueue<Digest>('watch_digests', DIGEST_COLUMNS);
 
 function lastEnd(channel: DigestChannel): Sql {
   return sql`(SELECT max(d.period_end) FROM watch_digests d WHERE d.watch_id = watches.id AND d.channel = ${channel})`;
