@@ -3,20 +3,14 @@
 // shown only as a hint (never echoed, not even in an error), the owner alone (and admins) may touch
 // them, the digests list, and bad input — unknown fields, a non-Slack or http:// URL, a size out of
 // range, an empty patch — is a 400 that stores nothing.
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import { openApiDocument } from '../../../../lib/api/openapi-document.js';
-import { mountWatchesApi } from '../../../../lib/api/watches-api.js';
-import { generateApiKey } from '../../../../lib/auth/api-key.js';
-import { createApiKey, createApiKeyStore } from '../../../../lib/db/api-keys-repo.js';
-import { setDb } from '../../../../lib/db/client.js';
 import { sql } from '../../../../lib/db/sql.js';
-import type { Db } from '../../../../lib/db/types.js';
 import { buildDigest } from '../../../../lib/db/watch-digests-repo.js';
 import { openSlackUrl } from '../../../../lib/delivery/slack/slack-url.js';
 import { newMessageId } from '../../../../lib/delivery/webhooks/sign.js';
-import { createApp, type App } from '../../../../lib/http/app.js';
-import type { Tier } from '../../../../lib/model/tiers.js';
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
+import { useWatchesApp } from '../../../support/watches-app.js';
 import { TEST_WEBHOOK_KEY } from '../../../support/webhook-watch.js';
 
 interface DeliveryJson {
@@ -30,54 +24,16 @@ interface ErrorJson {
   error: { code: string; message: string; details?: Array<{ field: string; message: string }> };
 }
 
-const WATCH = { name: 'Rust', filter: { q: 'rust', min_score: 10 } };
 const SLACK_URL = 'https://hooks.slack.com/services/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ok';
 
 describeOnDrivers('the delivery routes on $driver', ({ open }) => {
-  let app: App;
-  let db: Db;
-  const keys: Partial<Record<'alice' | 'bob' | 'admin', string>> = {};
-
-  async function issue(tier: Exclude<Tier, 'anonymous'>): Promise<string> {
-    const generated = generateApiKey();
-    await createApiKey(db, { name: `${tier} key`, tier, prefix: generated.prefix, hash: generated.hash });
-    return generated.key;
-  }
-
-  function call(method: string, path: string, key: string | undefined, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = key === undefined ? {} : { 'x-api-key': key };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return Promise.resolve(app.request(`https://api.example.test${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
-  }
-
-  async function json<T>(response: Response, status: number): Promise<T> {
-    expect(response.status, await response.clone().text()).toBe(status);
-    return (await response.json()) as T;
-  }
-
-  async function newWatch(key: string | undefined): Promise<string> {
-    return (await json<{ id: string }>(await call('POST', '/v1/watches', key, WATCH), 201)).id;
-  }
+  const api = useWatchesApp(open);
+  const { keys, call, json, newWatch } = api;
 
   async function slackRows(): Promise<number> {
-    const [row] = await db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM watch_slack`);
+    const [row] = await api.db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM watch_slack`);
     return row?.n ?? -1;
   }
-
-  beforeAll(async () => {
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    ({ db } = await open());
-    setDb(db);
-    keys.alice = await issue('premium');
-    keys.bob = await issue('api_key');
-    keys.admin = await issue('admin');
-    app = createApp({ name: 'watches', keys: () => createApiKeyStore(() => Promise.resolve(db)) });
-    mountWatchesApi(app);
-  });
-
-  afterAll(() => {
-    vi.restoreAllMocks();
-  });
 
   it('delivers item by item until told otherwise, and takes a digest mode and size', async () => {
     // Prepare
@@ -103,7 +59,7 @@ describeOnDrivers('the delivery routes on $driver', ({ open }) => {
     const setText = await set.clone().text();
     const read = await call('GET', `/v1/watches/${id}/delivery`, keys.alice);
     const readText = await read.clone().text();
-    const [stored] = await db.query<{ sealed: string }>(sql`SELECT url_sealed AS sealed FROM watch_slack WHERE watch_id = ${id}::bigint`);
+    const [stored] = await api.db.query<{ sealed: string }>(sql`SELECT url_sealed AS sealed FROM watch_slack WHERE watch_id = ${id}::bigint`);
     const removed = await json<DeliveryJson>(await call('PATCH', `/v1/watches/${id}/delivery`, keys.alice, { slack_url: null }), 200);
 
     // Assess
@@ -171,7 +127,7 @@ describeOnDrivers('the delivery routes on $driver', ({ open }) => {
     const watch = { id, period: 'daily' as const, digestSize: 3 };
     for (const end of ['2026-12-02T00:00:00Z', '2026-12-03T00:00:00Z']) {
       const window = { start: new Date(new Date(end).getTime() - 86_400_000), end: new Date(end) };
-      await buildDigest(db, { watch, filter: { q: 'nothing-matches-this' }, channel: 'slack', ...window }, () => ({ body: '{}', messageId: newMessageId() }));
+      await buildDigest(api.db, { watch, filter: { q: 'nothing-matches-this' }, channel: 'slack', ...window }, () => ({ body: '{}', messageId: newMessageId() }));
     }
 
     // Act

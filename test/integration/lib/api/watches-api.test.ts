@@ -2,20 +2,15 @@
 // drivers: a key creates, lists, reads, changes and deletes its own watches only (an admin all),
 // the feed token is shown once and rotates, the tier cap holds, and bad input — unknown fields, a
 // filter matching everything, bad domains, NUL — is a 400 that stores nothing.
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { mountWatchesApi } from '../../../../lib/api/watches-api.js';
 import { createWatchRoute, listWatchesRoute, rotateFeedTokenRoute, watchSchema } from '../../../../lib/api/watches-routes.js';
 import { openApiDocument } from '../../../../lib/api/openapi-document.js';
 import { generateApiKey } from '../../../../lib/auth/api-key.js';
-import { createApiKey, createApiKeyStore } from '../../../../lib/db/api-keys-repo.js';
-import { setDb } from '../../../../lib/db/client.js';
 import { sql } from '../../../../lib/db/sql.js';
-import type { Db } from '../../../../lib/db/types.js';
 import { WATCH_CAPS } from '../../../../lib/delivery/watch-caps.js';
-import { createApp, type App } from '../../../../lib/http/app.js';
-import type { Tier } from '../../../../lib/model/tiers.js';
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
+import { useWatchesApp } from '../../../support/watches-app.js';
 
 interface WatchJson {
   id: string;
@@ -33,47 +28,13 @@ interface ErrorJson {
 const GOOD = { name: 'Rust releases', filter: { q: 'rust', kinds: ['release'], exclude_domains: ['Medium.com'], min_score: 30 } };
 
 describeOnDrivers('the watches API on $driver', ({ open }) => {
-  let app: App;
-  let db: Db;
-  const keys: Partial<Record<'alice' | 'bob' | 'admin', string>> = {};
-
-  async function issue(tier: Exclude<Tier, 'anonymous'>): Promise<string> {
-    const generated = generateApiKey();
-    await createApiKey(db, { name: `${tier} key`, tier, prefix: generated.prefix, hash: generated.hash });
-    return generated.key;
-  }
-
-  function call(method: string, path: string, key: string | undefined, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = key === undefined ? {} : { 'x-api-key': key };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return Promise.resolve(app.request(`https://api.example.test${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
-  }
-
-  async function json<T>(response: Response, status: number): Promise<T> {
-    expect(response.status, await response.clone().text()).toBe(status);
-    return (await response.json()) as T;
-  }
+  const api = useWatchesApp(open, 'api_key');
+  const { keys, call, json } = api;
 
   async function watchCount(): Promise<number> {
-    const [row] = await db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM watches`);
+    const [row] = await api.db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM watches`);
     return row?.n ?? -1;
   }
-
-  beforeAll(async () => {
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    ({ db } = await open());
-    setDb(db);
-    keys.alice = await issue('api_key');
-    keys.bob = await issue('api_key');
-    keys.admin = await issue('admin');
-    app = createApp({ name: 'watches', keys: () => createApiKeyStore(() => Promise.resolve(db)) });
-    mountWatchesApi(app);
-  });
-
-  // No resetDb(): it would close the database, which describeOnDrivers closes after the block.
-  afterAll(() => {
-    vi.restoreAllMocks();
-  });
 
   it('creates a watch, showing its feed token and feed URLs this once', async () => {
     // Act
@@ -158,10 +119,10 @@ describeOnDrivers('the watches API on $driver', ({ open }) => {
 
   it('holds a key to its tier cap with a 403', async () => {
     // Prepare: a fresh key filled to the cap directly.
-    const key = await issue('api_key');
+    const key = await api.issue('api_key');
     const first = await json<WatchJson>(await call('POST', '/v1/watches', key, GOOD), 201);
-    const [row] = await db.query<{ owner: string }>(sql`SELECT owner_key_id AS owner FROM watches WHERE id = ${first.id}::bigint`);
-    await db.query(sql`
+    const [row] = await api.db.query<{ owner: string }>(sql`SELECT owner_key_id AS owner FROM watches WHERE id = ${first.id}::bigint`);
+    await api.db.query(sql`
       INSERT INTO watches (owner_key_id, name, filter, feed_token_hash, feed_token_prefix)
       SELECT ${row?.owner ?? ''}, 'filler', '{"q":"x"}'::jsonb, md5(random()::text) || md5(random()::text), 'shf_'
       FROM generate_series(2, ${WATCH_CAPS.api_key})`);

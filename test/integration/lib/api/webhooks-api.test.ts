@@ -3,20 +3,14 @@
 // rotation keeps the previous secret for the overlap, the owner alone (and admins) may touch it,
 // the delivery history pages, and bad input — http://, private and metadata addresses outside the
 // local stage, unknown fields — is a 400 that stores nothing.
-import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { openApiDocument } from '../../../../lib/api/openapi-document.js';
-import { mountWatchesApi } from '../../../../lib/api/watches-api.js';
-import { generateApiKey } from '../../../../lib/auth/api-key.js';
 import { resetConfig } from '../../../../lib/config.js';
-import { createApiKey, createApiKeyStore } from '../../../../lib/db/api-keys-repo.js';
-import { setDb } from '../../../../lib/db/client.js';
 import { enqueueDeliveries } from '../../../../lib/db/delivery-outbox-repo.js';
 import { sql } from '../../../../lib/db/sql.js';
-import type { Db } from '../../../../lib/db/types.js';
 import { newMessageId } from '../../../../lib/delivery/webhooks/sign.js';
-import { createApp, type App } from '../../../../lib/http/app.js';
-import type { Tier } from '../../../../lib/model/tiers.js';
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
+import { useWatchesApp } from '../../../support/watches-app.js';
 import { seedSignals } from '../../../support/signal-factory.js';
 
 interface EndpointJson {
@@ -31,37 +25,14 @@ interface ErrorJson {
   error: { code: string; message: string; details?: Array<{ field: string; message: string }> };
 }
 
-const WATCH = { name: 'Rust', filter: { q: 'rust', min_score: 10 } };
 
 describeOnDrivers('the webhook routes on $driver', ({ open }) => {
-  let app: App;
-  let db: Db;
-  const keys: Partial<Record<'alice' | 'bob' | 'admin', string>> = {};
+  const api = useWatchesApp(open);
+  const { keys, call, json, newWatch } = api;
   const savedEnv = { STAGE: process.env.STAGE, WEBHOOK_SECRET_KEY: process.env.WEBHOOK_SECRET_KEY };
 
-  async function issue(tier: Exclude<Tier, 'anonymous'>): Promise<string> {
-    const generated = generateApiKey();
-    await createApiKey(db, { name: `${tier} key`, tier, prefix: generated.prefix, hash: generated.hash });
-    return generated.key;
-  }
-
-  function call(method: string, path: string, key: string | undefined, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = key === undefined ? {} : { 'x-api-key': key };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return Promise.resolve(app.request(`https://api.example.test${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
-  }
-
-  async function json<T>(response: Response, status: number): Promise<T> {
-    expect(response.status, await response.clone().text()).toBe(status);
-    return (await response.json()) as T;
-  }
-
-  async function newWatch(key: string | undefined): Promise<string> {
-    return (await json<{ id: string }>(await call('POST', '/v1/watches', key, WATCH), 201)).id;
-  }
-
   async function endpointCount(): Promise<number> {
-    const [row] = await db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM webhook_endpoints`);
+    const [row] = await api.db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM webhook_endpoints`);
     return row?.n ?? -1;
   }
 
@@ -72,27 +43,12 @@ describeOnDrivers('the webhook routes on $driver', ({ open }) => {
     resetConfig();
   }
 
-  beforeAll(async () => {
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    ({ db } = await open());
-    setDb(db);
-    keys.alice = await issue('premium'); // premium: this file creates more watches than api_key's cap
-    keys.bob = await issue('api_key');
-    keys.admin = await issue('admin');
-    app = createApp({ name: 'watches', keys: () => createApiKeyStore(() => Promise.resolve(db)) });
-    mountWatchesApi(app);
-  });
-
   afterEach(() => {
     for (const [name, value] of Object.entries(savedEnv)) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
     resetConfig();
-  });
-
-  afterAll(() => {
-    vi.restoreAllMocks();
   });
 
   it('sets an endpoint, showing its whsec_ secret once and storing it sealed', async () => {
@@ -106,7 +62,7 @@ describeOnDrivers('the webhook routes on $driver', ({ open }) => {
     expect(put.secret?.startsWith(put.secret_prefix)).toBe(true);
     expect(got).not.toHaveProperty('secret');
     expect(got.secret_prefix).toBe(put.secret_prefix);
-    const stored = await db.query<{ c: string }>(sql`SELECT secret_ciphertext AS c FROM webhook_endpoints WHERE watch_id = ${id}::bigint`);
+    const stored = await api.db.query<{ c: string }>(sql`SELECT secret_ciphertext AS c FROM webhook_endpoints WHERE watch_id = ${id}::bigint`);
     expect(stored[0]?.c).toMatch(/^v1:/);
     expect(stored[0]?.c).not.toContain(put.secret?.slice(6, 20) ?? 'x');
   });
@@ -139,16 +95,16 @@ describeOnDrivers('the webhook routes on $driver', ({ open }) => {
     ]).then((responses) => responses.map((r) => r.status));
 
     expect(statuses).toEqual([404, 404, 404, 404, 404, 401, 200]);
-    const [row] = await db.query<{ url: string }>(sql`SELECT url FROM webhook_endpoints WHERE watch_id = ${id}::bigint`);
+    const [row] = await api.db.query<{ url: string }>(sql`SELECT url FROM webhook_endpoints WHERE watch_id = ${id}::bigint`);
     expect(row?.url).toBe('http://127.0.0.1:9/');
   });
 
   it('removes an endpoint, giving up what was still pending for it', async () => {
     const id = await newWatch(keys.alice);
     await json(await call('PUT', `/v1/watches/${id}/webhook`, keys.alice, { url: 'http://127.0.0.1:9/' }), 200);
-    await seedSignals(db, 2, { start: 50_000 });
-    const signals = await db.query<{ id: string }>(sql`SELECT id::text AS id FROM signals ORDER BY id LIMIT 2`);
-    await enqueueDeliveries(db, signals.map((s) => ({ watchId: id, signalId: s.id, channel: 'webhook' as const, messageId: newMessageId() })));
+    await seedSignals(api.db, 2, { start: 50_000 });
+    const signals = await api.db.query<{ id: string }>(sql`SELECT id::text AS id FROM signals ORDER BY id LIMIT 2`);
+    await enqueueDeliveries(api.db, signals.map((s) => ({ watchId: id, signalId: s.id, channel: 'webhook' as const, messageId: newMessageId() })));
 
     expect((await call('DELETE', `/v1/watches/${id}/webhook`, keys.alice)).status).toBe(204);
     expect((await call('GET', `/v1/watches/${id}/webhook`, keys.alice)).status).toBe(404);
@@ -160,9 +116,9 @@ describeOnDrivers('the webhook routes on $driver', ({ open }) => {
 
   it('pages the delivery history newest first with next_cursor', async () => {
     const id = await newWatch(keys.alice);
-    await seedSignals(db, 5, { start: 60_000 });
-    const signals = await db.query<{ id: string }>(sql`SELECT id::text AS id FROM signals ORDER BY id DESC LIMIT 5`);
-    await enqueueDeliveries(db, signals.map((s) => ({ watchId: id, signalId: s.id, channel: 'webhook' as const, messageId: newMessageId() })));
+    await seedSignals(api.db, 5, { start: 60_000 });
+    const signals = await api.db.query<{ id: string }>(sql`SELECT id::text AS id FROM signals ORDER BY id DESC LIMIT 5`);
+    await enqueueDeliveries(api.db, signals.map((s) => ({ watchId: id, signalId: s.id, channel: 'webhook' as const, messageId: newMessageId() })));
 
     const first = await json<{ items: Array<{ id: string; status: string; attempts: number; next_attempt_at: string }>; next_cursor: string | null }>(
       await call('GET', `/v1/watches/${id}/deliveries?limit=3`, keys.alice),
