@@ -45,7 +45,7 @@ export const NAIVE_ITEMS = 1_000;
 async function prepare(db: Db, receiverUrl: string, secret: string): Promise<void> {
   await seedSignals(db, PER_WATCH);
   for (let watch = 0; watch < WATCHES; watch++) {
-    const { watchId } = await hookedWatch(db, `${receiverUrl}/${String(watch)}`, 'bench', secret);
+    const { watchId } = await hookedWatch(db, `${receiverUrl}/${String(watch)}`, { owner: 'bench', secret });
     await db.query(sql`
       INSERT INTO delivery_outbox (watch_id, signal_id, channel, message_id)
       SELECT ${watchId}::bigint, id, 'webhook', 'msg_' || replace(gen_random_uuid()::text, '-', '') FROM signals`);

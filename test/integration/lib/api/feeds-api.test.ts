@@ -13,11 +13,12 @@ import { setDb } from '../../../../lib/db/client.js';
 import { sql } from '../../../../lib/db/sql.js';
 import { upsertSignals } from '../../../../lib/db/signals-upsert.js';
 import type { Db } from '../../../../lib/db/types.js';
-import { createWatch, deleteWatch, rotateFeedToken, updateWatch } from '../../../../lib/db/watches-repo.js';
+import { deleteWatch, rotateFeedToken, updateWatch } from '../../../../lib/db/watches-repo.js';
 import { generateFeedToken } from '../../../../lib/delivery/feed-token.js';
 import { createApp, type App } from '../../../../lib/http/app.js';
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 import { makeSignal } from '../../../support/signal-factory.js';
+import { newWatch } from '../../../support/webhook-watch.js';
 
 const ORIGIN = 'https://api.example.test';
 const BASE = new Date('2026-02-01T00:00:00Z');
@@ -78,10 +79,7 @@ describeOnDrivers('the feeds API on $driver', ({ open }) => {
     );
     const key = generateApiKey();
     ownerId = (await createApiKey(db, { name: 'feed owner', tier: 'api_key', prefix: key.prefix, hash: key.hash })).id;
-    const feedToken = generateFeedToken();
-    token = feedToken.token;
-    const watch = await createWatch(db, { ownerKeyId: ownerId, name: 'Odd & <ends> 🚀', filter: { source: 'feedtest' }, feedTokenHash: feedToken.hash, feedTokenPrefix: feedToken.prefix }, 10);
-    watchId = watch?.id ?? '';
+    ({ id: watchId, feedToken: token } = await newWatch(db, { owner: ownerId, name: 'Odd & <ends> 🚀', filter: { source: 'feedtest' } }));
     app = createApp({ name: 'feeds' });
     mountFeedsApi(app);
   });
@@ -186,16 +184,15 @@ describeOnDrivers('the feeds API on $driver', ({ open }) => {
 
   it('serves an edit, and a deletion, on the very next request although the look-up and the body are cached', async () => {
     // Prepare: a second watch, read twice so its look-up and its rendered body are cached
-    const feedToken = generateFeedToken();
-    const watch = await createWatch(db, { ownerKeyId: ownerId, name: 'Before', filter: { source: 'feedtest' }, feedTokenHash: feedToken.hash, feedTokenPrefix: feedToken.prefix }, 10);
-    const path = `/v1/feeds/${feedToken.token}.json`;
+    const watch = await newWatch(db, { owner: ownerId, name: 'Before', filter: { source: 'feedtest' } });
+    const path = `/v1/feeds/${watch.feedToken}.json`;
     await ok(path);
     const cached = JSON.parse((await ok(path)).body) as { title: string; items: unknown[] };
 
     // Act
-    await updateWatch(db, { owner: undefined }, watch?.id ?? '', { name: 'After', filter: { source: 'feedtest', q: 'rocket' } });
+    await updateWatch(db, { owner: undefined }, watch.id, { name: 'After', filter: { source: 'feedtest', q: 'rocket' } });
     const edited = JSON.parse((await ok(path)).body) as { title: string; items: unknown[] };
-    await deleteWatch(db, { owner: undefined }, watch?.id ?? '');
+    await deleteWatch(db, { owner: undefined }, watch.id);
     const deleted = await get(path);
 
     // Assess

@@ -7,11 +7,10 @@ import { enqueueDeliveries, listDeliveries, outbox, outboxDepth, type NewDeliver
 import { MAX_ERROR_LENGTH } from '../../../../lib/db/leased-queue.js';
 import { sql } from '../../../../lib/db/sql.js';
 import type { Db } from '../../../../lib/db/types.js';
-import { createWatch } from '../../../../lib/db/watches-repo.js';
-import { generateFeedToken } from '../../../../lib/delivery/feed-token.js';
 import { newMessageId } from '../../../../lib/delivery/webhooks/sign.js';
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 import { seedSignals } from '../../../support/signal-factory.js';
+import { isolateOutbox, newWatch } from '../../../support/webhook-watch.js';
 
 const HOUR = 3_600_000;
 
@@ -19,16 +18,10 @@ describeOnDrivers('the delivery outbox on $driver', ({ open }) => {
   let db: Db;
   let signalIds: string[];
 
-  /** A watch of its own per test, so tests never claim each other's rows… */
-  async function newWatch(): Promise<string> {
-    const token = generateFeedToken();
-    const watch = await createWatch(db, { ownerKeyId: 'outbox', name: 'w', filter: { q: 'x' }, feedTokenHash: token.hash, feedTokenPrefix: token.prefix }, 1_000);
-    return watch?.id ?? '';
-  }
-
-  /** …and parks every other pending row far in the future, so a claim sees only this test's. */
-  async function isolate(): Promise<void> {
-    await db.query(sql`UPDATE delivery_outbox SET next_attempt_at = now() + interval '30 days' WHERE status = 'pending'`);
+  /** A watch of its own per test (and the others' rows parked: isolateOutbox), so tests never claim each other's rows. */
+  async function watchOfTest(): Promise<string> {
+    await isolateOutbox(db);
+    return (await newWatch(db, { owner: 'outbox' })).id;
   }
 
   function deliveries(watchId: string, count: number): NewDelivery[] {
@@ -42,8 +35,7 @@ describeOnDrivers('the delivery outbox on $driver', ({ open }) => {
   });
 
   it('queues each (watch, signal, channel) once, however often it is enqueued', async () => {
-    await isolate();
-    const watchId = await newWatch();
+    const watchId = await watchOfTest();
 
     const first = await enqueueDeliveries(db, deliveries(watchId, 5));
     const again = await enqueueDeliveries(db, deliveries(watchId, 8));
@@ -56,8 +48,7 @@ describeOnDrivers('the delivery outbox on $driver', ({ open }) => {
 
   it('never gives the same row to two overlapping claims, nor to the next one while leased', async () => {
     // Prepare
-    await isolate();
-    const watchId = await newWatch();
+    const watchId = await watchOfTest();
     await enqueueDeliveries(db, deliveries(watchId, 20));
 
     // Act: four sweeps at once, then one more.
@@ -73,8 +64,7 @@ describeOnDrivers('the delivery outbox on $driver', ({ open }) => {
   });
 
   it('brings a claimed row back when its lease ends without an outcome (a sweep that died after sending)', async () => {
-    await isolate();
-    const watchId = await newWatch();
+    const watchId = await watchOfTest();
     await enqueueDeliveries(db, deliveries(watchId, 2));
     const [claimed] = await outbox.claimDue(db, 10, 50);
 
@@ -86,8 +76,7 @@ describeOnDrivers('the delivery outbox on $driver', ({ open }) => {
   });
 
   it('records a delivery once; a late second outcome for it changes nothing', async () => {
-    await isolate();
-    const watchId = await newWatch();
+    const watchId = await watchOfTest();
     await enqueueDeliveries(db, deliveries(watchId, 1));
     const [claimed] = await outbox.claimDue(db, 10, HOUR);
     const id = claimed?.id ?? '';
@@ -101,8 +90,7 @@ describeOnDrivers('the delivery outbox on $driver', ({ open }) => {
   });
 
   it('retries a failure after its delay, and keeps a given-up delivery failed with its last error', async () => {
-    await isolate();
-    const watchId = await newWatch();
+    const watchId = await watchOfTest();
     await enqueueDeliveries(db, deliveries(watchId, 1));
     const [claimed] = await outbox.claimDue(db, 10, HOUR);
     const id = claimed?.id ?? '';
@@ -119,8 +107,7 @@ describeOnDrivers('the delivery outbox on $driver', ({ open }) => {
   });
 
   it('counts what is pending and how old the oldest is', async () => {
-    await isolate();
-    const watchId = await newWatch();
+    const watchId = await watchOfTest();
     await enqueueDeliveries(db, deliveries(watchId, 3));
 
     const depth = await outboxDepth(db);

@@ -13,31 +13,12 @@ import { sweepOutbox } from '../../../../lib/delivery/sweep.js';
 import { MAX_ATTEMPTS } from '../../../../lib/delivery/webhooks/retry-schedule.js';
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 import { testJobContext } from '../../../support/job-context.js';
-import { startWebhookReceiver, type ReceiverMode, type WebhookReceiver } from '../../../support/webhook-receiver.js';
-import { hookedWatch, matchingSignals, testSweepOptions, type HookedWatch } from '../../../support/webhook-watch.js';
+import type { ReceiverMode, WebhookReceiver } from '../../../support/webhook-receiver.js';
+import { hookedWatch, isolateOutbox, testSweepOptions, webhookReceivers } from '../../../support/webhook-watch.js';
 
 describeOnDrivers('the delivery sweep under faults on $driver', ({ open }) => {
   let db: Db;
-  const receivers: WebhookReceiver[] = [];
-
-  async function receiver(options?: { delayMs?: number }): Promise<WebhookReceiver> {
-    const started = await startWebhookReceiver([], options);
-    receivers.push(started);
-    return started;
-  }
-
-  async function hooked(hook: WebhookReceiver, signals: number): Promise<HookedWatch> {
-    const watch = await hookedWatch(db, hook.url);
-    hook.secrets.push(watch.secret);
-    await matchingSignals(db, watch.tag, signals);
-    return watch;
-  }
-
-  /** Parks every other test's pending rows and cursors, so a sweep sees only this test's. */
-  async function isolate(): Promise<void> {
-    await db.query(sql`UPDATE delivery_outbox SET next_attempt_at = now() + interval '30 days' WHERE status = 'pending'`);
-    await db.query(sql`DELETE FROM delivery_cursors`);
-  }
+  const receivers = webhookReceivers();
 
   /** Time passes: this watch's pending deliveries (retries, leases) are due now. */
   async function due(watchId: string): Promise<void> {
@@ -53,15 +34,13 @@ describeOnDrivers('the delivery sweep under faults on $driver', ({ open }) => {
   beforeAll(async () => {
     ({ db } = await open());
   });
-  afterAll(async () => {
-    await Promise.all(receivers.map((r) => r.close()));
-  });
+  afterAll(() => receivers.closeAll());
 
   it('delivers each item exactly once to a receiver that was down for three sweeps', async () => {
     // Prepare
-    await isolate();
-    const hook = await receiver();
-    const watch = await hooked(hook, 12);
+    await isolateOutbox(db);
+    const hook = await receivers.start();
+    const watch = await hookedWatch(db, hook, { signals: 12 });
     await hook.down();
 
     // Act: three sweeps while it is down, each after the retry delay has passed; then it is back.
@@ -90,9 +69,9 @@ describeOnDrivers('the delivery sweep under faults on $driver', ({ open }) => {
 
   it('sends nothing twice when two sweeps overlap', async () => {
     // Prepare: slow receivers, so the sweeps are in flight together.
-    await isolate();
-    const hooks = await Promise.all([1, 2, 3].map(() => receiver({ delayMs: 20 })));
-    await Promise.all(hooks.map((hook) => hooked(hook, 30)));
+    await isolateOutbox(db);
+    const hooks = await Promise.all([1, 2, 3].map(() => receivers.start({ delayMs: 20 })));
+    await Promise.all(hooks.map((hook) => hookedWatch(db, hook, { signals: 30 })));
 
     // Act (a generous request timeout: PGlite runs in this process, and its queries hold the event
     // loop, so a 1 s timer can fire before an answer that has already arrived is read)
@@ -110,9 +89,9 @@ describeOnDrivers('the delivery sweep under faults on $driver', ({ open }) => {
 
   it('re-sends after the lease, with the same webhook-id, what a sweep sent but died before recording', async () => {
     // Prepare: the sweep's connection dies at the first "delivered" write (after the requests went out).
-    await isolate();
-    const hook = await receiver();
-    const watch = await hooked(hook, 6);
+    await isolateOutbox(db);
+    const hook = await receivers.start();
+    const watch = await hookedWatch(db, hook, { signals: 6 });
     const dying: Queryable = {
       query: async (statement) => {
         if (/SET status = 'delivered'/.test(statement.text)) throw new Error('connection terminated (the sweep crashed)');
@@ -141,15 +120,15 @@ describeOnDrivers('the delivery sweep under faults on $driver', ({ open }) => {
 
   it('retries receivers that answer 500, hang, redirect or send 10 MB, without holding up the sweep or the others', async () => {
     // Prepare: four misbehaving endpoints and one good one, five deliveries each.
-    await isolate();
+    await isolateOutbox(db);
     const modes: ReceiverMode[] = ['error500', 'hang', 'redirect', 'huge'];
     const bad = await Promise.all(modes.map(async (mode) => {
-      const hook = await receiver();
+      const hook = await receivers.start();
       hook.mode = mode;
-      return { hook, watch: await hooked(hook, 5) };
+      return { hook, watch: await hookedWatch(db, hook, { signals: 5 }) };
     }));
-    const good = await receiver();
-    await hooked(good, 5);
+    const good = await receivers.start();
+    await hookedWatch(db, good, { signals: 5 });
     const timeoutMs = 1_000;
 
     // Act
@@ -196,10 +175,10 @@ describeOnDrivers('the delivery sweep under faults on $driver', ({ open }) => {
   });
 
   it('gives a delivery up once the retry schedule is exhausted, and records why', async () => {
-    await isolate();
-    const hook = await receiver();
+    await isolateOutbox(db);
+    const hook = await receivers.start();
     hook.mode = 'error500';
-    const watch = await hooked(hook, 1);
+    const watch = await hookedWatch(db, hook, { signals: 1 });
     await sweepOutbox(db, testJobContext(), testSweepOptions());
     await db.query(sql`UPDATE delivery_outbox SET attempts = ${MAX_ATTEMPTS - 1}, next_attempt_at = now() WHERE watch_id = ${watch.watchId}::bigint`);
 

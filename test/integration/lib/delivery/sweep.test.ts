@@ -20,39 +20,22 @@ import {
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 import { observationsOf, valueOf } from '../../../support/metric-values.js';
 import { testJobContext } from '../../../support/job-context.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../../../support/webhook-receiver.js';
-import { hookedWatch, matchingSignals, TEST_WEBHOOK_KEY, testSweepOptions } from '../../../support/webhook-watch.js';
+import { hookedWatch, isolateOutbox, matchingSignals, TEST_WEBHOOK_KEY, testSweepOptions, webhookReceivers } from '../../../support/webhook-watch.js';
 
 describeOnDrivers('the delivery sweep on $driver', ({ open }) => {
   let db: Db;
-  const receivers: WebhookReceiver[] = [];
-
-  async function receiver(): Promise<WebhookReceiver> {
-    const started = await startWebhookReceiver([]);
-    receivers.push(started);
-    return started;
-  }
-
-  /** Parks every other test's pending rows, so a sweep sees only this test's. */
-  async function isolate(): Promise<void> {
-    await db.query(sql`UPDATE delivery_outbox SET next_attempt_at = now() + interval '30 days' WHERE status = 'pending'`);
-    await db.query(sql`DELETE FROM delivery_cursors`);
-  }
+  const receivers = webhookReceivers();
 
   beforeAll(async () => {
     ({ db } = await open());
   });
-  afterAll(async () => {
-    await Promise.all(receivers.map((r) => r.close()));
-  });
+  afterAll(() => receivers.closeAll());
 
   it('delivers each new matching signal once, signed, with the watch and the signal in the body', async () => {
     // Prepare
-    await isolate();
-    const hook = await receiver();
-    const watch = await hookedWatch(db, hook.url);
-    hook.secrets.push(watch.secret);
-    await matchingSignals(db, watch.tag, 7);
+    await isolateOutbox(db);
+    const hook = await receivers.start();
+    const watch = await hookedWatch(db, hook, { signals: 7 });
     await matchingSignals(db, 'someone-else', 3);
 
     // Act
@@ -75,10 +58,9 @@ describeOnDrivers('the delivery sweep on $driver', ({ open }) => {
   });
 
   it('does not deliver signals harvested before the endpoint was set', async () => {
-    await isolate();
-    const hook = await receiver();
-    const watch = await hookedWatch(db, hook.url);
-    hook.secrets.push(watch.secret);
+    await isolateOutbox(db);
+    const hook = await receivers.start();
+    const watch = await hookedWatch(db, hook);
     // Matching, but harvested a minute before the endpoint existed (within the enqueue overlap).
     await matchingSignals(db, watch.tag, 4);
     await db.query(sql`UPDATE signals SET fetched_at = now() - interval '1 minute' WHERE tags @> ${[watch.tag]}::text[]`);
@@ -91,8 +73,8 @@ describeOnDrivers('the delivery sweep on $driver', ({ open }) => {
   });
 
   it('signs with both secrets while a rotation overlaps, so a receiver holding either verifies', async () => {
-    await isolate();
-    const hook = await receiver();
+    await isolateOutbox(db);
+    const hook = await receivers.start();
     const watch = await hookedWatch(db, hook.url);
     const next = generateWebhookSecret();
     await rotateWebhookSecret(db, { owner: undefined }, watch.watchId, { sealed: sealSecret(TEST_WEBHOOK_KEY, watch.watchId, next), prefix: secretPrefix(next) }, 60_000);
@@ -110,15 +92,13 @@ describeOnDrivers('the delivery sweep on $driver', ({ open }) => {
 
   it('keeps a failing endpoint from delaying the others, and retries it per the schedule', async () => {
     // Prepare: one endpoint answers 500, three others accept.
-    await isolate();
-    const failing = await receiver();
+    await isolateOutbox(db);
+    const failing = await receivers.start();
     failing.mode = 'error500';
     const bad = await hookedWatch(db, failing.url);
     const good = await Promise.all([1, 2, 3].map(async () => {
-      const hook = await receiver();
-      const watch = await hookedWatch(db, hook.url);
-      hook.secrets.push(watch.secret);
-      await matchingSignals(db, watch.tag, 5);
+      const hook = await receivers.start();
+      await hookedWatch(db, hook, { signals: 5 });
       return hook;
     }));
     await matchingSignals(db, bad.tag, 5);
@@ -147,15 +127,12 @@ describeOnDrivers('the delivery sweep on $driver', ({ open }) => {
 
   it('counts attempts by result, times them, and sets the outbox depth and oldest age', async () => {
     // Prepare: one endpoint accepts 3, another fails its first and gives the rest back.
-    await isolate();
-    const hook = await receiver();
-    const watch = await hookedWatch(db, hook.url);
-    hook.secrets.push(watch.secret);
-    await matchingSignals(db, watch.tag, 3);
-    const failing = await receiver();
+    await isolateOutbox(db);
+    const hook = await receivers.start();
+    await hookedWatch(db, hook, { signals: 3 });
+    const failing = await receivers.start();
     failing.mode = 'error500';
-    const bad = await hookedWatch(db, failing.url);
-    await matchingSignals(db, bad.tag, 2);
+    await hookedWatch(db, failing.url, { signals: 2 });
     const before = {
       delivered: await valueOf(deliveriesTotal, { channel: 'webhook', result: 'delivered' }),
       retrying: await valueOf(deliveriesTotal, { channel: 'webhook', result: 'retrying' }),

@@ -10,13 +10,12 @@ import { updateWatchDelivery } from '../../../../../lib/db/watch-delivery-repo.j
 import { digestSignalIds, listDigests } from '../../../../../lib/db/watch-digests-repo.js';
 import { upsertSignals } from '../../../../../lib/db/signals-upsert.js';
 import { runDigests, type DigestOptions } from '../../../../../lib/delivery/digests/run-digests.js';
-import { sealSlackUrl, slackUrlHint } from '../../../../../lib/delivery/slack/slack-url.js';
 import { describeOnDrivers } from '../../../../support/describe-on-drivers.js';
 import { testJobContext } from '../../../../support/job-context.js';
 import { makeSignal } from '../../../../support/signal-factory.js';
 import { startSlackReceiver, type SlackReceiver } from '../../../../support/slack-receiver.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../../support/webhook-receiver.js';
-import { hookedWatch, TEST_WEBHOOK_KEY } from '../../../../support/webhook-watch.js';
+import { hookedWatch, setWatchSlack, TEST_WEBHOOK_KEY, type HookedWatch } from '../../../../support/webhook-watch.js';
 
 /** A Thursday morning: the daily period due is (Wed 00:00, Thu 00:00]. */
 const NOW = new Date('2026-12-03T09:00:00Z');
@@ -57,9 +56,8 @@ describeOnDrivers('the digest job on $driver', ({ open }) => {
     await db.query(sql`UPDATE watch_digests SET next_attempt_at = now() + interval '30 days' WHERE status = 'pending'`);
   }
 
-  async function digestWatch(size: number): Promise<Awaited<ReturnType<typeof hookedWatch>>> {
-    const watch = await hookedWatch(db, hook.url);
-    hook.secrets.push(watch.secret);
+  async function digestWatch(size: number): Promise<HookedWatch> {
+    const watch = await hookedWatch(db, hook);
     await updateWatchDelivery(db, { owner: undefined }, watch.watchId, { mode: 'daily', digestSize: size });
     return watch;
   }
@@ -186,9 +184,7 @@ describeOnDrivers('the digest job on $driver', ({ open }) => {
     // Prepare
     await isolate();
     const watch = await digestWatch(2);
-    await updateWatchDelivery(db, { owner: undefined }, watch.watchId, {
-      slack: { urlSealed: sealSlackUrl(TEST_WEBHOOK_KEY, watch.watchId, slack.url), urlHint: slackUrlHint(slack.url) },
-    });
+    await setWatchSlack(db, watch.watchId, slack.url);
     await signals(db, watch.tag, IN_PERIOD, [77, 66, 5], (s) => (s === 77 ? '<!channel> Tom & Jerry' : `Item ${String(s)}`));
     const beforeHook = hook.received.length;
     const beforeSlack = slack.messages.length;

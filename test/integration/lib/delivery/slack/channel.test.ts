@@ -7,10 +7,7 @@ import { enqueueDeliveries, listDeliveries } from '../../../../../lib/db/deliver
 import { sql } from '../../../../../lib/db/sql.js';
 import type { Db } from '../../../../../lib/db/types.js';
 import { updateWatchDelivery } from '../../../../../lib/db/watch-delivery-repo.js';
-import { createWatch } from '../../../../../lib/db/watches-repo.js';
-import { generateFeedToken } from '../../../../../lib/delivery/feed-token.js';
 import { slackChannel } from '../../../../../lib/delivery/slack/channel.js';
-import { sealSlackUrl, slackUrlHint } from '../../../../../lib/delivery/slack/slack-url.js';
 import { sweepOutbox } from '../../../../../lib/delivery/sweep.js';
 import { webhookChannel } from '../../../../../lib/delivery/webhooks/channel.js';
 import { newMessageId } from '../../../../../lib/delivery/webhooks/sign.js';
@@ -19,7 +16,7 @@ import { testJobContext } from '../../../../support/job-context.js';
 import { seedSignals } from '../../../../support/signal-factory.js';
 import { startSlackReceiver, type SlackReceiver } from '../../../../support/slack-receiver.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../../support/webhook-receiver.js';
-import { hookedWatch, matchingSignals, TEST_WEBHOOK_KEY, testSweepOptions } from '../../../../support/webhook-watch.js';
+import { hookedWatch, isolateOutbox, matchingSignals, newWatch, setWatchSlack, TEST_WEBHOOK_KEY, testSweepOptions } from '../../../../support/webhook-watch.js';
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -30,16 +27,9 @@ describeOnDrivers('Slack per watch on $driver', ({ open }) => {
   let slack: SlackReceiver;
   let hook: WebhookReceiver;
 
-  async function isolate(): Promise<void> {
-    await db.query(sql`UPDATE delivery_outbox SET next_attempt_at = now() + interval '30 days' WHERE status = 'pending'`);
-    await db.query(sql`DELETE FROM delivery_cursors`);
-  }
-
   async function slackWatch(tag: string): Promise<string> {
-    const token = generateFeedToken();
-    const watch = await createWatch(db, { ownerKeyId: 'slackers', name: 'Rust & <friends>', filter: { tag: [tag] }, feedTokenHash: token.hash, feedTokenPrefix: token.prefix }, 100);
-    const id = watch?.id ?? '';
-    await updateWatchDelivery(db, { owner: 'slackers' }, id, { slack: { urlSealed: sealSlackUrl(TEST_WEBHOOK_KEY, id, slack.url), urlHint: slackUrlHint(slack.url) } });
+    const { id } = await newWatch(db, { owner: 'slackers', name: 'Rust & <friends>', filter: { tag: [tag] } });
+    await setWatchSlack(db, id, slack.url);
     return id;
   }
 
@@ -55,7 +45,7 @@ describeOnDrivers('Slack per watch on $driver', ({ open }) => {
 
   it('posts one escaped message per new matching signal, once', async () => {
     // Prepare
-    await isolate();
+    await isolateOutbox(db);
     const tag = 'slack-items';
     const watchId = await slackWatch(tag);
     await seedSignals(db, 3, { start: 7_000_000, overrides: { tags: [tag], status: 'active', fetchedAt: new Date(Date.now() + 1000), title: '<!channel> & friends' } });
@@ -78,9 +68,8 @@ describeOnDrivers('Slack per watch on $driver', ({ open }) => {
 
   it('delivers nothing item by item to a watch in digest mode', async () => {
     // Prepare
-    await isolate();
-    const watch = await hookedWatch(db, hook.url);
-    hook.secrets.push(watch.secret);
+    await isolateOutbox(db);
+    const watch = await hookedWatch(db, hook);
     await updateWatchDelivery(db, { owner: undefined }, watch.watchId, { mode: 'weekly' });
     await matchingSignals(db, watch.tag, 4);
 
@@ -94,9 +83,8 @@ describeOnDrivers('Slack per watch on $driver', ({ open }) => {
 
   it('starts item by item from now when a watch leaves digest mode, not from the backlog', async () => {
     // Prepare
-    await isolate();
-    const watch = await hookedWatch(db, hook.url);
-    hook.secrets.push(watch.secret);
+    await isolateOutbox(db);
+    const watch = await hookedWatch(db, hook);
     await updateWatchDelivery(db, { owner: undefined }, watch.watchId, { mode: 'daily' });
     await pause(20);
     // The backlog: harvested while the watch was in digest mode, after its endpoint was set up.
@@ -114,7 +102,7 @@ describeOnDrivers('Slack per watch on $driver', ({ open }) => {
 
   it('stops and gives up pending messages when the Slack webhook is removed', async () => {
     // Prepare
-    await isolate();
+    await isolateOutbox(db);
     const tag = 'slack-removed';
     const watchId = await slackWatch(tag);
     // One message still pending (due in an hour) when the webhook is removed.
