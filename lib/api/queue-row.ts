@@ -1,6 +1,7 @@
 // Where a row of a leased queue (lib/db/leased-queue.ts) stands, as the API shows it for a delivery
 // (GET /v1/watches/{id}/deliveries) and a digest (…/digests): the same fields, schema and JSON.
 import * as z from 'zod/mini';
+import type { QueueState } from '../model/delivery.js';
 
 /** The fields after `status` (whose values differ per queue). */
 export const QUEUE_ROW_FIELDS = {
@@ -11,21 +12,12 @@ export const QUEUE_ROW_FIELDS = {
   delivered_at: z.nullable(z.string()),
 };
 
-interface QueueRow {
-  status: string;
-  attempts: number;
-  nextAttemptAt: Date;
-  lastError: string | null;
-  createdAt: Date;
-  deliveredAt: Date | null;
-}
-
 export function iso(value: Date | string | null): string | null {
   return value === null ? null : new Date(value).toISOString();
 }
 
 /** `status` and the QUEUE_ROW_FIELDS of `row`; the next attempt only while one is to come. */
-export function queueRowJson(row: QueueRow): Record<string, unknown> {
+export function queueRowJson(row: QueueState): Record<string, unknown> {
   return {
     status: row.status,
     attempts: row.attempts,

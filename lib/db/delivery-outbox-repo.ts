@@ -1,16 +1,11 @@
 // The delivery outbox: what to send to whom, claimed by sweeps that may overlap, recorded as
 // delivered, retried or given up (a leased queue: leased-queue.ts).
-import type { Delivery, DeliveryChannel } from '../model/delivery.js';
+import type { Delivery } from '../model/delivery.js';
 import { leasedQueue } from './leased-queue.js';
 import { sql } from './sql.js';
 import type { Queryable } from './types.js';
 
-export interface NewDelivery {
-  watchId: string;
-  signalId: string;
-  channel: DeliveryChannel;
-  messageId: string;
-}
+export type NewDelivery = Pick<Delivery, 'watchId' | 'signalId' | 'channel' | 'messageId'>;
 
 const DELIVERY_COLUMNS = sql`
   id::text AS id, watch_id::text AS "watchId", signal_id::text AS "signalId", channel, message_id AS "messageId", status,

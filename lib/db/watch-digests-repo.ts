@@ -21,12 +21,7 @@ export interface DigestWatch {
   channels: { channel: DigestChannel; lastEnd: Date | null }[];
 }
 
-interface DigestWatchRow {
-  id: string;
-  name: string;
-  filter: WatchFilter;
-  period: DigestPeriod;
-  digestSize: number;
+interface DigestWatchRow extends Omit<DigestWatch, 'channels'> {
   hasSlack: boolean;
   hasWebhook: boolean;
   lastSlackEnd: Date | null;
@@ -61,15 +56,11 @@ export async function digestWatches(db: Queryable, afterId: string | undefined, 
       AND NOT EXISTS (SELECT 1 FROM api_keys WHERE api_keys.id::text = watches.owner_key_id AND api_keys.revoked_at IS NOT NULL)
     ORDER BY watches.id
     LIMIT ${limit}`);
-  return rows.map((row) => ({
-    id: row.id,
-    name: row.name,
-    filter: row.filter,
-    period: row.period,
-    digestSize: row.digestSize,
+  return rows.map(({ hasSlack, hasWebhook, lastSlackEnd, lastWebhookEnd, ...watch }) => ({
+    ...watch,
     channels: [
-      ...(row.hasWebhook ? [{ channel: 'webhook' as const, lastEnd: row.lastWebhookEnd }] : []),
-      ...(row.hasSlack ? [{ channel: 'slack' as const, lastEnd: row.lastSlackEnd }] : []),
+      ...(hasWebhook ? [{ channel: 'webhook' as const, lastEnd: lastWebhookEnd }] : []),
+      ...(hasSlack ? [{ channel: 'slack' as const, lastEnd: lastSlackEnd }] : []),
     ],
   }));
 }

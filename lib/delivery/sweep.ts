@@ -65,14 +65,10 @@ export interface SweepOptions {
   retryDelay?: RetryDelay;
 }
 
-export interface SweepResult {
+/** What one sweep did; its tally's `deferred` were claimed but not tried (budget or endpoint down). */
+export interface SweepResult extends Tally {
   enqueued: number;
   claimed: number;
-  delivered: number;
-  retrying: number;
-  gaveUp: number;
-  /** Claimed but not tried (budget or endpoint down): released for a later sweep. */
-  deferred: number;
   lanes: number;
   depth: number;
   oldestAgeSeconds: number;

@@ -7,18 +7,22 @@ export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-export interface Delivery {
-  id: string;
-  watchId: string;
-  signalId: string;
-  channel: DeliveryChannel;
-  /** The `webhook-id`, stable across retries. */
-  messageId: string;
-  status: DeliveryStatus;
+/** Where a row of a leased queue (the outbox, the digests: lib/db/leased-queue.ts) stands. */
+export interface QueueState<Status extends string = string> {
+  status: Status;
   /** Attempts started so far (a claim counts one). */
   attempts: number;
   nextAttemptAt: Date;
   lastError: string | null;
   createdAt: Date;
   deliveredAt: Date | null;
+}
+
+export interface Delivery extends QueueState<DeliveryStatus> {
+  id: string;
+  watchId: string;
+  signalId: string;
+  channel: DeliveryChannel;
+  /** The `webhook-id`, stable across retries. */
+  messageId: string;
 }

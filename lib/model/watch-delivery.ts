@@ -1,6 +1,7 @@
 // How a watch delivers (infra/migrations/0011_watch_digests.sql, whose CHECKs list the same values):
 // each item as it arrives, or a digest of the top new items once a day or a week; to the watch's
 // webhook endpoint and/or its own Slack incoming webhook.
+import type { QueueState } from './delivery.js';
 
 export const DELIVERY_MODES = ['item', 'daily', 'weekly'] as const;
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
@@ -31,7 +32,7 @@ export interface WatchDelivery {
   slackHint: string | null;
 }
 
-export interface Digest {
+export interface Digest extends QueueState<DigestStatus> {
   id: string;
   watchId: string;
   channel: DigestChannel;
@@ -43,10 +44,4 @@ export interface Digest {
   /** The exact bytes sent on every attempt. */
   body: string;
   items: number;
-  status: DigestStatus;
-  attempts: number;
-  nextAttemptAt: Date;
-  lastError: string | null;
-  createdAt: Date;
-  deliveredAt: Date | null;
 }
