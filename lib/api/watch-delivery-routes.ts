@@ -6,7 +6,7 @@ import { DELIVERY_MODES, DIGEST_CHANNELS, DIGEST_PERIODS, DIGEST_STATUSES, MAX_D
 import type { RouteSpec } from '../http/index.js';
 import { pageLimit } from './common-schemas.js';
 import { QUEUE_ROW_FIELDS } from './queue-row.js';
-import { WATCH_NOT_FOUND, watchIdParams } from './watches-routes.js';
+import { UNDER_WATCH, WATCH_NOT_FOUND } from './watches-routes.js';
 
 export const deliverySchema = z.strictObject({
   watch_id: z.string(),
@@ -42,9 +42,7 @@ export const getDeliveryRoute = {
   operationId: 'getWatchDelivery',
   summary: 'How the watch delivers: item by item or as a digest, and whether it has a Slack webhook (a hint of it)',
   description: MODES,
-  tags: ['watches'],
-  tier: 'api_key',
-  params: watchIdParams,
+  ...UNDER_WATCH,
   responses: { 200: { description: 'The delivery settings', schema: deliverySchema }, 404: WATCH_NOT_FOUND },
 } satisfies RouteSpec;
 
@@ -58,9 +56,7 @@ export const updateDeliveryRoute = {
     'shown afterwards only as a hint; `null` removes it (messages still pending are given up). This Slack webhook is the ' +
     "watch's own, beside the service's run-level Slack notification, which is unchanged. Switching back to `item` starts from " +
     'signals harvested from then on.',
-  tags: ['watches'],
-  tier: 'api_key',
-  params: watchIdParams,
+  ...UNDER_WATCH,
   body: z.strictObject({
     mode: z.optional(z.enum(DELIVERY_MODES)),
     digest_size: z.optional(z.number().check(z.int(), z.minimum(MIN_DIGEST_SIZE), z.maximum(MAX_DIGEST_SIZE))),
@@ -78,9 +74,7 @@ export const listDigestsRoute = {
     'status: `pending` (to send, or waiting for a retry at `next_attempt_at`), `delivered`, `failed` (given up after the webhook ' +
     'retry schedule), `empty` (nothing new in the period; nothing sent). A retry sends the same body under the same `message_id` ' +
     '(the `webhook-id`): deduplicate on it.',
-  tags: ['watches'],
-  tier: 'api_key',
-  params: watchIdParams,
+  ...UNDER_WATCH,
   query: z.strictObject({ limit: pageLimit }),
   responses: { 200: { description: 'The digests', schema: z.strictObject({ items: z.array(digestSchema) }) }, 404: WATCH_NOT_FOUND },
 } satisfies RouteSpec;

@@ -62,8 +62,8 @@ export const watchSchema = z.strictObject({
 /** A watch with its feed token and feed URLs: returned on create and rotation only. */
 export const watchWithTokenSchema = z.strictObject({ ...watchSchema.shape, feed_token: z.string(), feed_urls: feedUrlsSchema });
 
-/** `{id}` of the routes under /v1/watches/{id}. */
-export const watchIdParams = z.strictObject({ id: z.string().check(z.regex(/^[1-9][0-9]{0,17}$/)) });
+/** What every route under /v1/watches/{id} has: its tag, a key, and the `{id}`. */
+export const UNDER_WATCH = { tags: ['watches'], tier: 'api_key' as const, params: z.strictObject({ id: z.string().check(z.regex(/^[1-9][0-9]{0,17}$/)) }) };
 export const WATCH_NOT_FOUND = { description: 'No such watch, or another key owns it' };
 
 const CAPS = `Per key: ${String(WATCH_CAPS.api_key)} watches for \`api_key\`, ${String(WATCH_CAPS.premium)} for \`premium\`, ${String(WATCH_CAPS.admin)} for \`admin\`.`;
@@ -97,9 +97,7 @@ export const getWatchRoute = {
   path: '/v1/watches/{id}',
   operationId: 'getWatch',
   summary: 'One watch of the calling key',
-  tags: ['watches'],
-  tier: 'api_key',
-  params: watchIdParams,
+  ...UNDER_WATCH,
   responses: { 200: { description: 'The watch', schema: watchSchema }, 404: WATCH_NOT_FOUND },
 } satisfies RouteSpec;
 
@@ -109,9 +107,7 @@ export const updateWatchRoute = {
   operationId: 'updateWatch',
   summary: 'Rename a watch or replace its filter',
   description: FILTER_DESCRIPTION,
-  tags: ['watches'],
-  tier: 'api_key',
-  params: watchIdParams,
+  ...UNDER_WATCH,
   body: z.strictObject({ name: z.optional(text(100)), filter: z.optional(watchFilterSchema) }),
   responses: { 200: { description: 'The updated watch', schema: watchSchema }, 404: WATCH_NOT_FOUND },
 } satisfies RouteSpec;
@@ -121,9 +117,7 @@ export const deleteWatchRoute = {
   path: '/v1/watches/{id}',
   operationId: 'deleteWatch',
   summary: 'Delete a watch; its feed URLs stop working',
-  tags: ['watches'],
-  tier: 'api_key',
-  params: watchIdParams,
+  ...UNDER_WATCH,
   responses: { 204: { description: 'Deleted' }, 404: WATCH_NOT_FOUND },
 } satisfies RouteSpec;
 
@@ -132,9 +126,7 @@ export const rotateFeedTokenRoute = {
   path: '/v1/watches/{id}/feed-token',
   operationId: 'rotateWatchFeedToken',
   summary: 'Replace the feed token: the old feed URLs answer 404 from now on',
-  tags: ['watches'],
-  tier: 'api_key',
-  params: watchIdParams,
+  ...UNDER_WATCH,
   responses: {
     200: { description: 'The watch with its new `feed_token` and `feed_urls`, shown this once', schema: watchWithTokenSchema },
     404: WATCH_NOT_FOUND,

@@ -7,7 +7,7 @@ import { RETRY_DELAYS_MS } from '../delivery/webhooks/retry-schedule.js';
 import type { RouteSpec } from '../http/index.js';
 import { pageLimit } from './common-schemas.js';
 import { QUEUE_ROW_FIELDS } from './queue-row.js';
-import { watchIdParams } from './watches-routes.js';
+import { UNDER_WATCH } from './watches-routes.js';
 
 const endpointSchema = z.strictObject({
   watch_id: z.string(),
@@ -49,9 +49,7 @@ export const putWebhookRoute = {
     `${SIGNING}\n\nThe URL must be https:// and its host must resolve to public addresses only (no private, loopback, link-local, ` +
     'carrier-grade NAT, unique-local or metadata addresses; checked again at every send). Setting it again replaces the URL and ' +
     'the secret. Signals harvested from now on are delivered, not earlier ones.',
-  tags: ['watches'],
-  tier: 'api_key',
-  params: watchIdParams,
+  ...UNDER_WATCH,
   body: z.strictObject({ url: z.string().check(z.minLength(1), z.maxLength(2048)) }),
   responses: {
     200: { description: 'The endpoint with its `secret` (`whsec_…`): store it now, it cannot be shown again', schema: endpointWithSecretSchema },
@@ -64,9 +62,7 @@ export const getWebhookRoute = {
   path: '/v1/watches/{id}/webhook',
   operationId: 'getWatchWebhook',
   summary: "The watch's webhook endpoint (the secret's prefix, never the secret)",
-  tags: ['watches'],
-  tier: 'api_key',
-  params: watchIdParams,
+  ...UNDER_WATCH,
   responses: { 200: { description: 'The endpoint', schema: endpointSchema }, 404: NOT_FOUND },
 } satisfies RouteSpec;
 
@@ -75,9 +71,7 @@ export const deleteWebhookRoute = {
   path: '/v1/watches/{id}/webhook',
   operationId: 'deleteWatchWebhook',
   summary: 'Stop delivering to the endpoint; deliveries still pending are given up',
-  tags: ['watches'],
-  tier: 'api_key',
-  params: watchIdParams,
+  ...UNDER_WATCH,
   responses: { 204: { description: 'Removed' }, 404: NOT_FOUND },
 } satisfies RouteSpec;
 
@@ -89,9 +83,7 @@ export const rotateWebhookSecretRoute = {
   description:
     'During the overlap every delivery carries two signatures (`v1,… v1,…`), one per secret, so a receiver holding either ' +
     'verifies: deploy the new secret within the overlap. Rotating again ends the earlier overlap.',
-  tags: ['watches'],
-  tier: 'api_key',
-  params: watchIdParams,
+  ...UNDER_WATCH,
   responses: {
     200: { description: 'The endpoint with its new `secret`, shown this once, and when the previous one stops signing', schema: endpointWithSecretSchema },
     404: NOT_FOUND,
@@ -104,9 +96,7 @@ export const listDeliveriesRoute = {
   operationId: 'listWatchDeliveries',
   summary: "The watch's deliveries, newest first: status, attempts, last error",
   description: `status: \`pending\` (queued or waiting for a retry at \`next_attempt_at\`), \`delivered\`, \`failed\` (given up). ${SIGNING}`,
-  tags: ['watches'],
-  tier: 'api_key',
-  params: watchIdParams,
+  ...UNDER_WATCH,
   query: z.strictObject({
     limit: pageLimit,
     cursor: z.optional(z.string().check(z.regex(/^[1-9][0-9]{0,17}$/, "must be a previous page's next_cursor"))),
