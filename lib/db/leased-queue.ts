@@ -35,7 +35,11 @@ export interface LeasedQueue<Row> {
   release(db: Queryable, ids: readonly string[], delayMs: number): Promise<number>;
 }
 
-/** The queue over `table`, whose claims return `columns`. */
+/**
+ * The queue over `table`, whose claims return `columns`. The claim takes its ids as an array
+ * (`= ANY(ARRAY(…))`, an InitPlan) rather than `IN (…)`: with many rows pending the planner may
+ * make `IN` a hash semi-join over a scan of the whole table; the array is always a primary-key look-up.
+ */
 export function leasedQueue<Row>(table: QueueTable, columns: Sql): LeasedQueue<Row> {
   const name = raw(table);
   const after = (ms: number): Sql => sql`now() + ${ms} * interval '1 millisecond'`;
@@ -44,12 +48,12 @@ export function leasedQueue<Row>(table: QueueTable, columns: Sql): LeasedQueue<R
     claimDue: (db, limit, leaseMs) =>
       db.query<Row>(sql`
         UPDATE ${name} SET attempts = attempts + 1, next_attempt_at = ${after(leaseMs)}
-        WHERE id IN (
+        WHERE id = ANY(ARRAY(
           SELECT id FROM ${name}
           WHERE status = 'pending' AND next_attempt_at <= now()
           ORDER BY next_attempt_at, id
           LIMIT ${limit}
-          FOR UPDATE SKIP LOCKED)
+          FOR UPDATE SKIP LOCKED))
         RETURNING ${columns}`),
 
     async markDelivered(db, ids) {
