@@ -2,9 +2,10 @@
 // what reaches the route, the result's shape (text, base64, cookies), a body on a GET dropped, a
 // request the fetch API refuses answered as our 400, and the function name on the access log.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as z from 'zod/mini';
 import { resetConfig } from '../../../../../lib/config.js';
 import type { ErrorBody } from '../../../../../lib/http/errors.js';
-import { httpFunction, withTextBody, type App } from '../../../../../lib/http/index.js';
+import { httpFunction, route, withTextBody, type App, type RouteSpec } from '../../../../../lib/http/index.js';
 import { resetLog } from '../../../../../lib/log/index.js';
 import { captureLogLines } from '../../../../support/capture-log.js';
 import { httpEvent, lambdaContext } from '../../../../support/http-event.js';
@@ -51,6 +52,40 @@ describe('the Lambda handler of an app', () => {
     expect(JSON.parse(result.body ?? '')).toEqual({ url: 'https://api.example.com/echo?x=1', body: '', aborted: false });
     expect(result.isBase64Encoded).toBe(false);
     expect(result.headers?.['x-correlation-id']).toBeTruthy();
+  });
+
+  it('validates a GET without a body and never builds the real Request behind the light one', async () => {
+    // Arrange: count every Request constructed while the request is served
+    const spec = {
+      method: 'get',
+      path: '/checked',
+      operationId: 'checked',
+      summary: 'A validated GET',
+      query: z.strictObject({ x: z.coerce.number() }),
+      responses: { 200: { description: 'the parsed query' } },
+    } satisfies RouteSpec;
+    const handler = httpFunction('handler-test', (app) => route(app, spec, (c, { query }) => c.json({ query })));
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    let constructed = 0;
+    const RealRequest = globalThis.Request;
+    vi.stubGlobal(
+      'Request',
+      class CountedRequest extends RealRequest {
+        constructor(...args: ConstructorParameters<typeof Request>) {
+          super(...args);
+          constructed += 1;
+        }
+      },
+    );
+
+    // Act
+    const result = await handler(event('GET', '/checked?x=3'), context);
+    vi.unstubAllGlobals();
+
+    // Assess
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body ?? '')).toEqual({ query: { x: 3 } });
+    expect(constructed).toBe(0);
   });
 
   it('hands a POST body to the route', async () => {
