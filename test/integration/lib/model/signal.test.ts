@@ -18,9 +18,10 @@ import { makeSignal } from '../../../support/signal-factory.js';
 
 /**
  * Columns of the signals table that are no field of a signal: the full-text index's vector, and the
- * decay keys (lib/model/rank.ts) listings page on and serve as the decayed scores, never as themselves.
+ * decay keys (lib/model/rank.ts) listings page on and serve as the decayed scores, never as themselves,
+ * and the source's entity mentions, read only by the graph-build job (lib/model/signal.ts SignalEntityMentions).
  */
-const INTERNAL_COLUMNS = ['search', 'rank', 'discovery_rank'];
+const INTERNAL_COLUMNS = ['search', 'rank', 'discovery_rank', 'entity_mentions'];
 
 interface ColumnRow {
   name: string;
