@@ -30,29 +30,21 @@ export interface StoredCandidate {
  */
 export async function findCandidates(db: Queryable, probes: readonly BandProbe[], perKey: number): Promise<StoredCandidate[]> {
   if (probes.length === 0) return [];
+  // lsh_band_hits (migration 0016): the latest `perKey` of each key by walking the index backward.
   const rows = await db.query<Omit<StoredCandidate, 'groupSources'> & { group: string | null }>(sql`
-    WITH probes AS (
-      SELECT p.key, p."from", p."to" FROM jsonb_to_recordset(${JSON.stringify(probes)}::jsonb) AS p(key bigint, "from" timestamptz, "to" timestamptz)
-    ), hits AS (
-      SELECT DISTINCT b.signal_id
-      FROM probes p CROSS JOIN LATERAL (
-        SELECT signal_id FROM signal_lsh_bands
-        WHERE band_key = p.key AND published_at BETWEEN p."from" AND p."to"
-        ORDER BY published_at DESC LIMIT ${perKey}
-      ) b
-    )
     SELECT s.id::text AS id, s.source, s.source_id AS "sourceId", f.tokens, f.published_at AS "publishedAt",
       s.duplicate_group::text AS "group"
-    FROM hits h
+    FROM lsh_band_hits(${JSON.stringify(probes)}::jsonb, ${perKey}) h
     JOIN signal_fingerprints f ON f.signal_id = h.signal_id
     JOIN signals s ON s.id = h.signal_id`);
   // The sources of each group once (not per candidate: in a flood, thousands of candidates share a group).
   const groups = [...new Set(rows.flatMap((row) => (row.group === null ? [] : [row.group])))];
   const sources = new Map<string, string[]>();
   if (groups.length > 0) {
+    // duplicate_group_sources (migration 0016): a few index probes per group, whatever its size.
     const found = await db.query<{ group: string; sources: string[] }>(sql`
-      SELECT duplicate_group::text AS "group", array_agg(DISTINCT source) AS sources FROM signals
-      WHERE duplicate_group = ANY(${groups}::bigint[]) GROUP BY duplicate_group`);
+      SELECT grp::text AS "group", array_agg(source ORDER BY source) AS sources
+      FROM duplicate_group_sources(${groups}::bigint[]) GROUP BY grp`);
     for (const row of found) sources.set(row.group, row.sources);
   }
   return rows.map(({ group, ...row }) => ({

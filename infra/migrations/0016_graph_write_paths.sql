@@ -1,0 +1,67 @@
+-- The near-duplicate detector's read and write paths made cheap per batch (lib/db/near-duplicates-repo.ts),
+-- version 16. Measured on `npm run bench -- ingest` (20,000 items, 40 batches): see the commits.
+-- Runs inside one transaction opened by the runner: no BEGIN/COMMIT here.
+
+-- The stored candidates sharing a band key: the latest `per_key` of each probe's key within its
+-- window. As a plain statement the planner, estimating a handful of rows per key (always so on a
+-- young table, before ANALYZE), read every row of a key by bitmap scan and sorted them: a key shared
+-- by thousands of signals cost thousands of heap visits per batch. Walking the primary key backward
+-- stops after `per_key` entries whatever the key's size, so bitmap and sequential scans are off
+-- for this function's statement only. Ties on published_at go to the higher signal id (the index order).
+CREATE FUNCTION lsh_band_hits(probes jsonb, per_key integer)
+RETURNS TABLE (signal_id bigint)
+LANGUAGE sql STABLE
+-- Hundreds, not the default thousand: the planner then reads each hit's fingerprint and signal by
+-- primary key instead of hashing both tables whole.
+ROWS 100
+SET enable_bitmapscan = off
+SET enable_seqscan = off
+AS $$
+  SELECT DISTINCT b.signal_id
+  FROM jsonb_to_recordset(probes) AS p(key bigint, "from" timestamptz, "to" timestamptz)
+  CROSS JOIN LATERAL (
+    SELECT l.signal_id FROM signal_lsh_bands l
+    WHERE l.band_key = p.key AND l.published_at BETWEEN p."from" AND p."to"
+    ORDER BY l.published_at DESC, l.signal_id DESC
+    LIMIT per_key
+  ) b
+$$;
+
+-- A duplicate group's members by group, with their mention count and source: the sources of a
+-- group are read by skipping from one (mention_count, source) pair to the next (a handful of index
+-- probes, not one row per member: a story reposted thousands of times is one group), and the members
+-- whose mention_count is stale are two index ranges. Replaces the index on duplicate_group alone
+-- (same leading column: the members of a group, a merge's relabelling). Partial, so the ingest's
+-- upsert of a signal outside any group writes no entry.
+DROP INDEX signals_duplicate_group_idx;
+CREATE INDEX signals_duplicate_group_idx ON signals (duplicate_group, mention_count, source) WHERE duplicate_group IS NOT NULL;
+
+-- The distinct sources of each of `groups` (a group absent or empty has no row): a loose index scan
+-- over signals_duplicate_group_idx, one probe per distinct (mention_count, source) of a group, so a
+-- group of thousands costs as much as a group of three. Bitmap and sequential scans are off for the
+-- same reason as above (they would read every member to find the first).
+CREATE FUNCTION duplicate_group_sources(groups bigint[])
+RETURNS TABLE (grp bigint, source text)
+LANGUAGE sql STABLE
+SET enable_bitmapscan = off
+SET enable_seqscan = off
+AS $$
+  WITH RECURSIVE walk AS (
+    SELECT g.grp, first.mention_count, first.source
+    FROM unnest(groups) AS g(grp)
+    CROSS JOIN LATERAL (
+      SELECT s.mention_count, s.source FROM signals s
+      WHERE s.duplicate_group = g.grp
+      ORDER BY s.mention_count, s.source LIMIT 1
+    ) first
+    UNION ALL
+    SELECT w.grp, next.mention_count, next.source
+    FROM walk w
+    CROSS JOIN LATERAL (
+      SELECT s.mention_count, s.source FROM signals s
+      WHERE s.duplicate_group = w.grp AND (s.mention_count, s.source) > (w.mention_count, w.source)
+      ORDER BY s.mention_count, s.source LIMIT 1
+    ) next
+  )
+  SELECT DISTINCT walk.grp, walk.source FROM walk
+$$;
