@@ -126,32 +126,15 @@ export interface GroupMove {
 
 /**
  * Relabels each moved signal, and every member of a group whose root is moved, with the move's
- * group; then sets mention_count to the number of distinct sources in each group it touched.
- * Rows already right are not written. Returns how many signals changed group.
+ * group, and sets mention_count to the number of distinct sources in each group it touched: one
+ * statement, each changed signal written once (move_to_duplicate_groups, migration 0016). Rows
+ * already right are not written. Returns how many signals changed group.
  */
 export async function moveToGroups(db: Queryable, moves: readonly GroupMove[]): Promise<number> {
   if (moves.length === 0) return 0;
-  const changed = await db.query<{ id: string }>(sql`
-    WITH moves AS (
-      SELECT m.id::bigint AS id, m."group"::bigint AS grp FROM jsonb_to_recordset(${JSON.stringify(moves)}::jsonb) AS m(id text, "group" text)
-    ), targets AS (
-      SELECT id, grp FROM moves
-      UNION
-      SELECT s.id, m.grp FROM moves m JOIN signals s ON s.duplicate_group = m.id
-    )
-    UPDATE signals s SET duplicate_group = t.grp
-    FROM targets t
-    WHERE s.id = t.id AND s.duplicate_group IS DISTINCT FROM t.grp
-    RETURNING s.id::text AS id`);
-  const groups = [...new Set(moves.map((move) => move.group))];
-  await db.query(sql`
-    UPDATE signals s SET mention_count = c.n
-    FROM (
-      SELECT duplicate_group AS grp, count(DISTINCT source)::smallint AS n FROM signals
-      WHERE duplicate_group = ANY(${groups}::bigint[]) GROUP BY duplicate_group
-    ) c
-    WHERE s.duplicate_group = c.grp AND s.mention_count <> c.n`);
-  return changed.length;
+  const rows = await db.query<{ regrouped: number }>(sql`
+    SELECT move_to_duplicate_groups(${JSON.stringify(moves.map(({ id, group }) => ({ id, group })))}::jsonb) AS regrouped`);
+  return rows[0]?.regrouped ?? 0;
 }
 
 /** One report of a story, as a signal's `mentions` lists it. */
