@@ -8,7 +8,7 @@
 -- by thousands of signals cost thousands of heap visits per batch. Walking the primary key backward
 -- stops after `per_key` entries whatever the key's size, so bitmap and sequential scans are off
 -- for this function's statement only. Ties on published_at go to the higher signal id (the index order).
-CREATE FUNCTION lsh_band_hits(probes jsonb, per_key integer)
+CREATE FUNCTION lsh_band_hits(keys bigint[], from_ms double precision[], to_ms double precision[], per_key integer)
 RETURNS TABLE (signal_id bigint)
 LANGUAGE sql STABLE
 -- Hundreds, not the default thousand: the planner then reads each hit's fingerprint and signal by
@@ -18,10 +18,11 @@ SET enable_bitmapscan = off
 SET enable_seqscan = off
 AS $$
   SELECT DISTINCT b.signal_id
-  FROM jsonb_to_recordset(probes) AS p(key bigint, "from" timestamptz, "to" timestamptz)
+  -- Windows as epoch ms (a probe per key of a batch: thousands, cheaper as numbers than as text).
+  FROM unnest(keys, from_ms, to_ms) AS p(key, from_ms, to_ms)
   CROSS JOIN LATERAL (
     SELECT l.signal_id FROM signal_lsh_bands l
-    WHERE l.band_key = p.key AND l.published_at BETWEEN p."from" AND p."to"
+    WHERE l.band_key = p.key AND l.published_at BETWEEN to_timestamp(p.from_ms / 1000) AND to_timestamp(p.to_ms / 1000)
     ORDER BY l.published_at DESC, l.signal_id DESC
     LIMIT per_key
   ) b

@@ -31,10 +31,13 @@ export interface StoredCandidate {
 export async function findCandidates(db: Queryable, probes: readonly BandProbe[], perKey: number): Promise<StoredCandidate[]> {
   if (probes.length === 0) return [];
   // lsh_band_hits (migration 0016): the latest `perKey` of each key by walking the index backward.
+  const keys = probes.map((probe) => probe.key);
+  const from = probes.map((probe) => probe.from.getTime());
+  const to = probes.map((probe) => probe.to.getTime());
   const rows = await db.query<Omit<StoredCandidate, 'groupSources'> & { group: string | null }>(sql`
     SELECT s.id::text AS id, s.source, s.source_id AS "sourceId", f.tokens, f.published_at AS "publishedAt",
       s.duplicate_group::text AS "group"
-    FROM lsh_band_hits(${JSON.stringify(probes)}::jsonb, ${perKey}) h
+    FROM lsh_band_hits(${keys}::bigint[], ${from}::float8[], ${to}::float8[], ${perKey}) h
     JOIN signal_fingerprints f ON f.signal_id = h.signal_id
     JOIN signals s ON s.id = h.signal_id`);
   // The sources of each group once (not per candidate: in a flood, thousands of candidates share a group).

@@ -35,7 +35,8 @@ export interface DuplicateItem {
 interface Entry {
   key: string;
   source: string;
-  tokens: ArrayLike<number>;
+  /** Ascending, distinct (one array type for all entries: the comparison loop stays monomorphic). */
+  tokens: Int32Array;
   bandKeys: readonly number[];
   publishedMs: number;
   /** The stored id: known for stored candidates, set for the run's items when their batch is recorded. */
@@ -71,6 +72,13 @@ export interface RecordResult {
   regrouped: number;
 }
 
+/** Whether two ascending token lists are the same. */
+function sameTokens(a: Int32Array, b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index += 1) if (a[index] !== b[index]) return false;
+  return true;
+}
+
 function keyOf(item: { source: string; sourceId: string }): string {
   return `${item.source}\u0000${item.sourceId}`;
 }
@@ -88,6 +96,8 @@ export class DuplicateRun {
   /** The run's items by band key, at most MAX_CANDIDATES_PER_KEY per key. */
   readonly #index = new Map<number, Entry[]>();
   #indexed = 0;
+  /** Tokens and band keys by stored id (at most maxIndexed), so a recurring candidate is hashed once. */
+  readonly #signatures = new Map<string, { tokens: Int32Array; bandKeys: readonly number[] }>();
   #recorded: Promise<unknown> = Promise.resolve();
 
   constructor(db: Queryable, options: DuplicateRunOptions = {}) {
@@ -98,7 +108,8 @@ export class DuplicateRun {
   /** Fingerprints and matches for a batch (one query for the stored candidates of all its items). */
   async plan(items: readonly DuplicateItem[]): Promise<DuplicatePlan> {
     const planned = new Map<DuplicateItem, Planned>();
-    const probes = new Map<number, BandProbe>();
+    // Each band key's window, as ms: the union of the windows of the batch's items carrying it.
+    const windows = new Map<number, { from: number; to: number }>();
     for (const item of items) {
       const fingerprint = fingerprintOf(item.title, item.text);
       if (fingerprint === undefined) continue;
@@ -106,27 +117,31 @@ export class DuplicateRun {
       if (!Number.isFinite(publishedMs)) continue;
       const entry: Entry = { key: keyOf(item), source: item.source, tokens: fingerprint.tokens, bandKeys: fingerprint.bandKeys, publishedMs, sources: new Set([item.source]) };
       planned.set(item, { entry, matches: [] });
+      const from = publishedMs - WINDOW_MS;
+      const to = publishedMs + WINDOW_MS;
       for (const key of fingerprint.bandKeys) {
-        const probe = probes.get(key);
-        const from = publishedMs - WINDOW_MS;
-        const to = publishedMs + WINDOW_MS;
-        if (probe === undefined) probes.set(key, { key, from: new Date(from), to: new Date(to) });
-        else probes.set(key, { key, from: new Date(Math.min(from, probe.from.getTime())), to: new Date(Math.max(to, probe.to.getTime())) });
+        const window = windows.get(key);
+        if (window === undefined) windows.set(key, { from, to });
+        else {
+          window.from = Math.min(window.from, from);
+          window.to = Math.max(window.to, to);
+        }
       }
     }
+    const probes: BandProbe[] = [];
+    for (const [key, { from, to }] of windows) probes.push({ key, from: new Date(from), to: new Date(to) });
     const stored = new Map<number, Entry[]>();
-    for (const candidate of await findCandidates(this.#db, [...probes.values()], MAX_CANDIDATES_PER_KEY)) {
+    for (const candidate of await findCandidates(this.#db, probes, MAX_CANDIDATES_PER_KEY)) {
       const entry: Entry = {
         key: keyOf(candidate),
         id: candidate.id,
         source: candidate.source,
-        tokens: candidate.tokens,
-        bandKeys: bandKeys(minhash(Uint32Array.from(candidate.tokens, (value) => value >>> 0))),
+        ...this.#storedSignature(candidate.id, candidate.tokens),
         publishedMs: candidate.publishedAt.getTime(),
         sources: new Set(candidate.groupSources),
       };
       for (const key of entry.bandKeys) {
-        if (!probes.has(key)) continue;
+        if (!windows.has(key)) continue;
         const bucket = stored.get(key);
         if (bucket === undefined) stored.set(key, [entry]);
         else if (bucket.length < MAX_CANDIDATES_PER_KEY) bucket.push(entry);
@@ -160,18 +175,46 @@ export class DuplicateRun {
   #matches(entry: Entry, stored: ReadonlyMap<number, Entry[]>): Match[] {
     const seen = new Set<string>([entry.key]);
     const matches: Match[] = [];
+    const size = entry.tokens.length;
     for (const key of entry.bandKeys) {
-      for (const candidate of [...(stored.get(key) ?? []), ...(this.#index.get(key) ?? [])]) {
-        if (seen.has(candidate.key)) continue;
-        // A flood of near-identical posts: enough compared, the group is joined.
-        if (seen.size > MAX_COMPARED_PER_ITEM) break;
-        seen.add(candidate.key);
-        if (Math.abs(candidate.publishedMs - entry.publishedMs) > WINDOW_MS) continue;
-        const similarity = jaccard(entry.tokens, candidate.tokens);
-        if (similarity >= SIMILARITY_THRESHOLD) matches.push({ entry: candidate, similarity });
+      // The key's stored candidates, then the run's items: two lists walked in place (no copy per key).
+      const lists = [stored.get(key), this.#index.get(key)];
+      candidates: for (const list of lists) {
+        if (list === undefined) continue;
+        for (const candidate of list) {
+          if (seen.has(candidate.key)) continue;
+          // A flood of near-identical posts: enough compared, the group is joined.
+          if (seen.size > MAX_COMPARED_PER_ITEM) break candidates;
+          seen.add(candidate.key);
+          if (Math.abs(candidate.publishedMs - entry.publishedMs) > WINDOW_MS) continue;
+          // |A ∩ B| / |A ∪ B| ≤ min(|A|, |B|) / max(|A|, |B|): a pair of very different sizes cannot match.
+          const other = candidate.tokens.length;
+          if ((size < other ? size / other : other / size) < SIMILARITY_THRESHOLD) continue;
+          const similarity = jaccard(entry.tokens, candidate.tokens);
+          if (similarity >= SIMILARITY_THRESHOLD) matches.push({ entry: candidate, similarity });
+        }
       }
     }
     return matches.sort((a, b) => b.similarity - a.similarity).slice(0, MAX_MATCHES_PER_ITEM);
+  }
+
+  /**
+   * A stored candidate's tokens and band keys. The keys are recomputed from the tokens (a stored
+   * band row may be an older text's), but once per signal and text in a run: the same stored
+   * signals come back as candidates batch after batch, and the run's own items are known already.
+   */
+  #storedSignature(id: string, stored: readonly number[]): { tokens: Int32Array; bandKeys: readonly number[] } {
+    const known = this.#signatures.get(id);
+    if (known !== undefined && sameTokens(known.tokens, stored)) return known;
+    const tokens = Int32Array.from(stored);
+    const signature = { tokens, bandKeys: bandKeys(minhash(tokens)) };
+    this.#remember(id, signature);
+    return signature;
+  }
+
+  #remember(id: string, signature: { tokens: Int32Array; bandKeys: readonly number[] }): void {
+    if (this.#signatures.size >= this.#maxIndexed && !this.#signatures.has(id)) return;
+    this.#signatures.set(id, signature);
   }
 
   #addToIndex(entry: Entry): void {
@@ -188,7 +231,10 @@ export class DuplicateRun {
     const batch = [...plan.planned.entries()];
     if (batch.length === 0) return { edges: 0, regrouped: 0 };
     const ids = await signalIdsByKey(this.#db, batch.map(([item]) => item));
-    for (const [item, { entry }] of batch) entry.id = ids.get(keyOf(item));
+    for (const [item, { entry }] of batch) {
+      entry.id = ids.get(keyOf(item));
+      if (entry.id !== undefined) this.#remember(entry.id, { tokens: entry.tokens, bandKeys: entry.bandKeys });
+    }
     await storeFingerprints(
       this.#db,
       batch.flatMap(([item, { entry }]) =>

@@ -72,7 +72,7 @@ describeOnDrivers('near-duplicates store on $driver', ({ open }) => {
 
   it('finds the latest candidates per band key within the window, with their group sources', async () => {
     const [a, b, c] = ids as [string, string, string];
-    const base = Date.parse('2026-11-10T00:00:00Z');
+    const base = Date.parse('2026-11-10T00:00:00.123Z');
     await storeFingerprints(db, [
       { signalId: a, publishedAt: new Date(base), tokens: [5, 6, 7], bandKeys: [99] },
       { signalId: b, publishedAt: new Date(base + HOUR), tokens: [5, 6, 8], bandKeys: [99] },
@@ -85,5 +85,9 @@ describeOnDrivers('near-duplicates store on $driver', ({ open }) => {
     expect(both.map((candidate) => candidate.id).sort()).toEqual([a, b].sort());
     expect(both[0]?.groupSources).toEqual(['arxiv', 'github', 'hackernews', 'reddit', 'x']);
     expect(both.find((candidate) => candidate.id === a)?.tokens).toEqual([5, 6, 7]);
+    // A window's ends are inclusive, to the millisecond.
+    const exact = await findCandidates(db, [{ key: 99, from: new Date(base + HOUR), to: new Date(base + HOUR) }], 5);
+    expect(exact.map((candidate) => candidate.id)).toEqual([b]);
+    expect(await findCandidates(db, [{ key: 99, from: new Date(base + HOUR + 1), to: new Date(base + 2 * HOUR) }], 5)).toEqual([]);
   });
 });
