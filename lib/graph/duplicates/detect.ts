@@ -79,6 +79,9 @@ function sameTokens(a: Int32Array, b: readonly number[]): boolean {
   return true;
 }
 
+/** Keys kept in the compared-with map before it is cleared (between two items, so nothing is lost). */
+const SEEN_KEYS_KEPT = 100_000;
+
 function keyOf(item: { source: string; sourceId: string }): string {
   return `${item.source}\u0000${item.sourceId}`;
 }
@@ -98,6 +101,9 @@ export class DuplicateRun {
   #indexed = 0;
   /** Tokens and band keys by stored id (at most maxIndexed), so a recurring candidate is hashed once. */
   readonly #signatures = new Map<string, { tokens: Int32Array; bandKeys: readonly number[] }>();
+  /** The stamp of the last item each key was compared with (see #matches). */
+  readonly #seenAt = new Map<string, number>();
+  #stamp = 0;
   #recorded: Promise<unknown> = Promise.resolve();
 
   constructor(db: Queryable, options: DuplicateRunOptions = {}) {
@@ -173,19 +179,25 @@ export class DuplicateRun {
 
   /** The matches of `entry` among stored candidates and the run's earlier items: best first, bounded. */
   #matches(entry: Entry, stored: ReadonlyMap<number, Entry[]>): Match[] {
-    const seen = new Set<string>([entry.key]);
+    // Keys compared with this entry are marked with its stamp in one map kept across items (a Set
+    // per item was most of the run's garbage); cleared between items when it grows large.
+    const stamp = (this.#stamp += 1);
+    if (this.#seenAt.size > SEEN_KEYS_KEPT) this.#seenAt.clear();
+    this.#seenAt.set(entry.key, stamp);
+    let seen = 1;
     const matches: Match[] = [];
     const size = entry.tokens.length;
     for (const key of entry.bandKeys) {
-      // The key's stored candidates, then the run's items: two lists walked in place (no copy per key).
-      const lists = [stored.get(key), this.#index.get(key)];
-      candidates: for (const list of lists) {
+      // The key's stored candidates, then the run's items, each list walked in place.
+      candidates: for (let pass = 0; pass < 2; pass += 1) {
+        const list = pass === 0 ? stored.get(key) : this.#index.get(key);
         if (list === undefined) continue;
         for (const candidate of list) {
-          if (seen.has(candidate.key)) continue;
+          if (this.#seenAt.get(candidate.key) === stamp) continue;
           // A flood of near-identical posts: enough compared, the group is joined.
-          if (seen.size > MAX_COMPARED_PER_ITEM) break candidates;
-          seen.add(candidate.key);
+          if (seen > MAX_COMPARED_PER_ITEM) break candidates;
+          this.#seenAt.set(candidate.key, stamp);
+          seen += 1;
           if (Math.abs(candidate.publishedMs - entry.publishedMs) > WINDOW_MS) continue;
           // |A ∩ B| / |A ∪ B| ≤ min(|A|, |B|) / max(|A|, |B|): a pair of very different sizes cannot match.
           const other = candidate.tokens.length;
