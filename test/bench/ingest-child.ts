@@ -2,7 +2,8 @@
 // real Neon driver, one way per process (so each side's peak memory is its own). `batched` is the
 // pipeline's storing half (lib/harvest/ingest.ts: classify, score, one multi-row upsert per 500);
 // `row-by-row` classifies and scores the same items the same way, then sends one plain INSERT each.
-// Items come from a generator: neither side holds the whole harvest in memory. `ingest` is what the
+// Items come from a generator: neither side holds the whole harvest in memory; each tells a story of
+// its own but one in twenty, a re-post of another source's (see REPOST_EVERY). `ingest` is what the
 // discover job does (near-duplicates included, they feed the score); `ingest-graph` is the same
 // followed by the graph-build job's pass over the stored items (identifiers and edges: arXiv
 // entries and repositories that the other items cite, link and name), timed as one, so the
@@ -35,6 +36,8 @@ export interface IngestResult {
   peakRssMb: number;
   /** Graph edges stored (by the graph-build pass). */
   edges: number;
+  /** same_as edges the ingest stored between near-duplicates (the planted re-posts). */
+  nearDuplicates: number;
   /** Of `ms`: the ingest's part and the graph-build pass's (0 without it). */
   ingestMs: number;
   graphMs: number;
@@ -63,18 +66,48 @@ function references(seq: number): string {
   return (seq % 2 === 0 && paper >= 0 ? ` Builds on arXiv:${paperOf(paper)}.` : '') + (seq % 3 === 0 && repo >= 0 ? ` Code: https://github.com/${repoOf(repo)}` : '');
 }
 
+/** A vocabulary with a skewed use, as in a harvest: a few hundred common words, a long tail of rare ones. */
+const VOCABULARY = Array.from({ length: 6_000 }, (_, n) => `w${n.toString(36)}`);
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Story `n`'s words: its own draw from the vocabulary (the same every time it is told). */
+function storyWords(n: number): string[] {
+  const next = random(n + 1);
+  return Array.from({ length: 24 }, () => VOCABULARY[Math.floor(VOCABULARY.length * next() ** 2.5)] ?? 'w0');
+}
+
+/**
+ * Every twentieth item re-posts the story of the item three before it (another source, 3 h apart)
+ * with a word changed and one added: 5 % cross-source near-duplicates, as a harvest has, and every
+ * other item a story of its own. (Items told from one template would all be near-duplicates of each
+ * other: one group of 20,000, a worst case no harvest has.)
+ */
+const REPOST_EVERY = 20;
+
 /** A deterministic synthetic harvest, one item at a time. */
 function* items(count: number, nowMs: number): Generator<HarvestedItem> {
   for (let seq = 0; seq < count; seq += 1) {
     const source = SOURCES[seq % SOURCES.length] ?? 'hackernews';
     const word = (offset: number): string => WORDS[(seq + offset) % WORDS.length] ?? 'model';
+    const repost = seq % REPOST_EVERY === REPOST_EVERY - 1;
+    const told = repost ? [...storyWords(seq - 3).slice(1), `again${String(seq)}`] : storyWords(seq);
     yield {
       source,
       sourceId: `bench-${String(seq)}`,
       kind: KINDS[source],
       url: urlOf(source, seq),
-      title: `A ${word(0)} about the ${word(3)} ${String(seq)}`,
-      text: `Benchmark item ${String(seq)}: ${word(1)} ${word(2)} ${word(5)} and some ordinary words to classify.`.repeat(3) + references(seq),
+      title: `A ${word(0)} about the ${word(3)}: ${told.slice(0, 6).join(' ')}`,
+      text: `${told.join(' ')}, with ${word(1)} ${word(2)} ${word(5)} for the classifier.${references(seq)}`,
       author: `author${String(seq % 97)}`,
       publishedAt: new Date(nowMs - (seq % 72) * 3_600_000),
       engagement: { points: seq % 500, comments: seq % 40, stars: seq % 3000, likes: seq % 200 },
@@ -105,6 +138,7 @@ async function batched(db: Db, nowMs: number, graph: boolean): Promise<number> {
   const started = performance.now();
   const result = await ingestItems(db, items(ITEMS, nowMs), { classifier: createKeywordClassifier(), nowMs });
   ingestMs = performance.now() - started;
+  nearDuplicates = result.nearDuplicates;
   if (graph) {
     // The job's pass as its runs would make it, batch after batch from the cursor; settled at once
     // (nothing else writes), with no budget (a Lambda run would stop and the next continue).
@@ -118,6 +152,7 @@ async function batched(db: Db, nowMs: number, graph: boolean): Promise<number> {
 
 /** Graph edges the graph pass stored (0 without it), and the two parts' times. */
 let edges = 0;
+let nearDuplicates = 0;
 let ingestMs = 0;
 let graphMs = 0;
 
@@ -154,6 +189,7 @@ try {
       startHeapMb: startHeap / MB,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       edges,
+      nearDuplicates,
       ingestMs: mode === 'row-by-row' ? elapsed : ingestMs,
       graphMs,
     };

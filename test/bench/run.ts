@@ -437,7 +437,7 @@ function ingestRows({ ingest, withGraph, rowByRow }: IngestMeasures): Row[] {
   for (const side of [ingest, withGraph, rowByRow]) {
     console.log(
       `  ${side.mode}: ${String(side.items)} items in ${ms(side.ms)} (ingest ${ms(side.ingestMs)}, graph pass ${ms(side.graphMs)}); ` +
-        `heap ${mb(side.startHeapMb)} → peak ${mb(side.peakHeapMb)}, peak RSS ${mb(side.peakRssMb)}; ${String(side.edges)} graph edges`,
+        `heap ${mb(side.startHeapMb)} → peak ${mb(side.peakHeapMb)}, peak RSS ${mb(side.peakRssMb)}; ${String(side.edges)} graph edges, ${String(side.nearDuplicates)} near-duplicate edges`,
     );
   }
   const rate = (value: number): string => `${Math.round(value).toLocaleString('en-US')} items/s`;
