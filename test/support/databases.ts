@@ -1,6 +1,7 @@
 // Fresh, migrated databases for tests, one per test file and driver, so files run in parallel
-// without sharing rows: real Postgres through the Neon driver (a new database each time, behind
-// the neon-bridge) and PGlite (loaded from the migrated snapshot the global setup prepares).
+// without sharing rows: real Postgres through the Neon driver (a new database each time, copied
+// from the migrated template the global setup prepares, behind the neon-bridge) and PGlite (loaded
+// from the migrated snapshot the global setup prepares).
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { startNeonBridge, type NeonBridge } from '../../infra/local/neon-bridge.js';
@@ -12,6 +13,7 @@ import { raw, sql } from '../../lib/db/sql.js';
 import type { Db, Driver } from '../../lib/db/types.js';
 import { neonBridgeDatabaseUrl } from './neon.js';
 import { PGLITE_EMPTY_SNAPSHOT, PGLITE_SNAPSHOT } from './pglite-snapshot.js';
+import { postgresTemplateName } from './postgres-template.js';
 
 export interface TestDatabase {
   db: Db;
@@ -29,17 +31,21 @@ async function sharedBridge(): Promise<NeonBridge> {
   return bridge;
 }
 
-/** A new database on the machine's Postgres, migrated, reached through the Neon driver. */
+/**
+ * A new database on the machine's Postgres, migrated, reached through the Neon driver. Under
+ * vitest it is a copy of the run's migrated template; elsewhere (benches) migrated here.
+ */
 export async function createPostgresDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
   const proxy = await sharedBridge();
   const wsProxy = `${proxy.host}:${String(proxy.port)}/v2`;
   const name = `sh_test_${randomBytes(6).toString('hex')}`;
   const admin = await createNeonDb({ connectionString: neonBridgeDatabaseUrl('test'), max: 1, statementTimeoutMs: 30_000, wsProxy });
-  // CREATE DATABASE takes no parameters; the name is ours (hex), never input.
-  await admin.query(sql`CREATE DATABASE ${raw(name)}`);
+  const template = options.migrated === false ? undefined : postgresTemplateName();
+  // CREATE DATABASE takes no parameters; the names are ours (hex), never input.
+  await admin.query(template === undefined ? sql`CREATE DATABASE ${raw(name)}` : sql`CREATE DATABASE ${raw(name)} TEMPLATE ${raw(template)}`);
   const url = neonBridgeDatabaseUrl(name);
   const db = await createNeonDb({ connectionString: url, max: 2, statementTimeoutMs: 30_000, wsProxy });
-  if (options.migrated !== false) await migrate(db, await loadMigrations());
+  if (options.migrated !== false && template === undefined) await migrate(db, await loadMigrations());
   return {
     db,
     url,

@@ -3,6 +3,7 @@
 import { access, constants } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { preparePgliteSnapshot } from './pglite-snapshot.js';
+import { POSTGRES_TEMPLATE_ENV, preparePostgresTemplate, type PostgresTemplate } from './postgres-template.js';
 import { services } from './services.js';
 
 const HOW_TO_START = 'run `npm run services` (infra/local/ensure-services.sh) to install and start it';
@@ -20,6 +21,8 @@ function reachable(url: string, timeoutMs = 2000): Promise<boolean> {
     socket.once('error', () => done(false));
   });
 }
+
+let postgresTemplate: PostgresTemplate | undefined;
 
 export async function setup(): Promise<void> {
   const checks = [
@@ -40,5 +43,18 @@ export async function setup(): Promise<void> {
     missing.push(`Chromium is not installed at ${services.chromiumPath} (Debian package chromium; as root, npm run services installs it; else sudo apt-get install -y chromium)`);
   }
   if (missing.length > 0) throw new Error(`${missing.join('; ')}: ${HOW_TO_START}.`);
-  await preparePgliteSnapshot();
+  // Both at once: PGlite's initdb is CPU in this process, the template's migrations wait on Postgres.
+  const [snapshot, template] = await Promise.allSettled([preparePgliteSnapshot(), preparePostgresTemplate()]);
+  if (template.status === 'fulfilled') postgresTemplate = template.value;
+  if (snapshot.status === 'rejected' || template.status === 'rejected') {
+    await teardown(); // a template made for a run that will not start
+    throw snapshot.status === 'rejected' ? snapshot.reason : (template as PromiseRejectedResult).reason;
+  }
+  // Test processes are forked after the set-up and inherit this.
+  process.env[POSTGRES_TEMPLATE_ENV] = template.value.name;
+}
+
+export async function teardown(): Promise<void> {
+  await postgresTemplate?.drop();
+  postgresTemplate = undefined;
 }
