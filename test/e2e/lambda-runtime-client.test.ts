@@ -29,6 +29,7 @@ import { sql } from '../../lib/db/sql.js';
 import { upsertSignals } from '../../lib/db/signals-repo.js';
 import { closeDatabases, createPostgresDatabase, type TestDatabase } from '../support/databases.js';
 import { startLambdaRuntimeApi, type InvocationOutcome, type LambdaRuntimeApi } from '../support/lambda-runtime-api.js';
+import { sharedPackage } from '../support/serverless-package.js';
 import { makeSignal } from '../support/signal-factory.js';
 
 const run = promisify(execFile);
@@ -74,6 +75,7 @@ function httpResult(outcome: InvocationOutcome): APIGatewayProxyStructuredResult
 
 describe('the packaged zips under the Lambda runtime interface client (Node.js 22)', () => {
   let workDir: string;
+  let packageDir: string;
   let resources: Record<string, FunctionResource>;
   let database: TestDatabase;
   let secrets: SecretsManagerFake;
@@ -84,9 +86,9 @@ describe('the packaged zips under the Lambda runtime interface client (Node.js 2
       throw new Error('the Lambda runtime (Node 22 + aws-lambda-ric) is not installed: run `bash infra/local/ensure-services.sh lambda-runtime`');
     }
     workDir = await mkdtemp(join(tmpdir(), 'sh-ric-'));
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
-    await run(join(repoRoot, 'node_modules/.bin/serverless'), ['package', '--stage', STAGE, '--package', join(workDir, 'package')], { cwd: repoRoot, env, timeout: 120_000 });
-    const template = JSON.parse(await readFile(join(workDir, 'package/cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, FunctionResource> };
+    // The run's dev package, shared with the template checks (test/support/serverless-package.ts): read only.
+    packageDir = await sharedPackage(STAGE);
+    const template = JSON.parse(await readFile(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, FunctionResource> };
     resources = Object.fromEntries(
       Object.values(template.Resources)
         .filter((resource) => resource.Type === 'AWS::Lambda::Function')
@@ -122,7 +124,7 @@ describe('the packaged zips under the Lambda runtime interface client (Node.js 2
     await mkdir(taskRoot, { recursive: true });
     await mkdir(runtimeModules);
     await symlink(join(repoRoot, 'node_modules/@aws-sdk'), join(runtimeModules, '@aws-sdk'));
-    await run('unzip', ['-q', join(workDir, 'package', `${name}.zip`), '-d', taskRoot]);
+    await run('unzip', ['-q', join(packageDir, `${name}.zip`), '-d', taskRoot]);
 
     const api = await startLambdaRuntimeApi();
     const functionEnv = Object.fromEntries(Object.entries(resource.Properties.Environment?.Variables ?? {}).map(([key, value]) => [key, String(value)]));

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceSpec, type ServiceSpec } from '../../infra/local/serverless-config.js';
 import { repoRoot, serverlessYmlPath } from '../../infra/local/settings.js';
 import { loadAwsSchemas, TemplateValidator, type CfnTemplate, type Finding } from '../support/cloudformation-schemas.js';
+import { packageStage, sharedPackage } from '../support/serverless-package.js';
 
 const run = promisify(execFile);
 
@@ -114,6 +115,7 @@ function ofType(template: Template, type: string): Array<[string, Resource]> {
 describe('npm run package', () => {
   let outDir: string;
   const templates = {} as Record<Stage, Template>;
+  const stageDirs = {} as Record<Stage, string>;
   const specs = Object.fromEntries(STAGES.map((stage) => [stage, loadServiceSpec({ path: serverlessYmlPath, stage })])) as Record<Stage, ServiceSpec>;
   const spec = specs.dev;
   /** Dev's resources, for the checks that hold on every stage. */
@@ -123,16 +125,12 @@ describe('npm run package', () => {
 
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'sh-package-'));
-    // No credentials and no network: packaging must not need either.
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
-    // One after the other: serverless-esbuild builds in the service's own .esbuild/ folder.
+    // No credentials and no network: packaging must not need either (test/support/serverless-package.ts).
+    // Dev's package is the run's shared one (the runtime-client test unzips the same); the others are this file's.
     for (const stage of STAGES) {
-      const stageDir = join(outDir, stage);
-      await run(join(repoRoot, 'node_modules/.bin/serverless'), ['package', '--stage', stage, '--package', stageDir], {
-        cwd: repoRoot,
-        env,
-        timeout: 120_000,
-      });
+      const stageDir = stage === 'dev' ? await sharedPackage('dev') : join(outDir, stage);
+      if (stage !== 'dev') await packageStage(stage, stageDir);
+      stageDirs[stage] = stageDir;
       templates[stage] = JSON.parse(await readFile(join(stageDir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
     }
     resources = templates.dev.Resources;
@@ -185,7 +183,7 @@ describe('npm run package', () => {
 
   it('writes one zip per function holding only its minified ESM bundle', async () => {
     for (const fn of spec.functions) {
-      const zip = join(outDir, 'dev', `${fn.name}.zip`);
+      const zip = join(stageDirs.dev, `${fn.name}.zip`);
       const { stdout } = await run('unzip', ['-l', zip]);
       const files = stdout
         .split('\n')

@@ -1,9 +1,11 @@
 // Runs once per `vitest run`: every real service the suite talks to must answer, or the whole run
 // fails with a message that says how to start it. No suite is ever skipped for a missing service.
+import { randomBytes } from 'node:crypto';
 import { access, constants } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { preparePgliteSnapshot } from './pglite-snapshot.js';
 import { POSTGRES_TEMPLATE_ENV, preparePostgresTemplate, type PostgresTemplate } from './postgres-template.js';
+import { removeSharedPackages, TEST_RUN_ENV } from './serverless-package.js';
 import { services } from './services.js';
 
 const HOW_TO_START = 'run `npm run services` (infra/local/ensure-services.sh) to install and start it';
@@ -50,11 +52,14 @@ export async function setup(): Promise<void> {
     await teardown(); // a template made for a run that will not start
     throw snapshot.status === 'rejected' ? snapshot.reason : (template as PromiseRejectedResult).reason;
   }
-  // Test processes are forked after the set-up and inherit this.
+  // Test processes are forked after the set-up and inherit these.
   process.env[POSTGRES_TEMPLATE_ENV] = template.value.name;
+  process.env[TEST_RUN_ENV] = randomBytes(6).toString('hex');
 }
 
 export async function teardown(): Promise<void> {
   await postgresTemplate?.drop();
   postgresTemplate = undefined;
+  const runId = process.env[TEST_RUN_ENV];
+  if (runId !== undefined) await removeSharedPackages(runId);
 }
