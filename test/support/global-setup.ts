@@ -45,15 +45,17 @@ export async function setup(): Promise<void> {
     missing.push(`Chromium is not installed at ${services.chromiumPath} (Debian package chromium; as root, npm run services installs it; else sudo apt-get install -y chromium)`);
   }
   if (missing.length > 0) throw new Error(`${missing.join('; ')}: ${HOW_TO_START}.`);
-  // Both at once: PGlite's initdb is CPU in this process, the template's migrations wait on Postgres.
-  const [snapshot, template] = await Promise.allSettled([preparePgliteSnapshot(), preparePostgresTemplate()]);
-  if (template.status === 'fulfilled') postgresTemplate = template.value;
-  if (snapshot.status === 'rejected' || template.status === 'rejected') {
+  // One after the other: PGlite's initdb holds this process's event loop for seconds, long enough
+  // for the template's database connections to time out if they were opened meanwhile.
+  postgresTemplate = await preparePostgresTemplate();
+  try {
+    await preparePgliteSnapshot();
+  } catch (error) {
     await teardown(); // a template made for a run that will not start
-    throw snapshot.status === 'rejected' ? snapshot.reason : (template as PromiseRejectedResult).reason;
+    throw error;
   }
   // Test processes are forked after the set-up and inherit these.
-  process.env[POSTGRES_TEMPLATE_ENV] = template.value.name;
+  process.env[POSTGRES_TEMPLATE_ENV] = postgresTemplate.name;
   process.env[TEST_RUN_ENV] = randomBytes(6).toString('hex');
 }
 

@@ -41,13 +41,18 @@ export async function preparePostgresTemplate(): Promise<PostgresTemplate> {
   try {
     // The name is ours (hex), never input.
     await admin.query(sql`CREATE DATABASE ${raw(name)}`);
-    const db = await createNeonDb({ connectionString: neonBridgeDatabaseUrl(name), max: 1, statementTimeoutMs: 30_000, wsProxy });
     try {
-      await migrate(db, await loadMigrations());
-    } finally {
-      await db.close();
+      const db = await createNeonDb({ connectionString: neonBridgeDatabaseUrl(name), max: 1, statementTimeoutMs: 30_000, wsProxy });
+      try {
+        await migrate(db, await loadMigrations());
+      } finally {
+        await db.close();
+      }
+      await disconnectAll(admin, name);
+    } catch (error) {
+      await admin.query(sql`DROP DATABASE IF EXISTS ${raw(name)} WITH (FORCE)`); // no half-made template left behind
+      throw error;
     }
-    await disconnectAll(admin, name);
   } finally {
     await admin.close();
     await bridge.close();
