@@ -83,7 +83,10 @@ describe('through PgBouncer in transaction mode (Neon’s pooled endpoint)', () 
     const results = await Promise.all(dbs.map((db) => migrate(db, migrations)));
 
     expect(results.flatMap((result) => result.applied).sort()).toEqual(migrations.map((m) => `${m.version}_${m.name}`).sort());
-    const rows = await admin.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`);
+    // Only this database's: test files running alongside (and their migrations) take advisory locks too.
+    const rows = await admin.query<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = ${name})`,
+    );
     expect(rows[0]?.n).toBe(0);
     const ledger = await (await pooledDb()).query<{ n: number }>(sql`SELECT count(*)::int AS n FROM schema_migrations`);
     expect(ledger[0]?.n).toBe(migrations.length);
