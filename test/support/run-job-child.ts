@@ -1,14 +1,20 @@
 // One "container" running one scheduled run, for the job-lock fault test: its own process, so its
-// own default lock (Redis as configured, then the fallback) and its own memory. Waits until
-// START_AT (epoch ms) so two of them race for the lock together, holds the lock HOLD_MS in its
-// work, and prints one line: {"run": {status, reason, lock}}.
+// own default lock (Redis as configured, then the fallback) and its own memory. Once loaded it
+// prints {"ready": true} and waits for SIGUSR2, which the test sends to both containers at once so
+// they race for the lock together (waiting on loading, not on a fixed start time that had to allow
+// for the slowest load); holds the lock HOLD_MS in its work, and prints one line:
+// {"run": {status, reason, worked}}.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resetDb } from '../../lib/db/client.js';
 import { runJob } from '../../lib/jobs/run-job.js';
 
-const startAt = Number(process.env.START_AT ?? Date.now());
 const holdMs = Number(process.env.HOLD_MS ?? 1_000);
-await sleep(Math.max(0, startAt - Date.now()));
+// A signal listener keeps no process alive: the timer does (and ends a container never started).
+const abandoned = setTimeout(() => process.exit(2), 120_000);
+const started = new Promise((resolve) => process.once('SIGUSR2', resolve));
+process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
+await started;
+clearTimeout(abandoned);
 
 const deadline = Date.now() + 60_000;
 let worked = false;

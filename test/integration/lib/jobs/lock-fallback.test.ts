@@ -10,8 +10,8 @@ import { closeDatabases, createPostgresDatabase, type TestDatabase } from '../..
 import { spawnTsx, unusedPort } from '../../../support/processes.js';
 
 const HOLD_MS = 1_500;
-/** Time for both processes to load before they race (tsx and the libraries: ~1-2 s on a busy box). */
-const START_DELAY_MS = 6_000;
+/** Time for a process to load (tsx and the libraries: ~1-2 s, far more on a busy box). */
+const LOAD_TIMEOUT_MS = 30_000;
 
 let database: TestDatabase;
 let blackHole: Server;
@@ -54,15 +54,14 @@ describe.each([
       PUSHGATEWAY_URL: '',
       SECRETS_ID: '',
       LOG_LEVEL: 'error',
-      START_AT: String(Date.now() + START_DELAY_MS),
       HOLD_MS: String(HOLD_MS),
     };
-
-    // Act
     const containers = [spawnTsx('test/support/run-job-child.ts', env), spawnTsx('test/support/run-job-child.ts', env)];
-    const runs = await Promise.all(
-      containers.map(async (container) => (await container.waitFor((line) => line.run !== undefined, START_DELAY_MS + 20_000)).run as RunLine),
-    );
+    await Promise.all(containers.map((container) => container.waitFor((line) => line.ready === true, LOAD_TIMEOUT_MS)));
+
+    // Act: both loaded, both started at once
+    for (const container of containers) container.child.kill('SIGUSR2');
+    const runs = await Promise.all(containers.map(async (container) => (await container.waitFor((line) => line.run !== undefined, 20_000)).run as RunLine));
     await Promise.all(containers.map((container) => container.stop()));
 
     // Assess
