@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../infra/local/settings.js';
+import { seedPgliteDirectory } from '../support/databases.js';
 import { fixture, startSourceServer, unusedPort, type Reply, type SourceServer } from '../support/source-server.js';
 
 interface Outcome {
@@ -61,6 +62,8 @@ describe('npm run invoke -- discover as a process', () => {
       return answer === undefined ? { status: 404 } : answer();
     });
     dir = await mkdtemp(join(tmpdir(), 'sh-invoke-'));
+    // A database a previous run left (the exit is under test here, not a first run's initdb).
+    await seedPgliteDirectory(join(dir, 'pglite'));
     const { LAMBDA_ENDPOINT: _endpoint, PUSHGATEWAY_URL: _pushgateway, DATABASE_URL: _database, ...rest } = process.env;
     env = {
       ...rest,

@@ -4,12 +4,14 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../infra/local/settings.js';
+import { seedPgliteDirectory } from '../support/databases.js';
 
 const ADMIN_KEY = `smoke-${randomBytes(24).toString('hex')}`;
 
@@ -36,9 +38,13 @@ describe('npm run smoke', () => {
   let url = '';
 
   beforeAll(async () => {
+    // A database a previous run left, made from the snapshot on a clean checkout: the smoke checks are
+    // under test, not a first run's initdb (test/e2e/npm-start.test.ts keeps that one on a clean checkout).
+    const pgliteDir = join(repoRoot, '.data/test/pglite-smoke');
+    if (!existsSync(pgliteDir)) await seedPgliteDirectory(pgliteDir);
     child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ADMIN_API_KEY: ADMIN_KEY, PGLITE_DIR: join(repoRoot, '.data/test/pglite-smoke') },
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ADMIN_API_KEY: ADMIN_KEY, PGLITE_DIR: pgliteDir },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const reader = createInterface({ input: child.stdout as NodeJS.ReadableStream });

@@ -2,8 +2,10 @@
 // without sharing rows: real Postgres through the Neon driver (a new database each time, copied
 // from the migrated template the global setup prepares, behind the neon-bridge) and PGlite (loaded
 // from the migrated snapshot the global setup prepares).
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { startNeonBridge, type NeonBridge } from '../../infra/local/neon-bridge.js';
 import { migrate } from '../../lib/db/migrate.js';
 import { loadMigrations } from '../../lib/db/migration-files.js';
@@ -14,6 +16,8 @@ import type { Db, Driver } from '../../lib/db/types.js';
 import { neonBridgeDatabaseUrl } from './neon.js';
 import { PGLITE_EMPTY_SNAPSHOT, PGLITE_SNAPSHOT } from './pglite-snapshot.js';
 import { postgresTemplateName } from './postgres-template.js';
+
+const run = promisify(execFile);
 
 export interface TestDatabase {
   db: Db;
@@ -56,6 +60,16 @@ export async function createPostgresDatabase(options: { migrated?: boolean } = {
       await admin.close();
     },
   };
+}
+
+/**
+ * A PGlite data directory on disk at `dir` (new or empty), migrated: what `npm start` or `npm run
+ * invoke` leaves after a first run, made by unpacking the snapshot instead of a first run's initdb
+ * and migrations (seconds, in the child process that opens it).
+ */
+export async function seedPgliteDirectory(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await run('tar', ['-xf', PGLITE_SNAPSHOT, '-C', dir]);
 }
 
 /** An in-memory PGlite, migrated (from the snapshot) unless `migrated: false` (then empty). */
