@@ -1,19 +1,45 @@
 import { availableParallelism } from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** What both projects share (the projects below do not extend the root: its global setup runs once). */
+const common = {
+  testTimeout: 20_000,
+  hookTimeout: 30_000,
+  pool: 'forks',
+  // Quiet by default: tests that read log lines set the level they need.
+  env: { LOG_LEVEL: 'warn' },
+} as const;
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // Once per run, before any project: services reachable, PGlite snapshot, Postgres template.
     globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
-    pool: 'forks',
     // Vitest's default is one worker fewer than the cores: a single worker on a 2-core machine (CI),
     // which ran the ~170 files one after the other while most of them wait on Postgres, Redis or a
     // child process. Files are independent (own databases, key prefixes, ports, and the one shared
     // artefact, the serverless package, is made under a lock: test/support/serverless-package.ts).
     maxWorkers: Math.max(2, availableParallelism() - 1),
-    // Quiet by default: tests that read log lines set the level they need.
-    env: { LOG_LEVEL: 'warn' },
+    projects: [
+      {
+        test: {
+          ...common,
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          // No services and no processes: the files share a worker's loaded modules instead of each
+          // starting a process and importing the libraries again (most of a unit file's time). What a
+          // file may leave behind (environment, configuration, mocks, timers) is undone after it.
+          isolate: false,
+          setupFiles: ['test/support/unit-file-reset.ts'],
+        },
+      },
+      {
+        test: {
+          ...common,
+          name: 'services',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/unit/**'],
+        },
+      },
+    ],
   },
 });
