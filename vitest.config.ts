@@ -10,6 +10,13 @@ const common = {
   env: { LOG_LEVEL: 'warn' },
 } as const;
 
+/**
+ * Files that measure what they load the machine with themselves (a thousand concurrent decisions from
+ * four containers, against time budgets): run after the others, one at a time, so that another
+ * file's load never decides their outcome (with two workers they failed where they pass alone).
+ */
+const ALONE = ['test/integration/lib/ratelimit/limiter.containers.test.ts', 'test/integration/lib/ratelimit/redis-store.test.ts'];
+
 export default defineConfig({
   test: {
     // Once per run, before any project: services reachable, PGlite snapshot, Postgres template.
@@ -37,8 +44,12 @@ export default defineConfig({
           ...common,
           name: 'services',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/unit/**'],
+          exclude: [...configDefaults.exclude, 'test/unit/**', ...ALONE],
         },
+      },
+      {
+        // One worker, isolated: vitest runs such files last, one after the other.
+        test: { ...common, name: 'alone', include: ALONE, maxWorkers: 1 },
       },
     ],
   },
