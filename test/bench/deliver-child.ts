@@ -20,6 +20,7 @@ import { testJobContext } from '../support/job-context.js';
 import { seedSignals } from '../support/signal-factory.js';
 import { hookedWatch, TEST_WEBHOOK_KEY } from '../support/webhook-watch.js';
 import { reportToParent } from './child.js';
+import { measureMemory } from './child-memory.js';
 
 export type DeliverMode = 'sweep' | 'naive';
 
@@ -93,23 +94,13 @@ const secret = process.argv[4] ?? '';
 if ((mode !== 'sweep' && mode !== 'naive') || !receiverUrl.startsWith('http://') || !secret.startsWith('whsec_')) {
   throw new Error('usage: deliver-child.ts sweep|naive <receiver url> <whsec_ secret>');
 }
-const MB = 1024 * 1024;
 let result: DeliverResult;
 try {
   const database = await createPostgresDatabase();
   try {
     await prepare(database.db, receiverUrl, secret);
-    global.gc?.();
-    const startHeap = process.memoryUsage().heapUsed;
-    let peakHeap = startHeap;
-    const sampler = setInterval(() => {
-      peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-    }, 5);
-    const started = performance.now();
-    const delivered = mode === 'sweep' ? await sweep(database.db) : await naive(database.db);
-    const elapsed = performance.now() - started;
-    clearInterval(sampler);
-    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    const measured = await measureMemory(() => (mode === 'sweep' ? sweep(database.db) : naive(database.db)));
+    const delivered = measured.value;
     const [row] = await database.db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM delivery_outbox WHERE status = 'delivered'`);
     const expected = mode === 'sweep' ? ITEMS : NAIVE_ITEMS;
     if (delivered !== expected || row?.n !== expected) throw new Error(`${mode} delivered ${String(delivered)} (recorded ${String(row?.n)}), not ${String(expected)}`);
@@ -117,11 +108,11 @@ try {
       mode,
       items: expected,
       delivered,
-      ms: elapsed,
-      itemsPerSecond: (expected / elapsed) * 1000,
-      peakHeapMb: peakHeap / MB,
-      startHeapMb: startHeap / MB,
-      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      ms: measured.ms,
+      itemsPerSecond: (expected / measured.ms) * 1000,
+      peakHeapMb: measured.peakHeapMb,
+      startHeapMb: measured.startHeapMb,
+      peakRssMb: measured.peakRssMb,
     };
   } finally {
     await database.dispose();

@@ -19,6 +19,7 @@ import type { Db } from '../../lib/db/types.js';
 import { closeDatabases, createPostgresDatabase } from '../support/databases.js';
 import { testJobContext } from '../support/job-context.js';
 import { reportToParent } from './child.js';
+import { measureMemory, seededRandom } from './child-memory.js';
 
 export type IngestMode = 'ingest' | 'ingest-graph' | 'row-by-row';
 
@@ -69,20 +70,9 @@ function references(seq: number): string {
 /** A vocabulary with a skewed use, as in a harvest: a few hundred common words, a long tail of rare ones. */
 const VOCABULARY = Array.from({ length: 6_000 }, (_, n) => `w${n.toString(36)}`);
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** Story `n`'s words: its own draw from the vocabulary (the same every time it is told). */
 function storyWords(n: number): string[] {
-  const next = random(n + 1);
+  const next = seededRandom(n + 1);
   return Array.from({ length: 24 }, () => VOCABULARY[Math.floor(VOCABULARY.length * next() ** 2.5)] ?? 'w0');
 }
 
@@ -160,37 +150,27 @@ const mode = process.argv[2] as IngestMode;
 if (mode !== 'ingest' && mode !== 'ingest-graph' && mode !== 'row-by-row') {
   throw new Error(`usage: ingest-child.ts ingest|ingest-graph|row-by-row, not ${String(mode)}`);
 }
-const MB = 1024 * 1024;
 let result: IngestResult;
 try {
   const database = await createPostgresDatabase();
   try {
     const nowMs = Date.now();
-    global.gc?.();
-    const startHeap = process.memoryUsage().heapUsed;
-    let peakHeap = startHeap;
-    const sampler = setInterval(() => {
-      peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-    }, 5);
-    const started = performance.now();
-    const stored = mode === 'row-by-row' ? await rowByRow(database.db, nowMs) : await batched(database.db, nowMs, mode === 'ingest-graph');
-    const elapsed = performance.now() - started;
-    clearInterval(sampler);
-    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    const measured = await measureMemory(() => (mode === 'row-by-row' ? rowByRow(database.db, nowMs) : batched(database.db, nowMs, mode === 'ingest-graph')));
+    const stored = measured.value;
     const [{ count }] = (await database.db.query<{ count: number }>(sql`SELECT count(*)::int AS count FROM signals`)) as [{ count: number }];
     if (count !== ITEMS || stored !== ITEMS) throw new Error(`${mode} stored ${String(stored)} (table holds ${String(count)}), not ${String(ITEMS)}`);
     result = {
       mode,
       items: ITEMS,
       stored,
-      ms: elapsed,
-      itemsPerSecond: (ITEMS / elapsed) * 1000,
-      peakHeapMb: peakHeap / MB,
-      startHeapMb: startHeap / MB,
-      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      ms: measured.ms,
+      itemsPerSecond: (ITEMS / measured.ms) * 1000,
+      peakHeapMb: measured.peakHeapMb,
+      startHeapMb: measured.startHeapMb,
+      peakRssMb: measured.peakRssMb,
       edges,
       nearDuplicates,
-      ingestMs: mode === 'row-by-row' ? elapsed : ingestMs,
+      ingestMs: mode === 'row-by-row' ? measured.ms : ingestMs,
       graphMs,
     };
   } finally {

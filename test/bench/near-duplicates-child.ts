@@ -14,6 +14,7 @@ import type { NewSignal } from '../../lib/model/signal.js';
 import { closeDatabases, createPostgresDatabase } from '../support/databases.js';
 import { makeSignal } from '../support/signal-factory.js';
 import { reportToParent } from './child.js';
+import { measureMemory, seededRandom } from './child-memory.js';
 
 export interface NearDuplicatesResult {
   items: number;
@@ -38,18 +39,7 @@ const SOURCES: readonly SourceName[] = ['hackernews', 'reddit', 'x'];
 /** A vocabulary with a skewed use: a few hundred common words, a long tail of rare ones. */
 const VOCABULARY = Array.from({ length: 6_000 }, (_, n) => `w${n.toString(36)}`);
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-const next = random(42);
+const next = seededRandom(42);
 const word = (): string => VOCABULARY[Math.floor(VOCABULARY.length * next() ** 2.5)] ?? 'w0';
 
 interface Report {
@@ -89,7 +79,6 @@ function reports(nowMs: number): Report[] {
   return out;
 }
 
-const MB = 1024 * 1024;
 let result: NearDuplicatesResult;
 try {
   const database = await createPostgresDatabase();
@@ -104,22 +93,16 @@ try {
     for (const { signal } of all) fingerprintOf(signal.title, signal.text);
     const fingerprintMs = performance.now() - fingerprintStarted;
 
-    global.gc?.();
-    const startHeap = process.memoryUsage().heapUsed;
-    let peakHeap = startHeap;
-    const sampler = setInterval(() => {
-      peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-    }, 5);
-    const started = performance.now();
     const run = new DuplicateRun(db);
-    let edges = 0;
-    for (let start = 0; start < all.length; start += UPSERT_BATCH_SIZE) {
-      const plan = await run.plan(all.slice(start, start + UPSERT_BATCH_SIZE).map((report) => report.signal));
-      edges += (await run.record(plan)).edges;
-    }
-    const elapsed = performance.now() - started;
-    clearInterval(sampler);
-    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    const measured = await measureMemory(async () => {
+      let edges = 0;
+      for (let start = 0; start < all.length; start += UPSERT_BATCH_SIZE) {
+        const plan = await run.plan(all.slice(start, start + UPSERT_BATCH_SIZE).map((report) => report.signal));
+        edges += (await run.record(plan)).edges;
+      }
+      return edges;
+    });
+    const edges = measured.value;
 
     const storyOf = new Map(all.map((report) => [report.signal.sourceId, report.story]));
     const rows = await db.query<{ sourceId: string; group: string | null; id: string }>(sql`
@@ -141,12 +124,12 @@ try {
 
     result = {
       items: ITEMS,
-      ms: elapsed,
-      itemsPerSecond: (ITEMS / elapsed) * 1000,
+      ms: measured.ms,
+      itemsPerSecond: (ITEMS / measured.ms) * 1000,
       fingerprintPerSecond: (ITEMS / fingerprintMs) * 1000,
-      peakHeapMb: peakHeap / MB,
-      startHeapMb: startHeap / MB,
-      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      peakHeapMb: measured.peakHeapMb,
+      startHeapMb: measured.startHeapMb,
+      peakRssMb: measured.peakRssMb,
       planted,
       found,
       falseEdges,
