@@ -1,7 +1,7 @@
 // Entities as the API reads them (search, one entity with its aliases and signals) and the merge
 // queue as admins work it (list, accept, reject, undo). Outcomes the caller must map (not found,
 // not pending, …) come back as values: the data layer throws no HTTP errors.
-import type { EntityKind, MergeCandidate, MergeStatus } from '../model/entity.js';
+import type { EntityAlias, EntityKind, MergeCandidate, MergeStatus } from '../model/entity.js';
 import type { SourceName } from '../model/sources.js';
 import { empty, sql } from './sql.js';
 import type { Db, Queryable } from './types.js';
@@ -83,14 +83,8 @@ export async function getEntity(db: Queryable, id: string): Promise<EntityDetail
   return row;
 }
 
-export interface AliasDetail {
-  id: string;
-  source: SourceName;
-  handle: string;
-  name: string | null;
-  url: string | null;
-  affiliation: string | null;
-  originEntityId: string;
+/** An alias as the entity's page reads it: the model's alias and when it was recorded. */
+export interface AliasDetail extends EntityAlias {
   createdAt: Date;
 }
 

@@ -130,18 +130,10 @@ export interface NewEntityRow {
   mergedInto: string | null;
 }
 
-export interface NewAliasRow {
+/** An alias to store: a stored alias's profile (its entity's kind aside) with its id and first entity. */
+export interface NewAliasRow extends Omit<StoredAliasProfile, 'kind'> {
   id: string;
-  entityId: string;
   originEntityId: string;
-  source: SourceName;
-  handle: string;
-  handleKey: string | null;
-  name: string | null;
-  url: string | null;
-  affiliation: string | null;
-  linked: string[];
-  blockKeys: string[];
 }
 
 export interface NewMergeRow {
