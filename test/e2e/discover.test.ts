@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRuntimeFile } from '../../infra/local/runtime-file.js';
 import { repoRoot } from '../../infra/local/settings.js';
 import { E2E_START_TIMEOUT_MS, startE2eRuntime, type E2eRuntime } from '../support/e2e-runtime.js';
-import { fixture, startSourceServer, type ReceivedRequest, type Reply, type SourceServer } from '../support/source-server.js';
+import { fixture, startSourceServer, type ReceivedRequest, type Reply, type SourceServer, sourceEnv } from '../support/source-server.js';
 
 const run = promisify(execFile);
 
@@ -46,21 +46,7 @@ describe('npm run invoke -- discover against the local runtime', () => {
       return recorded === undefined ? { status: 404 } : { status: 200, headers: { 'content-type': recorded.type }, body: fixture(recorded.file) };
     });
     const env = {
-      HACKERNEWS_API_URL: `${server.url}/hackernews`,
-      GITHUB_API_URL: `${server.url}/github`,
-      ARXIV_API_URL: `${server.url}/arxiv`,
-      REDDIT_API_URL: `${server.url}/reddit`,
-      REDDIT_AUTH_URL: `${server.url}/reddit-auth`,
-      REDDIT_CLIENT_ID: 'e2e-app',
-      REDDIT_CLIENT_SECRET: 'e2e-secret',
-      X_API_URL: `${server.url}/x`,
-      X_BEARER_TOKEN: 'e2e-bearer',
-      HACKERNEWS_QUERIES: 'llm',
-      GITHUB_QUERIES: 'topic:llm',
-      ARXIV_QUERIES: 'cat:cs.LG',
-      REDDIT_SUBREDDITS: 'MachineLearning',
-      X_QUERIES: 'llm',
-      SOURCE_MAX_PAGES: '1',
+      ...sourceEnv(server.url),
       SLACK_WEBHOOK_URL: `${server.url}/slack`,
       NOTIFY_MIN_SALIENCE: '0',
       NOTIFY_MIN_DISCOVERY_SCORE: '0',

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../infra/local/settings.js';
 import { seedPgliteDirectory } from '../support/databases.js';
-import { fixture, startSourceServer, unusedPort, type Reply, type SourceServer } from '../support/source-server.js';
+import { fixture, startSourceServer, unusedPort, type Reply, type SourceServer, sourceEnv } from '../support/source-server.js';
 
 interface Outcome {
   code: number | null;
@@ -70,21 +70,7 @@ describe('npm run invoke -- discover as a process', () => {
       PGLITE_DIR: join(dir, 'pglite'),
       PORT: String(await unusedPort()),
       LOG_LEVEL: 'warn',
-      HACKERNEWS_API_URL: `${server.url}/hackernews`,
-      GITHUB_API_URL: `${server.url}/github`,
-      ARXIV_API_URL: `${server.url}/arxiv`,
-      REDDIT_API_URL: `${server.url}/reddit`,
-      REDDIT_AUTH_URL: `${server.url}/reddit-auth`,
-      REDDIT_CLIENT_ID: 'app',
-      REDDIT_CLIENT_SECRET: 'secret',
-      X_API_URL: `${server.url}/x`,
-      X_BEARER_TOKEN: 'bearer',
-      HACKERNEWS_QUERIES: 'llm',
-      GITHUB_QUERIES: 'topic:llm',
-      ARXIV_QUERIES: 'cat:cs.LG',
-      REDDIT_SUBREDDITS: 'MachineLearning',
-      X_QUERIES: 'llm',
-      SOURCE_MAX_PAGES: '1',
+      ...sourceEnv(server.url),
       SOURCE_TIMEOUT_MS: '300',
     };
   }, 30_000);

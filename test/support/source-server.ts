@@ -140,6 +140,30 @@ export async function unusedPort(): Promise<number> {
   return port;
 }
 
+/**
+ * Config variables pointing all five sources at `baseUrl` (a source server: `/hackernews`,
+ * `/github`, `/arxiv`, `/reddit`, `/reddit-auth`, `/x`), one query each, one page per query.
+ */
+export function sourceEnv(baseUrl: string): Record<string, string> {
+  return {
+    HACKERNEWS_API_URL: `${baseUrl}/hackernews`,
+    HACKERNEWS_QUERIES: 'llm',
+    GITHUB_API_URL: `${baseUrl}/github`,
+    GITHUB_QUERIES: 'topic:llm',
+    ARXIV_API_URL: `${baseUrl}/arxiv`,
+    ARXIV_QUERIES: 'cat:cs.LG',
+    REDDIT_API_URL: `${baseUrl}/reddit`,
+    REDDIT_AUTH_URL: `${baseUrl}/reddit-auth`,
+    REDDIT_CLIENT_ID: 'test-app',
+    REDDIT_CLIENT_SECRET: 'test-secret',
+    REDDIT_SUBREDDITS: 'MachineLearning',
+    X_API_URL: `${baseUrl}/x`,
+    X_QUERIES: 'llm',
+    X_BEARER_TOKEN: 'test-bearer-token',
+    SOURCE_MAX_PAGES: '1',
+  };
+}
+
 /** The text of a recorded response in test/fixtures/sources/. */
 export function fixture(name: string): string {
   return readFileSync(new URL(`../fixtures/sources/${name}`, import.meta.url), 'utf8');

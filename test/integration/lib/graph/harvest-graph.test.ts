@@ -14,7 +14,7 @@ import { runHarvest } from '../../../../lib/harvest/pipeline.js';
 import { createSources } from '../../../../lib/harvest/sources/index.js';
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 import { testJobContext } from '../../../support/job-context.js';
-import { fixture, json, recordingSleep, useSourceServer, type ReceivedRequest, type Reply } from '../../../support/source-server.js';
+import { fixture, json, recordingSleep, useSourceServer, type ReceivedRequest, type Reply, sourceEnv } from '../../../support/source-server.js';
 
 const SOURCES = ['hackernews', 'github', 'arxiv', 'reddit', 'x'] as const;
 type Source = (typeof SOURCES)[number];
@@ -52,23 +52,7 @@ async function discover(db: Db): Promise<void> {
 }
 
 async function harvest(db: Db): Promise<void> {
-  const config = loadConfig({
-    HACKERNEWS_API_URL: `${server.url}/hackernews`,
-    HACKERNEWS_QUERIES: 'llm',
-    GITHUB_API_URL: `${server.url}/github`,
-    GITHUB_QUERIES: 'topic:llm',
-    ARXIV_API_URL: `${server.url}/arxiv`,
-    ARXIV_QUERIES: 'cat:cs.LG',
-    REDDIT_API_URL: `${server.url}/reddit`,
-    REDDIT_AUTH_URL: `${server.url}/reddit-auth`,
-    REDDIT_CLIENT_ID: 'graph-app',
-    REDDIT_CLIENT_SECRET: 'graph-secret',
-    REDDIT_SUBREDDITS: 'MachineLearning',
-    X_API_URL: `${server.url}/x`,
-    X_QUERIES: 'llm',
-    X_BEARER_TOKEN: 'graph-bearer',
-    SOURCE_MAX_PAGES: '1',
-  });
+  const config = loadConfig(sourceEnv(server.url));
   const { sleep } = recordingSleep();
   await runHarvest(testJobContext(), { db, sources: createSources(config, { sleep }), classifier: createKeywordClassifier(), concurrency: 5 });
 }

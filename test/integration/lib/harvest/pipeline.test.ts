@@ -15,7 +15,7 @@ import { testJobContext } from '../../../support/job-context.js';
 import { valueOf } from '../../../support/metric-values.js';
 import { createSources } from '../../../../lib/harvest/sources/index.js';
 import { closeDatabases, createPostgresDatabase, type TestDatabase } from '../../../support/databases.js';
-import { fixture, fixtureJson, json, recordingSleep, useSourceServer, type ReceivedRequest, type Reply } from '../../../support/source-server.js';
+import { fixture, fixtureJson, json, recordingSleep, useSourceServer, type ReceivedRequest, type Reply, sourceEnv } from '../../../support/source-server.js';
 
 /** How each source answers; a test replaces one to make it fail. */
 type Behaviour = Partial<Record<'hackernews' | 'github' | 'arxiv' | 'reddit' | 'x', (request: ReceivedRequest) => Reply>>;
@@ -49,24 +49,7 @@ function route(request: ReceivedRequest): Reply {
 }
 
 function config(overrides: Record<string, string> = {}): Config {
-  return loadConfig({
-    HACKERNEWS_API_URL: `${server.url}/hackernews`,
-    HACKERNEWS_QUERIES: 'llm',
-    GITHUB_API_URL: `${server.url}/github`,
-    GITHUB_QUERIES: 'topic:llm',
-    ARXIV_API_URL: `${server.url}/arxiv`,
-    ARXIV_QUERIES: 'cat:cs.LG',
-    REDDIT_API_URL: `${server.url}/reddit`,
-    REDDIT_AUTH_URL: `${server.url}/reddit-auth`,
-    REDDIT_CLIENT_ID: 'pipeline-app',
-    REDDIT_CLIENT_SECRET: 'pipeline-secret',
-    REDDIT_SUBREDDITS: 'MachineLearning',
-    X_API_URL: `${server.url}/x`,
-    X_QUERIES: 'llm',
-    X_BEARER_TOKEN: 'test-bearer-token',
-    SOURCE_MAX_PAGES: '1',
-    ...overrides,
-  });
+  return loadConfig({ ...sourceEnv(server.url), ...overrides });
 }
 
 async function harvest(overrides: Record<string, string> = {}, options: Partial<HarvestOptions> = {}): Promise<HarvestReport> {

@@ -18,7 +18,7 @@ import type { HarvestedItem } from '../../../../../lib/harvest/types.js';
 import { MAX_MATCHES_PER_ITEM } from '../../../../../lib/graph/duplicates/params.js';
 import { describeOnDrivers } from '../../../../support/describe-on-drivers.js';
 import { testJobContext } from '../../../../support/job-context.js';
-import { fixture, json, recordingSleep, useSourceServer, type ReceivedRequest, type Reply } from '../../../../support/source-server.js';
+import { fixture, json, recordingSleep, useSourceServer, type ReceivedRequest, type Reply, sourceEnv } from '../../../../support/source-server.js';
 
 const server = useSourceServer(route);
 
@@ -39,20 +39,7 @@ const OLD_REPOST = '1hz0102';
 const NOW = Date.parse('2025-01-06T12:00:00Z');
 
 async function harvest(db: Db): Promise<HarvestReport> {
-  const config = loadConfig({
-    HARVEST_SOURCES: 'hackernews,reddit,x',
-    HACKERNEWS_API_URL: `${server.url}/hackernews`,
-    HACKERNEWS_QUERIES: 'llm',
-    REDDIT_API_URL: `${server.url}/reddit`,
-    REDDIT_AUTH_URL: `${server.url}/reddit-auth`,
-    REDDIT_CLIENT_ID: 'duplicates-app',
-    REDDIT_CLIENT_SECRET: 'duplicates-secret',
-    REDDIT_SUBREDDITS: 'MachineLearning',
-    X_API_URL: `${server.url}/x`,
-    X_QUERIES: 'llm',
-    X_BEARER_TOKEN: 'test-bearer-token',
-    SOURCE_MAX_PAGES: '1',
-  });
+  const config = loadConfig({ ...sourceEnv(server.url), HARVEST_SOURCES: 'hackernews,reddit,x' });
   return runHarvest(testJobContext(), {
     db,
     sources: createSources(config, { sleep: recordingSleep().sleep }),
