@@ -15,11 +15,11 @@ import { sweepOptions } from '../../lib/delivery/deliver.js';
 import { sweepOutbox } from '../../lib/delivery/sweep.js';
 import { retryDelayMs } from '../../lib/delivery/webhooks/retry-schedule.js';
 import { signalMatchedBody, webhookTarget } from '../../lib/delivery/webhooks/webhook-target.js';
-import { closeDatabases, createPostgresDatabase } from '../support/databases.js';
 import { testJobContext } from '../support/job-context.js';
 import { seedSignals } from '../support/signal-factory.js';
 import { hookedWatch, TEST_WEBHOOK_KEY } from '../support/webhook-watch.js';
 import { reportToParent } from './child.js';
+import { onPostgres } from './child-postgres.js';
 import { measureMemory } from './child-memory.js';
 
 export type DeliverMode = 'sweep' | 'naive';
@@ -94,30 +94,22 @@ const secret = process.argv[4] ?? '';
 if ((mode !== 'sweep' && mode !== 'naive') || !receiverUrl.startsWith('http://') || !secret.startsWith('whsec_')) {
   throw new Error('usage: deliver-child.ts sweep|naive <receiver url> <whsec_ secret>');
 }
-let result: DeliverResult;
-try {
-  const database = await createPostgresDatabase();
-  try {
-    await prepare(database.db, receiverUrl, secret);
-    const measured = await measureMemory(() => (mode === 'sweep' ? sweep(database.db) : naive(database.db)));
-    const delivered = measured.value;
-    const [row] = await database.db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM delivery_outbox WHERE status = 'delivered'`);
-    const expected = mode === 'sweep' ? ITEMS : NAIVE_ITEMS;
-    if (delivered !== expected || row?.n !== expected) throw new Error(`${mode} delivered ${String(delivered)} (recorded ${String(row?.n)}), not ${String(expected)}`);
-    result = {
-      mode,
-      items: expected,
-      delivered,
-      ms: measured.ms,
-      itemsPerSecond: (expected / measured.ms) * 1000,
-      peakHeapMb: measured.peakHeapMb,
-      startHeapMb: measured.startHeapMb,
-      peakRssMb: measured.peakRssMb,
-    };
-  } finally {
-    await database.dispose();
-  }
-} finally {
-  await closeDatabases();
-}
+const result: DeliverResult = await onPostgres(async (db) => {
+  await prepare(db, receiverUrl, secret);
+  const measured = await measureMemory(() => (mode === 'sweep' ? sweep(db) : naive(db)));
+  const delivered = measured.value;
+  const [row] = await db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM delivery_outbox WHERE status = 'delivered'`);
+  const expected = mode === 'sweep' ? ITEMS : NAIVE_ITEMS;
+  if (delivered !== expected || row?.n !== expected) throw new Error(`${mode} delivered ${String(delivered)} (recorded ${String(row?.n)}), not ${String(expected)}`);
+  return {
+    mode,
+    items: expected,
+    delivered,
+    ms: measured.ms,
+    itemsPerSecond: (expected / measured.ms) * 1000,
+    peakHeapMb: measured.peakHeapMb,
+    startHeapMb: measured.startHeapMb,
+    peakRssMb: measured.peakRssMb,
+  };
+});
 reportToParent(result);

@@ -17,9 +17,9 @@ import { clearFeedWatchCache } from '../../lib/delivery/feeds/feed-source.js';
 import { clearRenderCache } from '../../lib/delivery/feeds/render-cache.js';
 import { toSignalFilter } from '../../lib/delivery/watch-filter.js';
 import type { WatchFilter } from '../../lib/model/watch.js';
-import { closeDatabases, createPostgresDatabase } from '../support/databases.js';
 import { seedSignals } from '../support/signal-factory.js';
 import { reportToParent } from './child.js';
+import { onPostgres } from './child-postgres.js';
 import { benchLambdaContext, getEvent } from './fixtures.js';
 import { interleave, percentile } from './stats.js';
 
@@ -113,17 +113,9 @@ async function measure(db: Db): Promise<FeedsResult> {
   };
 }
 
-let result: FeedsResult;
-try {
-  const database = await createPostgresDatabase();
-  try {
-    await seedSignals(database.db, SIGNALS);
-    await database.db.query(sql`ANALYZE signals`);
-    result = await measure(database.db);
-  } finally {
-    await database.dispose();
-  }
-} finally {
-  await closeDatabases();
-}
+const result: FeedsResult = await onPostgres(async (db) => {
+  await seedSignals(db, SIGNALS);
+  await db.query(sql`ANALYZE signals`);
+  return await measure(db);
+});
 reportToParent(result);

@@ -9,8 +9,8 @@ import { graphStatement, signalGraph } from '../../lib/db/signal-graph-queries.j
 import { sql, type Sql } from '../../lib/db/sql.js';
 import type { Db } from '../../lib/db/types.js';
 import { RELATIONSHIP_TYPES } from '../../lib/model/relationship.js';
-import { closeDatabases, createPostgresDatabase } from '../support/databases.js';
 import { reportToParent } from './child.js';
+import { onPostgres } from './child-postgres.js';
 import { benchLambdaContext, getEvent } from './fixtures.js';
 import { interleave, percentile } from './stats.js';
 
@@ -149,17 +149,9 @@ async function measure(db: Db, root: string, seedMs: number): Promise<GraphBench
   };
 }
 
-let result: GraphBenchResult;
-try {
-  const database = await createPostgresDatabase();
-  try {
-    const seeding = performance.now();
-    const root = await seed(database.db);
-    result = await measure(database.db, root, performance.now() - seeding);
-  } finally {
-    await database.dispose();
-  }
-} finally {
-  await closeDatabases();
-}
+const result: GraphBenchResult = await onPostgres(async (db) => {
+  const seeding = performance.now();
+  const root = await seed(db);
+  return await measure(db, root, performance.now() - seeding);
+});
 reportToParent(result);

@@ -16,9 +16,9 @@ import type { HarvestedItem } from '../../lib/harvest/types.js';
 import type { SourceName } from '../../lib/model/sources.js';
 import { sql } from '../../lib/db/sql.js';
 import type { Db } from '../../lib/db/types.js';
-import { closeDatabases, createPostgresDatabase } from '../support/databases.js';
 import { testJobContext } from '../support/job-context.js';
 import { reportToParent } from './child.js';
+import { onPostgres } from './child-postgres.js';
 import { measureMemory, seededRandom } from './child-memory.js';
 
 export type IngestMode = 'ingest' | 'ingest-graph' | 'row-by-row';
@@ -150,33 +150,25 @@ const mode = process.argv[2] as IngestMode;
 if (mode !== 'ingest' && mode !== 'ingest-graph' && mode !== 'row-by-row') {
   throw new Error(`usage: ingest-child.ts ingest|ingest-graph|row-by-row, not ${String(mode)}`);
 }
-let result: IngestResult;
-try {
-  const database = await createPostgresDatabase();
-  try {
-    const nowMs = Date.now();
-    const measured = await measureMemory(() => (mode === 'row-by-row' ? rowByRow(database.db, nowMs) : batched(database.db, nowMs, mode === 'ingest-graph')));
-    const stored = measured.value;
-    const [{ count }] = (await database.db.query<{ count: number }>(sql`SELECT count(*)::int AS count FROM signals`)) as [{ count: number }];
-    if (count !== ITEMS || stored !== ITEMS) throw new Error(`${mode} stored ${String(stored)} (table holds ${String(count)}), not ${String(ITEMS)}`);
-    result = {
-      mode,
-      items: ITEMS,
-      stored,
-      ms: measured.ms,
-      itemsPerSecond: (ITEMS / measured.ms) * 1000,
-      peakHeapMb: measured.peakHeapMb,
-      startHeapMb: measured.startHeapMb,
-      peakRssMb: measured.peakRssMb,
-      edges,
-      nearDuplicates,
-      ingestMs: mode === 'row-by-row' ? measured.ms : ingestMs,
-      graphMs,
-    };
-  } finally {
-    await database.dispose();
-  }
-} finally {
-  await closeDatabases();
-}
+const result: IngestResult = await onPostgres(async (db) => {
+  const nowMs = Date.now();
+  const measured = await measureMemory(() => (mode === 'row-by-row' ? rowByRow(db, nowMs) : batched(db, nowMs, mode === 'ingest-graph')));
+  const stored = measured.value;
+  const [{ count }] = (await db.query<{ count: number }>(sql`SELECT count(*)::int AS count FROM signals`)) as [{ count: number }];
+  if (count !== ITEMS || stored !== ITEMS) throw new Error(`${mode} stored ${String(stored)} (table holds ${String(count)}), not ${String(ITEMS)}`);
+  return {
+    mode,
+    items: ITEMS,
+    stored,
+    ms: measured.ms,
+    itemsPerSecond: (ITEMS / measured.ms) * 1000,
+    peakHeapMb: measured.peakHeapMb,
+    startHeapMb: measured.startHeapMb,
+    peakRssMb: measured.peakRssMb,
+    edges,
+    nearDuplicates,
+    ingestMs: mode === 'row-by-row' ? measured.ms : ingestMs,
+    graphMs,
+  };
+});
 reportToParent(result);

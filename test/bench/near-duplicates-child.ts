@@ -11,9 +11,9 @@ import { sql } from '../../lib/db/sql.js';
 import { upsertSignals, UPSERT_BATCH_SIZE } from '../../lib/db/signals-upsert.js';
 import type { SourceName } from '../../lib/model/sources.js';
 import type { NewSignal } from '../../lib/model/signal.js';
-import { closeDatabases, createPostgresDatabase } from '../support/databases.js';
 import { makeSignal } from '../support/signal-factory.js';
 import { reportToParent } from './child.js';
+import { onPostgres } from './child-postgres.js';
 import { measureMemory, seededRandom } from './child-memory.js';
 
 export interface NearDuplicatesResult {
@@ -79,66 +79,57 @@ function reports(nowMs: number): Report[] {
   return out;
 }
 
-let result: NearDuplicatesResult;
-try {
-  const database = await createPostgresDatabase();
-  try {
-    const { db } = database;
-    const all = reports(Date.now());
-    for (let start = 0; start < all.length; start += UPSERT_BATCH_SIZE) {
-      await upsertSignals(db, all.slice(start, start + UPSERT_BATCH_SIZE).map((report) => report.signal));
-    }
-
-    const fingerprintStarted = performance.now();
-    for (const { signal } of all) fingerprintOf(signal.title, signal.text);
-    const fingerprintMs = performance.now() - fingerprintStarted;
-
-    const run = new DuplicateRun(db);
-    const measured = await measureMemory(async () => {
-      let edges = 0;
-      for (let start = 0; start < all.length; start += UPSERT_BATCH_SIZE) {
-        const plan = await run.plan(all.slice(start, start + UPSERT_BATCH_SIZE).map((report) => report.signal));
-        edges += (await run.record(plan)).edges;
-      }
-      return edges;
-    });
-    const edges = measured.value;
-
-    const storyOf = new Map(all.map((report) => [report.signal.sourceId, report.story]));
-    const rows = await db.query<{ sourceId: string; group: string | null; id: string }>(sql`
-      SELECT source_id AS "sourceId", duplicate_group::text AS "group", id::text AS id FROM signals`);
-    const groupOf = new Map(rows.map((row) => [row.sourceId, row.group]));
-    const bySignal = new Map(rows.map((row) => [row.id, storyOf.get(row.sourceId)]));
-    let planted = 0;
-    let found = 0;
-    for (let index = 1; index < all.length; index += 1) {
-      const [previous, current] = [all[index - 1], all[index]] as [Report, Report];
-      if (previous.story !== current.story) continue;
-      planted += 1;
-      const group = groupOf.get(current.signal.sourceId);
-      if (group !== null && group === groupOf.get(previous.signal.sourceId)) found += 1;
-    }
-    const stored = await db.query<{ from: string; to: string }>(sql`
-      SELECT from_signal_id::text AS "from", to_signal_id::text AS "to" FROM signal_edges WHERE type = 'same_as'`);
-    const falseEdges = stored.filter((edge) => bySignal.get(edge.from) !== bySignal.get(edge.to)).length;
-
-    result = {
-      items: ITEMS,
-      ms: measured.ms,
-      itemsPerSecond: (ITEMS / measured.ms) * 1000,
-      fingerprintPerSecond: (ITEMS / fingerprintMs) * 1000,
-      peakHeapMb: measured.peakHeapMb,
-      startHeapMb: measured.startHeapMb,
-      peakRssMb: measured.peakRssMb,
-      planted,
-      found,
-      falseEdges,
-      edges,
-    };
-  } finally {
-    await database.dispose();
+const result: NearDuplicatesResult = await onPostgres(async (db) => {
+  const all = reports(Date.now());
+  for (let start = 0; start < all.length; start += UPSERT_BATCH_SIZE) {
+    await upsertSignals(db, all.slice(start, start + UPSERT_BATCH_SIZE).map((report) => report.signal));
   }
-} finally {
-  await closeDatabases();
-}
+
+  const fingerprintStarted = performance.now();
+  for (const { signal } of all) fingerprintOf(signal.title, signal.text);
+  const fingerprintMs = performance.now() - fingerprintStarted;
+
+  const run = new DuplicateRun(db);
+  const measured = await measureMemory(async () => {
+    let edges = 0;
+    for (let start = 0; start < all.length; start += UPSERT_BATCH_SIZE) {
+      const plan = await run.plan(all.slice(start, start + UPSERT_BATCH_SIZE).map((report) => report.signal));
+      edges += (await run.record(plan)).edges;
+    }
+    return edges;
+  });
+  const edges = measured.value;
+
+  const storyOf = new Map(all.map((report) => [report.signal.sourceId, report.story]));
+  const rows = await db.query<{ sourceId: string; group: string | null; id: string }>(sql`
+    SELECT source_id AS "sourceId", duplicate_group::text AS "group", id::text AS id FROM signals`);
+  const groupOf = new Map(rows.map((row) => [row.sourceId, row.group]));
+  const bySignal = new Map(rows.map((row) => [row.id, storyOf.get(row.sourceId)]));
+  let planted = 0;
+  let found = 0;
+  for (let index = 1; index < all.length; index += 1) {
+    const [previous, current] = [all[index - 1], all[index]] as [Report, Report];
+    if (previous.story !== current.story) continue;
+    planted += 1;
+    const group = groupOf.get(current.signal.sourceId);
+    if (group !== null && group === groupOf.get(previous.signal.sourceId)) found += 1;
+  }
+  const stored = await db.query<{ from: string; to: string }>(sql`
+    SELECT from_signal_id::text AS "from", to_signal_id::text AS "to" FROM signal_edges WHERE type = 'same_as'`);
+  const falseEdges = stored.filter((edge) => bySignal.get(edge.from) !== bySignal.get(edge.to)).length;
+
+  return {
+    items: ITEMS,
+    ms: measured.ms,
+    itemsPerSecond: (ITEMS / measured.ms) * 1000,
+    fingerprintPerSecond: (ITEMS / fingerprintMs) * 1000,
+    peakHeapMb: measured.peakHeapMb,
+    startHeapMb: measured.startHeapMb,
+    peakRssMb: measured.peakRssMb,
+    planted,
+    found,
+    falseEdges,
+    edges,
+  };
+});
 reportToParent(result);

@@ -11,9 +11,9 @@ import { setDb } from '../../lib/db/client.js';
 import { afterCursor, keysetPage, SORT_COLUMNS, type KeysetColumn } from '../../lib/db/signals-queries.js';
 import { raw, sql, type Sql } from '../../lib/db/sql.js';
 import type { Db } from '../../lib/db/types.js';
-import { closeDatabases, createPostgresDatabase } from '../support/databases.js';
 import { seedSignals } from '../support/signal-factory.js';
 import { reportToParent } from './child.js';
+import { onPostgres } from './child-postgres.js';
 import { benchLambdaContext, getEvent } from './fixtures.js';
 import { interleave, percentile } from './stats.js';
 
@@ -127,16 +127,8 @@ async function measure(db: Db): Promise<RankingsResult> {
   };
 }
 
-let result: RankingsResult;
-try {
-  const database = await createPostgresDatabase();
-  try {
-    await seedSignals(database.db, SIGNALS);
-    result = await measure(database.db);
-  } finally {
-    await database.dispose();
-  }
-} finally {
-  await closeDatabases();
-}
+const result: RankingsResult = await onPostgres(async (db) => {
+  await seedSignals(db, SIGNALS);
+  return await measure(db);
+});
 reportToParent(result);

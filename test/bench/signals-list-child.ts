@@ -10,9 +10,9 @@ import type { ListSignalsOptions } from '../../lib/db/signals-repo.js';
 import { afterCursor, filterConditions, keysetPage, SORT_COLUMNS } from '../../lib/db/signals-queries.js';
 import { sql, type Sql } from '../../lib/db/sql.js';
 import type { Db } from '../../lib/db/types.js';
-import { closeDatabases, createPostgresDatabase } from '../support/databases.js';
 import { seedSignals } from '../support/signal-factory.js';
 import { reportToParent } from './child.js';
+import { onPostgres } from './child-postgres.js';
 import { benchLambdaContext, getEvent } from './fixtures.js';
 import { interleave, percentile } from './stats.js';
 
@@ -169,19 +169,11 @@ async function measure(db: Db, seedMs: number): Promise<SignalsListResult> {
   };
 }
 
-let result: SignalsListResult;
-try {
-  const database = await createPostgresDatabase();
-  try {
-    const seeding = performance.now();
-    await seedSignals(database.db, SIGNALS);
-    // A table just loaded has no statistics yet; a production one has been auto-analysed long since.
-    await database.db.query(sql`ANALYZE signals`);
-    result = await measure(database.db, performance.now() - seeding);
-  } finally {
-    await database.dispose();
-  }
-} finally {
-  await closeDatabases();
-}
+const result: SignalsListResult = await onPostgres(async (db) => {
+  const seeding = performance.now();
+  await seedSignals(db, SIGNALS);
+  // A table just loaded has no statistics yet; a production one has been auto-analysed long since.
+  await db.query(sql`ANALYZE signals`);
+  return await measure(db, performance.now() - seeding);
+});
 reportToParent(result);

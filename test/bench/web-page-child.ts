@@ -11,9 +11,9 @@ import { resetConfig } from '../../lib/config.js';
 import { setDb } from '../../lib/db/client.js';
 import { sql } from '../../lib/db/sql.js';
 import type { Db } from '../../lib/db/types.js';
-import { closeDatabases, createPostgresDatabase } from '../support/databases.js';
 import { seedSignals } from '../support/signal-factory.js';
 import { reportToParent } from './child.js';
+import { onPostgres } from './child-postgres.js';
 import { benchLambdaContext } from './fixtures.js';
 import { interleave, percentile } from './stats.js';
 
@@ -138,18 +138,10 @@ async function measure(db: Db, seedMs: number): Promise<WebPageResult> {
   };
 }
 
-let result: WebPageResult;
-try {
-  const database = await createPostgresDatabase();
-  try {
-    const seeding = performance.now();
-    await seedSignals(database.db, SIGNALS);
-    await database.db.query(sql`ANALYZE signals`);
-    result = await measure(database.db, performance.now() - seeding);
-  } finally {
-    await database.dispose();
-  }
-} finally {
-  await closeDatabases();
-}
+const result: WebPageResult = await onPostgres(async (db) => {
+  const seeding = performance.now();
+  await seedSignals(db, SIGNALS);
+  await db.query(sql`ANALYZE signals`);
+  return await measure(db, performance.now() - seeding);
+});
 reportToParent(result);
