@@ -20,8 +20,6 @@ export interface StoredCandidate {
   /** Its fingerprint's token hashes, ascending. */
   tokens: number[];
   publishedAt: Date;
-  /** The sources of its duplicate group (its own alone when it has none). */
-  groupSources: string[];
 }
 
 /**
@@ -34,27 +32,12 @@ export async function findCandidates(db: Queryable, probes: readonly BandProbe[]
   const keys = probes.map((probe) => probe.key);
   const from = probes.map((probe) => probe.from.getTime());
   const to = probes.map((probe) => probe.to.getTime());
-  const rows = await db.query<Omit<StoredCandidate, 'groupSources'> & { group: string | null }>(sql`
-    SELECT s.id::text AS id, s.source, s.source_id AS "sourceId", f.tokens, f.published_at AS "publishedAt",
-      s.duplicate_group::text AS "group"
+  const rows = await db.query<StoredCandidate>(sql`
+    SELECT s.id::text AS id, s.source, s.source_id AS "sourceId", f.tokens, f.published_at AS "publishedAt"
     FROM lsh_band_hits(${keys}::bigint[], ${from}::float8[], ${to}::float8[], ${perKey}) h
     JOIN signal_fingerprints f ON f.signal_id = h.signal_id
     JOIN signals s ON s.id = h.signal_id`);
-  // The sources of each group once (not per candidate: in a flood, thousands of candidates share a group).
-  const groups = [...new Set(rows.flatMap((row) => (row.group === null ? [] : [row.group])))];
-  const sources = new Map<string, string[]>();
-  if (groups.length > 0) {
-    // duplicate_group_sources (migration 0016): a few index probes per group, whatever its size.
-    const found = await db.query<{ group: string; sources: string[] }>(sql`
-      SELECT grp::text AS "group", array_agg(source ORDER BY source) AS sources
-      FROM duplicate_group_sources(${groups}::bigint[]) GROUP BY grp`);
-    for (const row of found) sources.set(row.group, row.sources);
-  }
-  return rows.map(({ group, ...row }) => ({
-    ...row,
-    tokens: row.tokens.map(Number),
-    groupSources: (group === null ? undefined : sources.get(group)) ?? [row.source],
-  }));
+  return rows.map((row) => ({ ...row, tokens: row.tokens.map(Number) }));
 }
 
 /** A stored signal's key. */

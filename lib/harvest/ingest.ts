@@ -1,15 +1,17 @@
 // The storing half of the pipeline: classify → score → upsert, a batch at a time, so memory holds
 // at most three batches whatever the size of the harvest (the items may come from a generator). A
 // batch also drops items whose link another source's stored signal already has: one signal per thing.
-// Near-duplicates are found here because they count into the discovery score; identifiers,
-// relationships and entities are the graph-build job's (lib/graph/build.ts), a few minutes later.
+// Identifiers, relationships, near-duplicates and entities are the graph-build job's
+// (lib/graph/build.ts), a few minutes later; it rescores an artifact whose duplicate group grows.
+// A re-harvested artifact keeps counting the group it is in (one look-up per batch).
 import { setImmediate } from 'node:timers/promises';
+import { groupMentionsOf } from '../db/signal-scores-repo.js';
 import { urlOwners } from '../db/signal-urls-repo.js';
 import type { UpsertResult } from '../db/signals-types.js';
 import { UPSERT_BATCH_SIZE, upsertSignals } from '../db/signals-upsert.js';
 import type { Queryable } from '../db/types.js';
 import type { NewSignal } from '../model/signal.js';
-import { DuplicateRun, type DuplicatePlan } from '../graph/duplicates/detect.js';
+import { isArtifactKind } from './classify/categories.js';
 import type { Classifier } from './classify/index.js';
 import { discoveryScore } from '../metrics/harvest-metrics.js';
 import { scoreItem, toNewSignal } from './score/index.js';
@@ -31,17 +33,16 @@ export interface IngestResult extends UpsertResult {
   /** Items dropped because another source's stored signal has their link. */
   knownElsewhere: number;
   batches: number;
-  /** same_as edges newly stored between near-duplicates (lib/graph/duplicates). */
-  nearDuplicates: number;
 }
 
 /**
  * Classifies and scores one item into the row to store. Its mentions are the other sources that
- * reported its link in this run plus those reporting its story as a near-duplicate (README Scoring).
+ * reported its link in this run plus, re-harvested, the other sources of its stored duplicate
+ * group (README Scoring).
  */
-async function toRow(item: HarvestedItem, options: IngestOptions, duplicates: number): Promise<NewSignal> {
+async function toRow(item: HarvestedItem, options: IngestOptions, groupMentions: number): Promise<NewSignal> {
   const classification = await options.classifier.classify(item);
-  const score = scoreItem(item, classification, options.nowMs, { mentions: (options.mentions?.get(item) ?? 0) + duplicates });
+  const score = scoreItem(item, classification, options.nowMs, { linkMentions: options.mentions?.get(item) ?? 0, groupMentions });
   if (score.discoveryScore !== null) discoveryScore.observe({ source: item.source }, score.discoveryScore);
   return toNewSignal(item, classification, score);
 }
@@ -57,50 +58,33 @@ function rowKey(row: Pick<NewSignal, 'source' | 'sourceId'>): string {
 /** Items classified between two turns of the event loop (~2 ms of keyword work). */
 const CLASSIFY_CHUNK = 50;
 
-interface PreparedBatch {
-  rows: NewSignal[];
-  /** Its near-duplicates, recorded once the rows are stored. */
-  plan: DuplicatePlan;
-}
-
 /** A batch ready to upsert: the rows of its items whose link no other source's stored signal has. */
-async function prepareBatch(
-  db: Queryable,
-  batch: readonly HarvestedItem[],
-  options: IngestOptions,
-  result: IngestResult,
-  duplicates: DuplicateRun,
-): Promise<PreparedBatch> {
+async function prepareBatch(db: Queryable, batch: readonly HarvestedItem[], options: IngestOptions, result: IngestResult): Promise<NewSignal[]> {
   const owners = await urlOwners(db, batch.map((item) => item.url));
   const fresh = batch.filter((item) => {
     const sources = owners.get(item.url);
     return sources === undefined || sources.has(item.source);
   });
   result.knownElsewhere += batch.length - fresh.length;
-  const plan = await duplicates.plan(fresh);
+  // Only artifacts count mentions, and only a stored one can be in a group.
+  const grouped = await groupMentionsOf(db, fresh.filter((item) => isArtifactKind(item.kind)));
   // A chunk at a time, yielding between chunks: keyword classification is synchronous, and one
   // 500-item block would hold the event loop while the previous batch's upsert waits on its socket.
   // Within a chunk, all at once: the LLM classifier bounds its own requests in flight.
   const rows: NewSignal[] = [];
   for (let start = 0; start < fresh.length; start += CLASSIFY_CHUNK) {
     const chunk = fresh.slice(start, start + CLASSIFY_CHUNK);
-    rows.push(...(await Promise.all(chunk.map((item) => toRow(item, options, duplicates.mentions(plan, item))))));
+    rows.push(...(await Promise.all(chunk.map((item) => toRow(item, options, grouped.get(rowKey(item)) ?? 0)))));
     await setImmediate();
   }
-  return { rows, plan };
+  return rows;
 }
 
-async function upsertBatch(
-  db: Queryable,
-  { rows, plan }: PreparedBatch,
-  result: IngestResult,
-  duplicates: DuplicateRun,
-): Promise<void> {
+async function upsertBatch(db: Queryable, rows: readonly NewSignal[], result: IngestResult): Promise<void> {
   const stored = await upsertSignals(db, rows);
   result.inserted += stored.inserted;
   result.updated += stored.updated;
   result.batches += 1;
-  result.nearDuplicates += (await duplicates.record(plan)).edges;
 }
 
 /** Stores `items` (any iterable, consumed once, a batch in memory at a time). */
@@ -110,15 +94,13 @@ export async function ingestItems(
   options: IngestOptions,
 ): Promise<IngestResult> {
   const size = options.batchSize ?? UPSERT_BATCH_SIZE;
-  const result: IngestResult = { items: 0, inserted: 0, updated: 0, knownElsewhere: 0, batches: 0, nearDuplicates: 0 };
-  const duplicates = new DuplicateRun(db);
+  const result: IngestResult = { items: 0, inserted: 0, updated: 0, knownElsewhere: 0, batches: 0 };
   // Batch N+1 is classified and scored (we work) while batches N and N-1 are upserted (Postgres
   // works, on the pool's two connections): a run takes about the longest stage, not their sum; at
   // most three batches are in memory.
   const inFlight = new Map<Promise<void>, ReadonlySet<string>>();
   const flush = async (batch: readonly HarvestedItem[]): Promise<void> => {
-    const prepared = await prepareBatch(db, batch, options, result, duplicates);
-    const { rows } = prepared;
+    const rows = await prepareBatch(db, batch, options, result);
     const keys = new Set(rows.map(rowKey));
     // Never two statements on one key at once: they would wait on each other's row lock, and two
     // batches locking shared rows in different orders could deadlock.
@@ -126,7 +108,7 @@ export async function ingestItems(
       if (rows.some((row) => pendingKeys.has(rowKey(row)))) await pending;
     }
     while (inFlight.size >= MAX_UPSERTS_IN_FLIGHT) await Promise.race(inFlight.keys());
-    const upsert: Promise<void> = upsertBatch(db, prepared, result, duplicates).finally(() => inFlight.delete(upsert));
+    const upsert: Promise<void> = upsertBatch(db, rows, result).finally(() => inFlight.delete(upsert));
     // A failed upsert must not go unobserved while the next batch is prepared; it is rethrown below.
     upsert.catch(() => undefined);
     inFlight.set(upsert, keys);

@@ -4,10 +4,11 @@
 // `row-by-row` classifies and scores the same items the same way, then sends one plain INSERT each.
 // Items come from a generator: neither side holds the whole harvest in memory; each tells a story of
 // its own but one in twenty, a re-post of another source's (see REPOST_EVERY). `ingest` is what the
-// discover job does (near-duplicates included, they feed the score); `ingest-graph` is the same
-// followed by the graph-build job's pass over the stored items (identifiers and edges: arXiv
-// entries and repositories that the other items cite, link and name), timed as one, so the
-// harvest's whole cost with extraction on is compared with one INSERT per row.
+// discover job does with the graph on (extraction is the graph-build job's, after it);
+// `ingest-graph` is the same followed by the graph-build job's pass over the stored items
+// (identifiers and edges: arXiv entries and repositories that the other items cite, link and
+// name; near-duplicates, the planted re-posts, and the rescoring of the artifacts they group;
+// entities), timed as one, so the whole cost of a harvested item is compared too.
 import { createKeywordClassifier } from '../../lib/harvest/classify/index.js';
 import { buildGraph } from '../../lib/graph/build.js';
 import { ingestItems } from '../../lib/harvest/ingest.js';
@@ -37,7 +38,7 @@ export interface IngestResult {
   peakRssMb: number;
   /** Graph edges stored (by the graph-build pass). */
   edges: number;
-  /** same_as edges the ingest stored between near-duplicates (the planted re-posts). */
+  /** same_as edges the graph pass stored between near-duplicates (the planted re-posts). */
   nearDuplicates: number;
   /** Of `ms`: the ingest's part and the graph-build pass's (0 without it). */
   ingestMs: number;
@@ -128,13 +129,13 @@ async function batched(db: Db, nowMs: number, graph: boolean): Promise<number> {
   const started = performance.now();
   const result = await ingestItems(db, items(ITEMS, nowMs), { classifier: createKeywordClassifier(), nowMs });
   ingestMs = performance.now() - started;
-  nearDuplicates = result.nearDuplicates;
   if (graph) {
     // The job's pass as its runs would make it, batch after batch from the cursor; settled at once
     // (nothing else writes), with no budget (a Lambda run would stop and the next continue).
     const built = await buildGraph(db, testJobContext({ job: 'graph-build' }), { settleMs: 0 });
     if (built.signals !== ITEMS) throw new Error(`the graph pass read ${String(built.signals)} signals, not ${String(ITEMS)}`);
     edges = built.edges;
+    nearDuplicates = built.nearDuplicates;
     graphMs = performance.now() - started - ingestMs;
   }
   return result.inserted + result.updated;

@@ -1,10 +1,11 @@
-// Near-duplicate detection inside a harvest run, in two steps per batch. `plan`, before scoring:
-// each item's fingerprint, its candidates (stored signals sharing an LSH band key, found by index
-// lookup within the time window, and the run's earlier items from an in-memory band index), the
-// matches among them (Jaccard ≥ threshold) and so the sources reporting the story, which scoring
-// counts. `record`, after the batch's upsert: fingerprints stored, same_as edges written, groups
-// merged. Records run one after another in batch order, so a batch's matches to an earlier batch
-// of the run always find that batch's rows stored.
+// Near-duplicate detection over batches of stored signals (the graph-build job's step, after the
+// harvest stored them), in two steps per batch. `plan`: each item's fingerprint, its candidates
+// (stored signals sharing an LSH band key, found by index lookup within the time window, and the
+// run's earlier items from an in-memory band index) and the matches among them (Jaccard ≥
+// threshold). `record`: fingerprints stored, same_as edges written,
+// groups merged; it returns the groups it touched, whose artifacts are then rescored
+// (rescore.ts). Records run one after another in batch order, so a batch's matches to an earlier
+// batch of the run always find that batch's rows stored.
 import { insertEdges } from '../../db/signal-edges-repo.js';
 import {
   findCandidates,
@@ -24,6 +25,8 @@ import { MAX_CANDIDATES_PER_KEY, MAX_COMPARED_PER_ITEM, MAX_MATCHES_PER_ITEM, SI
 
 /** What detection reads of an item (a HarvestedItem has it). */
 export interface DuplicateItem {
+  /** The stored id when the caller knows it (record looks the others up by source and sourceId). */
+  id?: string;
   source: string;
   sourceId: string;
   title: string;
@@ -34,15 +37,12 @@ export interface DuplicateItem {
 /** An item of this run, or a stored signal, as matching sees it. */
 interface Entry {
   key: string;
-  source: string;
   /** Ascending, distinct (one array type for all entries: the comparison loop stays monomorphic). */
   tokens: Int32Array;
   bandKeys: readonly number[];
   publishedMs: number;
   /** The stored id: known for stored candidates, set for the run's items when their batch is recorded. */
   id?: string;
-  /** The sources reporting the story as far as known: its group's, and those of its matches. */
-  sources: Set<string>;
 }
 
 interface Match {
@@ -70,6 +70,8 @@ export interface RecordResult {
   edges: number;
   /** Signals whose duplicate group changed. */
   regrouped: number;
+  /** The groups that gained members or merged (their ids after the change). */
+  groups: string[];
 }
 
 /** Whether two ascending token lists are the same. */
@@ -121,7 +123,7 @@ export class DuplicateRun {
       if (fingerprint === undefined) continue;
       const publishedMs = item.publishedAt.getTime();
       if (!Number.isFinite(publishedMs)) continue;
-      const entry: Entry = { key: keyOf(item), source: item.source, tokens: fingerprint.tokens, bandKeys: fingerprint.bandKeys, publishedMs, sources: new Set([item.source]) };
+      const entry: Entry = { key: keyOf(item), tokens: fingerprint.tokens, bandKeys: fingerprint.bandKeys, publishedMs };
       planned.set(item, { entry, matches: [] });
       const from = publishedMs - WINDOW_MS;
       const to = publishedMs + WINDOW_MS;
@@ -141,10 +143,8 @@ export class DuplicateRun {
       const entry: Entry = {
         key: keyOf(candidate),
         id: candidate.id,
-        source: candidate.source,
         ...this.#storedSignature(candidate.id, candidate.tokens),
         publishedMs: candidate.publishedAt.getTime(),
-        sources: new Set(candidate.groupSources),
       };
       for (const key of entry.bandKeys) {
         if (!windows.has(key)) continue;
@@ -155,19 +155,19 @@ export class DuplicateRun {
     }
     for (const { entry, matches } of planned.values()) {
       matches.push(...this.#matches(entry, stored));
-      for (const match of matches) {
-        for (const source of match.entry.sources) entry.sources.add(source);
-        match.entry.sources.add(entry.source);
-      }
       this.#addToIndex(entry);
     }
     return { planned };
   }
 
-  /** Other sources reporting an item's story (0 when none, or the item was not planned). */
-  mentions(plan: DuplicatePlan, item: DuplicateItem): number {
-    const planned = plan.planned.get(item);
-    return planned === undefined ? 0 : planned.entry.sources.size - 1;
+  /**
+   * Empties the in-memory index of the run's items. For a caller whose earlier batches are
+   * recorded before the next is planned (the graph-build job): their fingerprints are then found
+   * in the database, and the index would only hold memory.
+   */
+  forgetRunItems(): void {
+    this.#index.clear();
+    this.#indexed = 0;
   }
 
   /** Stores a planned batch's fingerprints, edges and groups; call after the batch is upserted. */
@@ -241,10 +241,11 @@ export class DuplicateRun {
 
   async #record(plan: DuplicatePlan): Promise<RecordResult> {
     const batch = [...plan.planned.entries()];
-    if (batch.length === 0) return { edges: 0, regrouped: 0 };
-    const ids = await signalIdsByKey(this.#db, batch.map(([item]) => item));
+    if (batch.length === 0) return { edges: 0, regrouped: 0, groups: [] };
+    const unknown = batch.flatMap(([item]) => (item.id === undefined ? [item] : []));
+    const ids = await signalIdsByKey(this.#db, unknown);
     for (const [item, { entry }] of batch) {
-      entry.id = ids.get(keyOf(item));
+      entry.id = item.id ?? ids.get(keyOf(item));
       if (entry.id !== undefined) this.#remember(entry.id, { tokens: entry.tokens, bandKeys: entry.bandKeys });
     }
     await storeFingerprints(
@@ -272,8 +273,9 @@ export class DuplicateRun {
     }
     const added = await insertEdges(this.#db, edges);
     nearDuplicatesDetected.inc(added);
-    const regrouped = await moveToGroups(this.#db, await this.#groupMoves(edges));
-    return { edges: added, regrouped };
+    const moves = await this.#groupMoves(edges);
+    const regrouped = await moveToGroups(this.#db, moves);
+    return { edges: added, regrouped, groups: [...new Set(moves.map((move) => move.group))] };
   }
 
   /**

@@ -21,7 +21,16 @@ export const DISCOVERY_FORMULA = 'discovery/2';
 /** What score_details holds. A type (not an interface) so it is a `Record<string, unknown>`. */
 export type ScoreDetails =
   | { formula: typeof SALIENCE_FORMULA; by: Classification['by']; components: SalienceComponents }
-  | { formula: typeof DISCOVERY_FORMULA; by: Classification['by']; components: DiscoveryComponents; feedBase: number };
+  | {
+      formula: typeof DISCOVERY_FORMULA;
+      by: Classification['by'];
+      components: DiscoveryComponents;
+      feedBase: number;
+      /** Other sources' items in the same harvest run linking to the artifact (the dedupe's). */
+      linkMentions: number;
+      /** Other sources in its near-duplicate group (mention_count − 1), as of this scoring. */
+      groupMentions: number;
+    };
 
 /** The NewSignal fields scoring fills: exactly one of salience and discoveryScore is set. */
 export interface ScoreFields {
@@ -43,28 +52,40 @@ export function artifactFeedBase(attention: number): number {
   return BASE_POINTS + ENGAGEMENT_SCALE * Math.log1p(Math.max(0, attention));
 }
 
+/**
+ * Cross-source corroboration of an artifact, adding to its attention (README Scoring); ignored for
+ * posts. Kept apart in score_details so the graph-build job, which groups near-duplicates after the
+ * harvest stored them, can rescore an artifact with its new group and the links it had.
+ */
 export interface ScoreContext {
-  /**
-   * How many items of other sources link to this artifact (cross-source corroboration, found when
-   * the pipeline dedupes by URL); adds to its attention. Default 0. Ignored for posts.
-   */
-  mentions?: number;
+  /** Items of other sources in the same run linking to this artifact (found by the URL dedupe). Default 0. */
+  linkMentions?: number;
+  /** Other sources in its near-duplicate group (mention_count − 1). Default 0. */
+  groupMentions?: number;
+}
+
+/** What an artifact's discovery score reads of it: a HarvestedItem has it, and so does a stored signal. */
+export type ArtifactInput = Pick<HarvestedItem, 'source' | 'kind' | 'engagement' | 'publishedAt' | 'tags'>;
+
+/** An artifact's discovery score, its terms and its two rank keys, as of `nowMs`. Pure. */
+export function scoreArtifact(item: ArtifactInput, by: Classification['by'], nowMs: number, context: ScoreContext = {}): ScoreFields {
+  const linkMentions = Math.max(0, context.linkMentions ?? 0);
+  const groupMentions = Math.max(0, context.groupMentions ?? 0);
+  const input = { source: item.source, kind: item.kind, engagement: item.engagement, publishedAt: item.publishedAt, tags: item.tags, mentions: linkMentions + groupMentions };
+  const { score, components } = discoveryScore(input, nowMs);
+  const feedBase = round3(artifactFeedBase(attentionOf(input)));
+  return {
+    salience: null,
+    discoveryScore: score,
+    scoreDetails: { formula: DISCOVERY_FORMULA, by, components, feedBase, linkMentions, groupMentions },
+    rank: rankKey(feedBase, item.publishedAt, nowMs, FEED_HALF_LIFE_DAYS),
+    discoveryRank: rankKey(components.base, item.publishedAt, nowMs, DISCOVERY_HALF_LIFE_DAYS),
+  };
 }
 
 /** Scores one classified item as of `nowMs` (the run's clock). Pure. */
 export function scoreItem(item: HarvestedItem, classification: Classification, nowMs: number, context: ScoreContext = {}): ScoreFields {
-  if (isArtifactKind(item.kind)) {
-    const input = { source: item.source, kind: item.kind, engagement: item.engagement, publishedAt: item.publishedAt, tags: item.tags, mentions: context.mentions };
-    const { score, components } = discoveryScore(input, nowMs);
-    const feedBase = round3(artifactFeedBase(attentionOf(input)));
-    return {
-      salience: null,
-      discoveryScore: score,
-      scoreDetails: { formula: DISCOVERY_FORMULA, by: classification.by, components, feedBase },
-      rank: rankKey(feedBase, item.publishedAt, nowMs, FEED_HALF_LIFE_DAYS),
-      discoveryRank: rankKey(components.base, item.publishedAt, nowMs, DISCOVERY_HALF_LIFE_DAYS),
-    };
-  }
+  if (isArtifactKind(item.kind)) return scoreArtifact(item, classification.by, nowMs, context);
   const { score, components } = salience(
     {
       source: item.source,

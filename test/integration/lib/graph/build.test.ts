@@ -56,7 +56,7 @@ describeOnDrivers('the graph build ($driver)', ({ open }) => {
   it('stops before a signal written within the settle window and takes it on a later run', async () => {
     // Prepare: a paper first stored just now (as the harvest stores it: fetched_at is the insert's
     // clock), citing the first one.
-    const { fetchedAt: _harvestSetsNone, ...late } = makeSignal({ source: 'arxiv', sourceId: '2501.09999', kind: 'preprint', url: 'https://arxiv.org/abs/2501.09999', title: 'Late paper', text: 'Builds on arXiv:2501.01000.', tags: [] }, 0);
+    const { fetchedAt: _harvestSetsNone, ...late } = makeSignal({ source: 'arxiv', sourceId: '2501.09999', kind: 'preprint', url: 'https://arxiv.org/abs/2501.09999', title: 'Late paper on kernel fusion for sparse transformer inference', text: 'Builds on arXiv:2501.01000.', tags: [] }, 0);
     await upsertSignals(db, [late]);
 
     // Act: with the default window it is still settling; once settled, the next run links it.

@@ -1,9 +1,10 @@
 // Near-duplicates across sources on both drivers: one story posted to Hacker News, Reddit and X
 // with different titles and links (recorded in each source's real response format and read by the
-// real adapters from a local server) becomes one duplicate group through a whole harvest run; a
-// different story with overlapping words stays apart, the same title outside the 72-hour window
-// does not match, a rerun adds nothing, an artifact's discovery score counts the other sources,
-// and a flood of near-identical posts stays bounded (a megabyte of text: the unit tests).
+// real adapters from a local server) becomes one duplicate group through a whole harvest run and
+// the graph-build job after it; a different story with overlapping words stays apart, the same
+// title outside the 72-hour window does not match, a rerun adds nothing, an artifact's discovery
+// score counts the other sources (rescored by the job, kept by a re-harvest), and a flood of
+// near-identical posts stays bounded (a megabyte of text: the unit tests).
 import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { loadConfig } from '../../../../../lib/config.js';
 import { getSignal } from '../../../../../lib/db/signals-repo.js';
@@ -15,6 +16,7 @@ import { runHarvest, type HarvestReport } from '../../../../../lib/harvest/pipel
 import { forgetRedditTokens } from '../../../../../lib/harvest/sources/reddit-oauth.js';
 import { createSources } from '../../../../../lib/harvest/sources/index.js';
 import type { HarvestedItem } from '../../../../../lib/harvest/types.js';
+import { buildGraph, type BuildGraphResult } from '../../../../../lib/graph/build.js';
 import { MAX_MATCHES_PER_ITEM } from '../../../../../lib/graph/duplicates/params.js';
 import { describeOnDrivers } from '../../../../support/describe-on-drivers.js';
 import { testJobContext } from '../../../../support/job-context.js';
@@ -37,6 +39,11 @@ const MISTRAL_HN = '43100002';
 /** The Zephyr title again on Reddit, five days before the story. */
 const OLD_REPOST = '1hz0102';
 const NOW = Date.parse('2025-01-06T12:00:00Z');
+
+/** The graph-build job's pass over what is stored, as its next run would make it. */
+async function buildNow(db: Db, options: { restart?: boolean; batchSize?: number } = {}): Promise<BuildGraphResult> {
+  return buildGraph(db, testJobContext({ job: 'graph-build' }), { settleMs: 0, now: () => NOW, ...options });
+}
 
 async function harvest(db: Db): Promise<HarvestReport> {
   const config = loadConfig({ ...sourceEnv(server.url), HARVEST_SOURCES: 'hackernews,reddit,x' });
@@ -84,15 +91,24 @@ beforeEach(() => {
 describeOnDrivers('near-duplicates on $driver', ({ open }) => {
   let db: Db;
   let first: HarvestReport;
+  let ungrouped: Map<string, Row>;
+  let built: BuildGraphResult;
 
   beforeAll(async () => {
     ({ db } = await open());
     first = await harvest(db);
+    ungrouped = await rows(db);
+    built = await buildNow(db);
   });
 
   it('stores all five recorded posts of the three sources', async () => {
     expect(first.inserted).toBe(5);
     expect((await rows(db)).size).toBe(5);
+  });
+
+  it('leaves the grouping to the graph-build job: the harvest alone groups nothing', () => {
+    expect([...ungrouped.values()].map((row) => [row.group, row.mentions])).toEqual(Array.from({ length: 5 }, () => [null, 1]));
+    expect(built).toMatchObject({ signals: 5, nearDuplicates: 3 });
   });
 
   it('groups the story posted to HN, Reddit and X under different titles and links, labelled by its earliest member', async () => {
@@ -128,12 +144,14 @@ describeOnDrivers('near-duplicates on $driver', ({ open }) => {
     expect(stored.get(OLD_REPOST)).toMatchObject({ group: null, mentions: 1 });
   });
 
-  it('adds nothing on a rerun over the same responses', async () => {
+  it('adds nothing on a rerun over the same responses, nor on a rebuild from the start', async () => {
     const before = { rows: await rows(db), edges: await sameAsEdges(db) };
 
     const again = await harvest(db);
+    const rebuilt = await buildNow(db, { restart: true });
 
     expect(again.inserted).toBe(0);
+    expect(rebuilt).toMatchObject({ signals: 5, nearDuplicates: 0, rescored: 0 });
     expect(await sameAsEdges(db)).toEqual(before.edges);
     expect(await rows(db)).toEqual(before.rows);
     const [{ count }] = (await db.query<{ count: number }>(sql`SELECT count(*)::int AS count FROM signal_fingerprints`)) as [{ count: number }];
@@ -154,14 +172,29 @@ describeOnDrivers('near-duplicates on $driver', ({ open }) => {
       tags: [],
     };
 
-    await ingestItems(db, [repo], { classifier: createKeywordClassifier(), nowMs: NOW });
-
+    const ingest = (): Promise<unknown> => ingestItems(db, [repo], { classifier: createKeywordClassifier(), nowMs: NOW, mentions: new Map([[repo, 1]]) });
+    await ingest();
     const id = (await rows(db)).get(repo.sourceId)?.id as string;
-    const signal = await getSignal(db, id);
-    // HN, Reddit and X tell of it besides GitHub: attention = 100 stars + 25·3.
-    expect(signal?.scoreDetails).toMatchObject({ components: { attention: 175 } });
-    expect(signal?.mentionCount).toBe(4);
-    expect(signal?.duplicateGroup).toBe((await rows(db)).get(ZEPHYR.hackernews)?.group);
+    const stored = async (): Promise<unknown> => db.query(sql`SELECT discovery_score, discovery_rank, rank FROM signals WHERE id = ${id}::bigint`);
+    const harvested = await getSignal(db, id);
+    const harvestedScore = await stored();
+    const job = await buildNow(db);
+    const rescored = await getSignal(db, id);
+    const rescoredScore = await stored();
+    await ingest();
+    const reharvested = await getSignal(db, id);
+
+    // Stored by the harvest with its one link mention (another source's item linking it this run).
+    expect(harvested?.scoreDetails).toMatchObject({ components: { attention: 125 }, linkMentions: 1, groupMentions: 0 });
+    // The job grouped it with HN, Reddit and X: attention = 100 stars + 25·(1 link + 3 group).
+    expect(job.rescored).toBe(1);
+    expect(rescored?.scoreDetails).toMatchObject({ components: { attention: 200 }, linkMentions: 1, groupMentions: 3 });
+    expect(rescoredScore).not.toEqual(harvestedScore);
+    expect(rescored?.mentionCount).toBe(4);
+    expect(rescored?.duplicateGroup).toBe((await rows(db)).get(ZEPHYR.hackernews)?.group);
+    // A re-harvest keeps counting its group.
+    expect(reharvested?.scoreDetails).toMatchObject({ components: { attention: 200 }, linkMentions: 1, groupMentions: 3 });
+    expect(await stored()).toEqual(rescoredScore);
   });
 });
 
@@ -183,11 +216,13 @@ describeOnDrivers('a flood of near-identical posts on $driver', ({ open }) => {
 
     const started = performance.now();
     const result = await ingestItems(db, posts, { classifier: createKeywordClassifier(), nowMs: NOW, batchSize: 100 });
+    const built = await buildNow(db, { batchSize: 100 });
     const elapsed = performance.now() - started;
 
     expect(result.inserted).toBe(300);
-    expect(result.nearDuplicates).toBeGreaterThan(0);
-    expect(result.nearDuplicates).toBeLessThanOrEqual(300 * MAX_MATCHES_PER_ITEM);
+    expect(built.batches).toBe(3);
+    expect(built.nearDuplicates).toBeGreaterThan(0);
+    expect(built.nearDuplicates).toBeLessThanOrEqual(300 * MAX_MATCHES_PER_ITEM);
     const groups = await db.query<{ group: string | null; count: number }>(sql`
       SELECT duplicate_group::text AS "group", count(*)::int AS count FROM signals GROUP BY 1`);
     expect(groups).toHaveLength(1);

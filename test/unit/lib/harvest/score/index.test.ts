@@ -8,6 +8,7 @@ import {
   SALIENCE_FORMULA,
   salience,
   scoreAt,
+  scoreArtifact,
   scoreItem,
   toNewSignal,
 } from '../../../../../lib/harvest/score/index.js';
@@ -78,14 +79,24 @@ describe('scoreItem', () => {
     expect(scoreAt(fields.rank, NOW, FEED_HALF_LIFE_DAYS)).toBeCloseTo(58.071 / 4, 2); // two days old
   });
 
-  it('counts mentions from other sources as attention', () => {
+  it('counts mentions from other sources as attention, links and group kept apart', () => {
     // Act
     const alone = scoreItem(repository, release, NOW);
-    const mentioned = scoreItem(repository, release, NOW, { mentions: 4 });
+    const mentioned = scoreItem(repository, release, NOW, { linkMentions: 1, groupMentions: 3 });
 
     // Assess
-    expect(mentioned.scoreDetails.components).toMatchObject({ attention: 400 });
+    expect(alone.scoreDetails).toMatchObject({ linkMentions: 0, groupMentions: 0 });
+    expect(mentioned.scoreDetails).toMatchObject({ components: { attention: 400 }, linkMentions: 1, groupMentions: 3 });
     expect(mentioned.discoveryScore).not.toBe(alone.discoveryScore);
+  });
+
+  it('scores a stored artifact like the harvested item it was (scoreArtifact)', () => {
+    // Act
+    const harvested = scoreItem(repository, release, NOW, { linkMentions: 2, groupMentions: 1 });
+    const stored = scoreArtifact({ source: repository.source, kind: repository.kind, engagement: repository.engagement, publishedAt: repository.publishedAt, tags: repository.tags }, 'keyword', NOW, { linkMentions: 2, groupMentions: 1 });
+
+    // Assess
+    expect(stored).toEqual(harvested);
   });
 
   it('produces score_details that survive a JSON round trip', () => {
