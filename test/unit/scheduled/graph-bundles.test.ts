@@ -1,6 +1,6 @@
-// The graph's extraction lives in the graph-build job, not in the harvest: the discover bundle
-// (built with serverless.yml's esbuild options) carries near-duplicate detection, which feeds the
-// score, but no identifier extraction, relationship rules or entity resolution; graph-build does.
+// The graph lives in the graph-build job, not in the harvest: the discover bundle (built with
+// serverless.yml's esbuild options) carries no identifier extraction, relationship rules,
+// near-duplicate detection or entity resolution (nothing of lib/graph); graph-build does.
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { readServiceBuildOptions } from '../../bench/esbuild-options.js';
@@ -12,21 +12,28 @@ async function bundledSources(handler: string): Promise<string[]> {
   return Object.keys(result.metafile.inputs).filter((path) => path.startsWith('lib/'));
 }
 
-const GRAPH_EXTRACTION = /^lib\/graph\/(identifiers|relationships|entities)\/|^lib\/graph\/(link|build)\.ts$/;
+const GRAPH = /^lib\/graph\//;
 
 describe('the graph in the job bundles', () => {
-  it('leaves extraction and relationships out of the discover bundle, near-duplicates in', async () => {
+  it('leaves the whole graph out of the discover bundle', async () => {
     const sources = await bundledSources('scheduled/discover.ts');
 
-    expect(sources.filter((path) => GRAPH_EXTRACTION.test(path))).toEqual([]);
-    expect(sources).toContain('lib/graph/duplicates/detect.ts');
+    expect(sources.filter((path) => GRAPH.test(path))).toEqual([]);
+    expect(sources).toContain('lib/harvest/ingest.ts');
   });
 
-  it('puts identifier extraction, the relationship rules and entity resolution in the graph-build bundle', async () => {
+  it('puts identifier extraction, the relationship rules, near-duplicates and entity resolution in the graph-build bundle', async () => {
     const sources = await bundledSources('scheduled/graph-build.ts');
 
     expect(sources).toEqual(
-      expect.arrayContaining(['lib/graph/identifiers/index.ts', 'lib/graph/relationships/rules.ts', 'lib/graph/entities/resolve.ts', 'lib/graph/build.ts']),
+      expect.arrayContaining([
+        'lib/graph/identifiers/index.ts',
+        'lib/graph/relationships/rules.ts',
+        'lib/graph/duplicates/detect.ts',
+        'lib/graph/duplicates/rescore.ts',
+        'lib/graph/entities/resolve.ts',
+        'lib/graph/build.ts',
+      ]),
     );
   });
 });

@@ -12,10 +12,12 @@ import { sql } from '../../../../lib/db/sql.js';
 import type { Db } from '../../../../lib/db/types.js';
 import { createKeywordClassifier } from '../../../../lib/harvest/classify/index.js';
 import { ingestItems } from '../../../../lib/harvest/ingest.js';
+import { buildGraph } from '../../../../lib/graph/build.js';
 import type { HarvestedItem } from '../../../../lib/harvest/types.js';
 import { httpFunction } from '../../../../lib/http/index.js';
 import { describeOnDrivers } from '../../../support/describe-on-drivers.js';
 import { httpEvent, lambdaContext } from '../../../support/http-event.js';
+import { testJobContext } from '../../../support/job-context.js';
 
 const handler = httpFunction('signal-mentions-test', mountSignalsApi);
 const NOW = Date.parse('2026-11-30T12:00:00Z');
@@ -66,6 +68,8 @@ describeOnDrivers('a signal with its mentions on $driver', ({ open }) => {
       ],
       { classifier: createKeywordClassifier(), nowMs: NOW },
     );
+    // The graph-build job groups them, as its next run after the harvest would.
+    await buildGraph(db, testJobContext({ job: 'graph-build' }), { settleMs: 0, now: () => NOW });
     for (const row of await db.query<{ id: string; sourceId: string }>(sql`SELECT id::text AS id, source_id AS "sourceId" FROM signals`)) ids.set(row.sourceId, row.id);
   });
 
