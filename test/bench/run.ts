@@ -397,8 +397,11 @@ function feedRows(result: FeedsResult): Row[] {
   return [
     row(`feed of ${String(result.items)} items p95 (rendered)`, result.rendered),
     row('feed p95 (304 on If-None-Match)', result.notModified),
-    // A feed that changed, or a container new to the token: a look-up round trip and the XML writer
-    // (~10 ms for 100 Atom items) every time. Shown against the same ratio, for the record.
+    // A feed that changed, or a container new to the token: a look-up round trip (~2 ms) and the XML
+    // writer (~2.5 ms for 100 Atom items) on top of the page every time, so about ×2 the statement at
+    // p50 (a ~7 ms statement here). Its p95 ratio moves with the box's load (×1.5–1.85 when others
+    // run, nearer ×2 when quiet: load stretches the statement's tail more than the added work), not with
+    // the code. Shown against the same ratio, for the record.
     row('feed p95 (rendered, caches cleared)', result.uncached),
   ];
 }
