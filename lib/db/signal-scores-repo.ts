@@ -1,9 +1,10 @@
-// Rewriting stored artifacts' scores when their near-duplicate group changes (the graph-build job
-// groups signals after the harvest stored them): which artifacts are out of date, and one UPDATE
-// of their score columns. What the source reported and what we decided about a signal stay.
+// Rewriting stored artifacts' scores whose near-duplicate group is not counted as it is now (the
+// graph-build job groups signals after the harvest stored them; a re-harvest scores without the
+// group): which artifacts are out of date, and one UPDATE of their score columns. What the source
+// reported and what we decided about a signal stay.
 import type { SignalKind } from '../model/signal.js';
 import type { SourceName } from '../model/sources.js';
-import { sql } from './sql.js';
+import { raw, sql } from './sql.js';
 import type { Queryable } from './types.js';
 
 /** An artifact as rescoring reads it. */
@@ -19,20 +20,28 @@ export interface StoredArtifact {
   mentionCount: number;
 }
 
+/** Where to look for stale scores: these signals, or every member of these duplicate groups. */
+export type StaleScope = { ids: readonly string[] } | { groups: readonly string[] };
+
 /**
- * The artifacts (rows with a discovery score) of `groups` whose stored score counted another
- * number of group mentions than their group has now (score_details.groupMentions vs
- * mention_count − 1; a row scored before the field existed counts as out of date).
+ * The SQL condition of a stored artifact whose score counted another number of group mentions than
+ * its group has now (score_details.groupMentions vs mention_count − 1; a row scored before the
+ * field existed counts as out of date). The ingest's upsert returns it for every row it writes.
  */
-export async function staleArtifactsOf(db: Queryable, groups: readonly string[]): Promise<StoredArtifact[]> {
-  if (groups.length === 0) return [];
+export const STALE_GROUP_MENTIONS =
+  "(signals.discovery_score IS NOT NULL AND (signals.score_details ->> 'groupMentions') IS DISTINCT FROM (signals.mention_count - 1)::text)";
+
+/** The artifacts of `scope` whose stored score is stale (STALE_GROUP_MENTIONS). */
+export async function staleArtifacts(db: Queryable, scope: StaleScope): Promise<StoredArtifact[]> {
+  const ids = 'ids' in scope ? [...new Set(scope.ids)] : [];
+  const groups = 'groups' in scope ? [...new Set(scope.groups)] : [];
+  if (ids.length === 0 && groups.length === 0) return [];
+  const within = 'ids' in scope ? sql`signals.id = ANY(${ids}::bigint[])` : sql`signals.duplicate_group = ANY(${groups}::bigint[])`;
   return db.query<StoredArtifact>(sql`
     SELECT id::text AS id, source, kind, engagement, published_at AS "publishedAt", tags,
            score_details AS "scoreDetails", mention_count AS "mentionCount"
     FROM signals
-    WHERE duplicate_group = ANY(${[...new Set(groups)]}::bigint[])
-      AND discovery_score IS NOT NULL
-      AND (score_details ->> 'groupMentions') IS DISTINCT FROM (mention_count - 1)::text`);
+    WHERE ${within} AND ${raw(STALE_GROUP_MENTIONS)}`);
 }
 
 /** New scores for stored signals. */
@@ -59,27 +68,4 @@ export async function rewriteScores(db: Queryable, rewrites: readonly ScoreRewri
     )
     SELECT count(*)::int AS n FROM written`);
   return rows[0]?.n ?? 0;
-}
-
-/** A stored signal's key. */
-export interface StoredKey {
-  source: string;
-  sourceId: string;
-}
-
-/**
- * The group mentions (mention_count − 1) of those of `keys` that are stored in a duplicate group
- * with other sources, by `source\u0000sourceId`: a re-harvest keeps counting them.
- */
-export async function groupMentionsOf(db: Queryable, keys: readonly StoredKey[]): Promise<Map<string, number>> {
-  const found = new Map<string, number>();
-  if (keys.length === 0) return found;
-  const rows = await db.query<StoredKey & { mentions: number }>(sql`
-    SELECT s.source, s.source_id AS "sourceId", s.mention_count - 1 AS mentions
-    FROM jsonb_to_recordset(${JSON.stringify(keys.map(({ source, sourceId }) => ({ source, sourceId })))}::jsonb)
-      AS k(source text, "sourceId" text)
-    JOIN signals s ON s.source = k.source AND s.source_id = k."sourceId"
-    WHERE s.mention_count > 1`);
-  for (const row of rows) found.set(`${row.source}\u0000${row.sourceId}`, row.mentions);
-  return found;
 }

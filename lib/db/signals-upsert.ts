@@ -4,6 +4,7 @@
 // notified_at, curated tags) nor when we first saw it (fetched_at).
 import { SIGNAL_FIELD_LIST, type NewSignal } from '../model/signal.js';
 import { COLUMN_TYPES, WRITTEN_FIELDS } from './signal-columns.js';
+import { STALE_GROUP_MENTIONS } from './signal-scores-repo.js';
 import type { UpsertResult } from './signals-types.js';
 import { raw, sql, type Sql } from './sql.js';
 import type { Queryable } from './types.js';
@@ -118,17 +119,27 @@ const MENTIONS = {
   onConflict: raw('entity_mentions = EXCLUDED.entity_mentions'),
 };
 
-function upsertStatement(rows: readonly NewSignal[]): Sql {
+/**
+ * Keeps a row whose link no other source's stored signal has, or its own source's has (a re-harvest):
+ * one signal per thing across sources. Two index probes per row on signals_url_idx, inside the
+ * upsert: a separate look-up before each batch waited for a connection of the pool's two, both
+ * busy with the previous batches' upserts, and left one idle while the batch was classified.
+ */
+const OWN_LINKS_ONLY = raw(`WHERE NOT EXISTS (SELECT 1 FROM signals o WHERE o.url = r.url AND o.source <> r.source)
+       OR EXISTS (SELECT 1 FROM signals o WHERE o.url = r.url AND o.source = r.source)`);
+
+function upsertStatement(rows: readonly NewSignal[], ownLinksOnly: boolean): Sql {
   const { insert: INSERT, ranks: RANKS } = statementParts();
   return sql`
     INSERT INTO signals (${INSERT.columns}, ${RANKS.columns}, ${MENTIONS.column})
     SELECT ${INSERT.values}, ${RANKS.values}, ${MENTIONS.value}
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(${INSERT.recordset}, ${RANKS.recordset}, ${MENTIONS.recordset})
+    ${ownLinksOnly ? OWN_LINKS_ONLY : raw('')}
     ON CONFLICT (source, source_id) DO UPDATE SET
     ${INSERT.onConflict},
     ${RANKS.onConflict},
     ${MENTIONS.onConflict}
-    RETURNING (xmax = 0) AS inserted, id::text AS id, source, source_id AS "sourceId"`;
+    RETURNING (xmax = 0) AS inserted, id::text AS id, source, source_id AS "sourceId", ${raw(STALE_GROUP_MENTIONS)} AS stale`;
 }
 
 /**
@@ -157,18 +168,39 @@ export async function upsertSignals(db: Queryable, rows: readonly NewSignal[]): 
   return (await upsertSignalsWithIds(db, rows)).result;
 }
 
+export interface UpsertOptions {
+  /** Skip rows whose link another source's stored signal has (OWN_LINKS_ONLY); the harvest's rule. */
+  ownLinksOnly?: boolean;
+}
+
+export interface UpsertWithIds {
+  result: UpsertResult;
+  /** Rows skipped by `ownLinksOnly`. */
+  knownElsewhere: number;
+  stored: StoredSignalKey[];
+  /**
+   * Artifacts written with a score that does not count their duplicate group as stored (a
+   * re-harvest scored without reading it): lib/harvest/rescore.ts rescores them.
+   */
+  ungrouped: string[];
+}
+
 /** upsertSignals, also giving each stored row's id (from the same statement's RETURNING). */
-export async function upsertSignalsWithIds(db: Queryable, rows: readonly NewSignal[]): Promise<{ result: UpsertResult; stored: StoredSignalKey[] }> {
+export async function upsertSignalsWithIds(db: Queryable, rows: readonly NewSignal[], options: UpsertOptions = {}): Promise<UpsertWithIds> {
   const unique = lastOfEach(rows);
   const result: UpsertResult = { inserted: 0, updated: 0 };
   const stored: StoredSignalKey[] = [];
+  const ungrouped: string[] = [];
   for (let start = 0; start < unique.length; start += UPSERT_BATCH_SIZE) {
-    const returned = await db.query<{ inserted: boolean } & StoredSignalKey>(upsertStatement(unique.slice(start, start + UPSERT_BATCH_SIZE)));
-    for (const { inserted, id, source, sourceId } of returned) {
+    const returned = await db.query<{ inserted: boolean; stale: boolean } & StoredSignalKey>(
+      upsertStatement(unique.slice(start, start + UPSERT_BATCH_SIZE), options.ownLinksOnly === true),
+    );
+    for (const { inserted, id, source, sourceId, stale } of returned) {
       if (inserted) result.inserted++;
       else result.updated++;
       stored.push({ id, source, sourceId });
+      if (stale) ungrouped.push(id);
     }
   }
-  return { result, stored };
+  return { result, knownElsewhere: unique.length - stored.length, stored, ungrouped };
 }

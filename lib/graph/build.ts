@@ -18,7 +18,7 @@ import type { EntityMention } from '../model/entity.js';
 import type { JobContext } from '../model/job-context.js';
 import type { SourceName } from '../model/sources.js';
 import { DuplicateRun, type DuplicateItem } from './duplicates/detect.js';
-import { rescoreGroups } from './duplicates/rescore.js';
+import { rescoreStale } from '../harvest/rescore.js';
 import { resolveSignalEntities, type EntitySignal } from './entities/build-step.js';
 import type { ResolutionCounts } from './entities/resolve.js';
 import { linkSignals, type LinkableSignal } from './link.js';
@@ -124,7 +124,7 @@ export async function buildGraph(db: Queryable, run: Pick<JobContext, 'shouldSto
     const grouped = await duplicates.record(await duplicates.plan(batch));
     // Recorded: the batch's fingerprints are stored, and the next batch finds them there.
     duplicates.forgetRunItems();
-    result.rescored += await rescoreGroups(db, grouped.groups, (options.now ?? Date.now)());
+    result.rescored += await rescoreStale(db, { groups: grouped.groups }, (options.now ?? Date.now)());
     const resolved = await resolveSignalEntities(db, batch);
     result.cursor = batch[batch.length - 1]?.id ?? result.cursor;
     await saveCursors(db, GRAPH_CURSOR.source, new Map([[GRAPH_CURSOR.query, result.cursor]]));

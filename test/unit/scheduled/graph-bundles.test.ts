@@ -30,7 +30,7 @@ describe('the graph in the job bundles', () => {
         'lib/graph/identifiers/index.ts',
         'lib/graph/relationships/rules.ts',
         'lib/graph/duplicates/detect.ts',
-        'lib/graph/duplicates/rescore.ts',
+        'lib/harvest/rescore.ts',
         'lib/graph/entities/resolve.ts',
         'lib/graph/build.ts',
       ]),

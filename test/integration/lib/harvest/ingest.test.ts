@@ -3,6 +3,7 @@
 // or deadlock, the later report wins), and a failing batch fails the ingest instead of vanishing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSignals } from '../../../../lib/db/signals-repo.js';
+import { sql } from '../../../../lib/db/sql.js';
 import { createKeywordClassifier } from '../../../../lib/harvest/classify/index.js';
 import { ingestItems } from '../../../../lib/harvest/ingest.js';
 import type { HarvestedItem } from '../../../../lib/harvest/types.js';
@@ -60,5 +61,23 @@ describe('ingestItems with upserts in flight on two connections', () => {
 
     // Act & Assess
     await expect(ingestItems(database.db, items, { classifier: createKeywordClassifier(), nowMs: Date.now(), batchSize: 5 })).rejects.toThrow(/signals_source_check|check constraint/);
+  });
+});
+
+describe('ingestItems and links another source has', () => {
+  it('drops an item whose link another source stored, keeps its own re-harvest, and counts what it dropped', async () => {
+    // Prepare: Hacker News stored a story linking a page; Reddit then reports the same page, and
+    // Hacker News reports its own story again with a new title.
+    const shared = (source: HarvestedItem['source'], sourceId: string, title: string): HarvestedItem => ({ ...item(0, title, source), sourceId, url: 'https://example.com/shared-page' });
+    const ingest = (items: HarvestedItem[]): ReturnType<typeof ingestItems> => ingestItems(database.db, items, { classifier: createKeywordClassifier(), nowMs: Date.now() });
+    await ingest([shared('hackernews', 'links-hn', 'The shared page')]);
+
+    // Act
+    const later = await ingest([shared('reddit', 'links-rd', 'The shared page, again'), shared('hackernews', 'links-hn', 'The shared page, retitled'), item(900, 'A page of its own')]);
+
+    // Assess
+    expect(later).toMatchObject({ items: 3, knownElsewhere: 1, inserted: 1, updated: 1 });
+    const stored = await database.db.query<{ source: string; title: string }>(sql`SELECT source, title FROM signals WHERE url = 'https://example.com/shared-page'`);
+    expect(stored).toEqual([{ source: 'hackernews', title: 'The shared page, retitled' }]);
   });
 });

@@ -1,11 +1,13 @@
 // The discovery score counts the other sources in an artifact's near-duplicate group (README
-// Scoring). Groups are formed by the graph-build job after the harvest stored the artifact with
-// the mentions it knew then, so when a group gains a source, its artifacts are rescored here: the
-// same formula (lib/harvest/score), the links of its harvest kept, the group's mentions as now.
-import { rewriteScores, staleArtifactsOf, type StoredArtifact } from '../../db/signal-scores-repo.js';
-import type { Queryable } from '../../db/types.js';
-import { attentionOf, MENTION_ATTENTION, scoreArtifact } from '../../harvest/score/index.js';
-import type { Classification } from '../../harvest/types.js';
+// Scoring). Groups are formed by the graph-build job after the harvest stored the artifact, so an
+// artifact's stored score can count another group than it has: when the job grows a group, and
+// when a re-harvest (scored without reading the group: one look-up per batch saved) refreshes an
+// artifact that is in one. Either rescores it here: the same formula, the links of its harvest
+// kept, the group's mentions as now.
+import { rewriteScores, staleArtifacts, type StaleScope, type StoredArtifact } from '../db/signal-scores-repo.js';
+import type { Queryable } from '../db/types.js';
+import { attentionOf, MENTION_ATTENTION, scoreArtifact } from './score/index.js';
+import type { Classification } from './types.js';
 
 function numberField(details: Record<string, unknown>, key: string): number | undefined {
   const value = details[key];
@@ -31,9 +33,12 @@ function classifiedBy(details: Record<string, unknown>): Classification['by'] {
   return details.by === 'llm' ? 'llm' : 'keyword';
 }
 
-/** Rescores the artifacts of `groups` whose group mentions changed, as of `nowMs`; returns how many. */
-export async function rescoreGroups(db: Queryable, groups: readonly string[], nowMs: number): Promise<number> {
-  const stale = await staleArtifactsOf(db, groups);
+/**
+ * Rescores the artifacts in `scope` (signal ids, or every member of duplicate groups) whose stored
+ * score counts another number of group mentions than their group has, as of `nowMs`; returns how many.
+ */
+export async function rescoreStale(db: Queryable, scope: StaleScope, nowMs: number): Promise<number> {
+  const stale = await staleArtifacts(db, scope);
   return rewriteScores(
     db,
     stale.map((artifact) => {

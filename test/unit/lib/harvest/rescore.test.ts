@@ -2,9 +2,9 @@
 // score_details, or, for a row scored before they were kept apart, its attention's mentions less
 // its group's.
 import { describe, expect, it } from 'vitest';
-import type { StoredArtifact } from '../../../../../lib/db/signal-scores-repo.js';
-import { linkMentionsOf } from '../../../../../lib/graph/duplicates/rescore.js';
-import { scoreArtifact, type ArtifactInput } from '../../../../../lib/harvest/score/index.js';
+import type { StoredArtifact } from '../../../../lib/db/signal-scores-repo.js';
+import { linkMentionsOf } from '../../../../lib/harvest/rescore.js';
+import { scoreArtifact, type ArtifactInput } from '../../../../lib/harvest/score/index.js';
 
 const NOW = Date.parse('2025-01-06T12:00:00Z');
 const REPO: ArtifactInput = { source: 'github', kind: 'repository', engagement: { stars: 100 }, publishedAt: new Date('2025-01-06T07:00:00Z'), tags: [] };
