@@ -51,6 +51,11 @@ const DECAY_MAX_RATIO = 1.5;
 const STATS_CACHE_MIN_RATIO = 5;
 /** The harvest's batched ingest must store at least this many times as fast as one INSERT per row. */
 const INGEST_MIN_RATIO = 20;
+/**
+ * The graph-build job (identifiers, edges, near-duplicates, entities) must keep well ahead of the
+ * harvest: at this rate one 5-minute run's budget covers ~300,000 signals, a harvest brings hundreds.
+ */
+const GRAPH_BUILD_MIN_RATE = 1_000;
 /** Our Redis decision may take this long relative to @upstash/ratelimit's on the same bridge. */
 const RATE_LIMIT_REDIS_MAX_RATIO = 1.0;
 /** Our memory store must decide at least this many times as fast as rate-limiter-flexible's. */
@@ -60,7 +65,7 @@ const RATE_LIMIT_MIDDLEWARE_BUDGET_US = 20;
 const CONTAINER_BURST_BOUND = 105;
 /** Metrics (middleware + interval pushing) may add this much to a warm request (issue 5). */
 const METRICS_BUDGET_US = 30;
-/** Near-duplicate detection must keep up with the batched ingest it runs inside (items/s). */
+/** Near-duplicate detection, a step of the graph-build job, must keep well ahead of the harvest (items/s). */
 const NEAR_DUPLICATES_MIN_RATE = 2_000;
 /** `BENCH_SKIP_DB=1` leaves out the measures that need Postgres (and ~20 s of seeding). */
 const SKIP_DB = process.env.BENCH_SKIP_DB === '1';
@@ -453,24 +458,34 @@ function ingestRows({ ingest, withGraph, rowByRow }: IngestMeasures): Row[] {
     budget: `ratio ≥ ${String(INGEST_MIN_RATIO)}`,
     status: result.itemsPerSecond / rowByRow.itemsPerSecond >= INGEST_MIN_RATIO ? 'PASS' : 'WARN',
   });
+  const graphRate = (withGraph.items / withGraph.graphMs) * 1000;
   return [
-    rows(ingest, `harvest ingest as discover runs it (${String(ingest.items / 1000)}k items)`),
-    rows(withGraph, `harvest ingest + the graph-build pass, extraction on (${String(withGraph.items / 1000)}k items)`),
+    rows(ingest, `harvest ingest as discover runs it, graph on (${String(ingest.items / 1000)}k items)`),
     {
       name: 'harvest ingest: peak heap',
-      value: mb(withGraph.peakHeapMb),
+      value: mb(ingest.peakHeapMb),
       baseline: `${mb(rowByRow.peakHeapMb)} (INSERT per row)`,
-      comparison: `${diff(withGraph.peakHeapMb, withGraph.startHeapMb, mb)} over start`,
+      comparison: `${diff(ingest.peakHeapMb, ingest.startHeapMb, mb)} over start`,
       budget: 'bounded (3 batches)',
-      status: withGraph.peakHeapMb - withGraph.startHeapMb < 100 ? 'PASS' : 'WARN',
+      status: ingest.peakHeapMb - ingest.startHeapMb < 100 ? 'PASS' : 'WARN',
     },
     {
-      name: 'graph-build pass alone (the job, after the ingest)',
-      value: rate((withGraph.items / withGraph.graphMs) * 1000),
+      // The job runs after the harvest, not in it: its rate is held to keeping up, and the sum
+      // is shown against one INSERT per row for the record.
+      name: 'graph-build pass over the same items (the job, after the ingest)',
+      value: rate(graphRate),
       baseline: `${rate((ingest.items / ingest.ingestMs) * 1000)} (the ingest)`,
-      comparison: `${String(withGraph.edges)} edges`,
-      budget: 'informative',
-      status: 'PASS',
+      comparison: `${String(withGraph.edges)} edges (${String(withGraph.nearDuplicates)} same_as); ingest + pass ${ratio(withGraph.itemsPerSecond, rowByRow.itemsPerSecond)} INSERT per row`,
+      budget: `≥ ${rate(GRAPH_BUILD_MIN_RATE)}`,
+      status: graphRate >= GRAPH_BUILD_MIN_RATE ? 'PASS' : 'WARN',
+    },
+    {
+      name: 'harvest ingest + graph-build pass: peak heap',
+      value: mb(withGraph.peakHeapMb),
+      baseline: `${mb(ingest.peakHeapMb)} (the ingest)`,
+      comparison: `${diff(withGraph.peakHeapMb, withGraph.startHeapMb, mb)} over start`,
+      budget: 'bounded (one batch of 500)',
+      status: withGraph.peakHeapMb - withGraph.startHeapMb < 150 ? 'PASS' : 'WARN',
     },
   ];
 }
