@@ -11,6 +11,7 @@ import type { DeliveryChannel } from '../model/delivery.js';
 import type { WatchFilter } from '../model/watch.js';
 import type { SignalFilter } from './signals-types.js';
 import { filterConditions } from './signals-queries.js';
+import { ownerKeyRow } from './owner-key-sql.js';
 import { join, sql } from './sql.js';
 import type { Queryable } from './types.js';
 
@@ -42,7 +43,7 @@ export function dueCursorWatches(db: Queryable, channel: DeliveryChannel, limit:
     SELECT c.watch_id::text AS "watchId", w.filter, c.enqueued_until AS "enqueuedUntil", c.starts_at AS "startsAt"
     FROM delivery_cursors c JOIN watches w ON w.id = c.watch_id
     WHERE c.channel = ${channel} AND w.delivery_mode = 'item'
-      AND NOT EXISTS (SELECT 1 FROM api_keys k WHERE k.id::text = w.owner_key_id AND k.revoked_at IS NOT NULL)
+      AND NOT EXISTS (SELECT 1 FROM api_keys k WHERE k.id = ${ownerKeyRow('w')} AND k.revoked_at IS NOT NULL)
     ORDER BY c.enqueued_until, c.watch_id
     LIMIT ${limit}`);
 }

@@ -7,6 +7,7 @@ import { leasedQueue } from './leased-queue.js';
 import { SIGNAL_JSON } from './signal-columns.js';
 import { filterConditions } from './signals-queries.js';
 import type { SignalFilter } from './signals-types.js';
+import { ownerKeyRow } from './owner-key-sql.js';
 import { join, sql, type Sql } from './sql.js';
 import type { Db, Queryable } from './types.js';
 
@@ -53,7 +54,7 @@ export async function digestWatches(db: Queryable, afterId: string | undefined, 
       ${lastEnd('slack')} AS "lastSlackEnd", ${lastEnd('webhook')} AS "lastWebhookEnd"
     FROM watches
     WHERE watches.delivery_mode IN ('daily', 'weekly') AND ${after}
-      AND NOT EXISTS (SELECT 1 FROM api_keys WHERE api_keys.id::text = watches.owner_key_id AND api_keys.revoked_at IS NOT NULL)
+      AND NOT EXISTS (SELECT 1 FROM api_keys WHERE api_keys.id = ${ownerKeyRow('watches')} AND api_keys.revoked_at IS NOT NULL)
     ORDER BY watches.id
     LIMIT ${limit}`);
   return rows.map(({ hasSlack, hasWebhook, lastSlackEnd, lastWebhookEnd, ...watch }) => ({
