@@ -31,6 +31,8 @@ const LABELS: Readonly<Record<string, string>> = {
   velocity: 'Velocity (per day)',
   feedBase: 'Feed base',
   mentions: 'Mentions by other sources',
+  linkMentions: 'Other sources linking it (same harvest)',
+  groupMentions: 'Other sources in its duplicate group',
 };
 
 function formatValue(value: unknown): string {
