@@ -139,7 +139,8 @@ function upsertStatement(rows: readonly NewSignal[], ownLinksOnly: boolean): Sql
     ${INSERT.onConflict},
     ${RANKS.onConflict},
     ${MENTIONS.onConflict}
-    RETURNING (xmax = 0) AS inserted, id::text AS id, source, source_id AS "sourceId", ${raw(STALE_GROUP_MENTIONS)} AS stale`;
+    RETURNING (xmax = 0) AS inserted, id, source, source_id,
+      ${raw(STALE_GROUP_MENTIONS)} AS stale`;
 }
 
 /**
@@ -168,39 +169,54 @@ export async function upsertSignals(db: Queryable, rows: readonly NewSignal[]): 
   return (await upsertSignalsWithIds(db, rows)).result;
 }
 
-export interface UpsertOptions {
-  /** Skip rows whose link another source's stored signal has (OWN_LINKS_ONLY); the harvest's rule. */
-  ownLinksOnly?: boolean;
+/** upsertSignals, also giving each stored row's id (from the same statement's RETURNING). */
+export async function upsertSignalsWithIds(db: Queryable, rows: readonly NewSignal[]): Promise<{ result: UpsertResult; stored: StoredSignalKey[] }> {
+  const unique = lastOfEach(rows);
+  const result: UpsertResult = { inserted: 0, updated: 0 };
+  const stored: StoredSignalKey[] = [];
+  for (let start = 0; start < unique.length; start += UPSERT_BATCH_SIZE) {
+    const returned = await db.query<{ inserted: boolean } & StoredSignalKey>(sql`
+      WITH written AS (${upsertStatement(unique.slice(start, start + UPSERT_BATCH_SIZE), false)})
+      SELECT inserted, id::text AS id, source, source_id AS "sourceId" FROM written`);
+    for (const { inserted, id, source, sourceId } of returned) {
+      if (inserted) result.inserted++;
+      else result.updated++;
+      stored.push({ id, source, sourceId });
+    }
+  }
+  return { result, stored };
 }
 
-export interface UpsertWithIds {
-  result: UpsertResult;
-  /** Rows skipped by `ownLinksOnly`. */
+/** What the harvest's upsert did. */
+export interface HarvestUpsertResult extends UpsertResult {
+  /** Rows skipped because another source's stored signal has their link (OWN_LINKS_ONLY). */
   knownElsewhere: number;
-  stored: StoredSignalKey[];
   /**
    * Artifacts written with a score that does not count their duplicate group as stored (a
-   * re-harvest scored without reading it): lib/harvest/rescore.ts rescores them.
+   * re-harvest is scored without reading it): lib/harvest/rescore.ts rescores them.
    */
   ungrouped: string[];
 }
 
-/** upsertSignals, also giving each stored row's id (from the same statement's RETURNING). */
-export async function upsertSignalsWithIds(db: Queryable, rows: readonly NewSignal[], options: UpsertOptions = {}): Promise<UpsertWithIds> {
+/**
+ * The harvest's upsert: upsertSignals, skipping rows whose link another source has, with one
+ * summary row back per batch (counts and the stale artifacts' ids) instead of a row per signal.
+ */
+export async function upsertHarvested(db: Queryable, rows: readonly NewSignal[]): Promise<HarvestUpsertResult> {
   const unique = lastOfEach(rows);
-  const result: UpsertResult = { inserted: 0, updated: 0 };
-  const stored: StoredSignalKey[] = [];
-  const ungrouped: string[] = [];
+  const result: HarvestUpsertResult = { inserted: 0, updated: 0, knownElsewhere: 0, ungrouped: [] };
   for (let start = 0; start < unique.length; start += UPSERT_BATCH_SIZE) {
-    const returned = await db.query<{ inserted: boolean; stale: boolean } & StoredSignalKey>(
-      upsertStatement(unique.slice(start, start + UPSERT_BATCH_SIZE), options.ownLinksOnly === true),
-    );
-    for (const { inserted, id, source, sourceId, stale } of returned) {
-      if (inserted) result.inserted++;
-      else result.updated++;
-      stored.push({ id, source, sourceId });
-      if (stale) ungrouped.push(id);
-    }
+    const batch = unique.slice(start, start + UPSERT_BATCH_SIZE);
+    const [summary] = await db.query<{ inserted: number; written: number; ungrouped: string[] }>(sql`
+      WITH written AS (${upsertStatement(batch, true)})
+      SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, count(*)::int AS written,
+             coalesce(array_agg(id::text) FILTER (WHERE stale), '{}') AS ungrouped
+      FROM written`);
+    const written = summary?.written ?? 0;
+    result.inserted += summary?.inserted ?? 0;
+    result.updated += written - (summary?.inserted ?? 0);
+    result.knownElsewhere += batch.length - written;
+    result.ungrouped.push(...(summary?.ungrouped ?? []));
   }
-  return { result, knownElsewhere: unique.length - stored.length, stored, ungrouped };
+  return result;
 }

@@ -7,7 +7,7 @@
 // counting its group without a look-up for every batch.
 import { setImmediate } from 'node:timers/promises';
 import type { UpsertResult } from '../db/signals-types.js';
-import { UPSERT_BATCH_SIZE, upsertSignalsWithIds } from '../db/signals-upsert.js';
+import { UPSERT_BATCH_SIZE, upsertHarvested } from '../db/signals-upsert.js';
 import type { Queryable } from '../db/types.js';
 import type { NewSignal } from '../model/signal.js';
 import type { Classifier } from './classify/index.js';
@@ -78,8 +78,8 @@ async function prepareBatch(batch: readonly HarvestedItem[], options: IngestOpti
 }
 
 async function upsertBatch(db: Queryable, rows: readonly NewSignal[], options: IngestOptions, result: IngestResult): Promise<void> {
-  const { result: stored, knownElsewhere, ungrouped } = await upsertSignalsWithIds(db, rows, { ownLinksOnly: true });
-  result.knownElsewhere += knownElsewhere;
+  const { ungrouped, ...stored } = await upsertHarvested(db, rows);
+  result.knownElsewhere += stored.knownElsewhere;
   result.inserted += stored.inserted;
   result.updated += stored.updated;
   result.batches += 1;
