@@ -4,6 +4,7 @@
 // whose process is gone is ignored.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { processAlive } from '../../lib/db/dir-lock.js';
 import { repoRoot } from './settings.js';
 
 export interface RuntimeFile {
@@ -30,15 +31,6 @@ export function removeRuntimeFile(path: string): void {
   if (readRuntimeFile(path)?.pid === process.pid) rmSync(path, { force: true });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The running runtime's file, or undefined when there is none or its process is gone. */
 export function readRuntimeFile(path: string): RuntimeFile | undefined {
   let parsed: Partial<RuntimeFile>;
@@ -48,6 +40,6 @@ export function readRuntimeFile(path: string): RuntimeFile | undefined {
     return undefined;
   }
   const { pid, url, token } = parsed;
-  if (typeof pid !== 'number' || typeof url !== 'string' || typeof token !== 'string' || !alive(pid)) return undefined;
+  if (typeof pid !== 'number' || typeof url !== 'string' || typeof token !== 'string' || !processAlive(pid)) return undefined;
   return { pid, url, token };
 }

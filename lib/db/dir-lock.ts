@@ -3,7 +3,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-function alive(pid: number): boolean {
+/** Whether process `pid` is running (EPERM: it is, owned by another user). Shared by every lock file naming its process. */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -23,7 +24,7 @@ export function lockDirectory(dir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(path, 'utf8'));
-      if (owner === process.pid || (Number.isInteger(owner) && owner > 0 && alive(owner))) {
+      if (owner === process.pid || (Number.isInteger(owner) && owner > 0 && processAlive(owner))) {
         throw new Error(`the embedded database ${dir} is in use by process ${owner} (another npm start?); stop it or set PGLITE_DIR`, { cause: error });
       }
       rmSync(path, { force: true }); // stale: its process is gone

@@ -97,7 +97,7 @@ if ((mode !== 'sweep' && mode !== 'naive') || !receiverUrl.startsWith('http://')
 const result: DeliverResult = await onPostgres(async (db) => {
   await prepare(db, receiverUrl, secret);
   const measured = await measureMemory(() => (mode === 'sweep' ? sweep(db) : naive(db)));
-  const delivered = measured.value;
+  const { value: delivered, ...memory } = measured;
   const [row] = await db.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM delivery_outbox WHERE status = 'delivered'`);
   const expected = mode === 'sweep' ? ITEMS : NAIVE_ITEMS;
   if (delivered !== expected || row?.n !== expected) throw new Error(`${mode} delivered ${String(delivered)} (recorded ${String(row?.n)}), not ${String(expected)}`);
@@ -105,11 +105,8 @@ const result: DeliverResult = await onPostgres(async (db) => {
     mode,
     items: expected,
     delivered,
-    ms: measured.ms,
-    itemsPerSecond: (expected / measured.ms) * 1000,
-    peakHeapMb: measured.peakHeapMb,
-    startHeapMb: measured.startHeapMb,
-    peakRssMb: measured.peakRssMb,
+    ...memory,
+    itemsPerSecond: (expected / memory.ms) * 1000,
   };
 });
 reportToParent(result);

@@ -157,21 +157,18 @@ const result: IngestResult = await onPostgres(async (db) => {
   const nowMs = Date.now();
   const made = [...items(ITEMS, nowMs)];
   const measured = await measureMemory(() => (mode === 'row-by-row' ? rowByRow(db, made, nowMs) : batched(db, made, nowMs, mode === 'ingest-graph')));
-  const stored = measured.value;
+  const { value: stored, ...memory } = measured;
   const [{ count }] = (await db.query<{ count: number }>(sql`SELECT count(*)::int AS count FROM signals`)) as [{ count: number }];
   if (count !== ITEMS || stored !== ITEMS) throw new Error(`${mode} stored ${String(stored)} (table holds ${String(count)}), not ${String(ITEMS)}`);
   return {
     mode,
     items: ITEMS,
     stored,
-    ms: measured.ms,
-    itemsPerSecond: (ITEMS / measured.ms) * 1000,
-    peakHeapMb: measured.peakHeapMb,
-    startHeapMb: measured.startHeapMb,
-    peakRssMb: measured.peakRssMb,
+    ...memory,
+    itemsPerSecond: (ITEMS / memory.ms) * 1000,
     edges,
     nearDuplicates,
-    ingestMs: mode === 'row-by-row' ? measured.ms : ingestMs,
+    ingestMs: mode === 'row-by-row' ? memory.ms : ingestMs,
     graphMs,
   };
 });

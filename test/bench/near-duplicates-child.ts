@@ -100,7 +100,7 @@ const result: NearDuplicatesResult = await onPostgres(async (db) => {
     }
     return edges;
   });
-  const edges = measured.value;
+  const { value: edges, ...memory } = measured;
 
   const storyOf = new Map(all.map((report) => [report.signal.sourceId, report.story]));
   const rows = await db.query<{ sourceId: string; group: string | null; id: string }>(sql`
@@ -122,12 +122,9 @@ const result: NearDuplicatesResult = await onPostgres(async (db) => {
 
   return {
     items: ITEMS,
-    ms: measured.ms,
-    itemsPerSecond: (ITEMS / measured.ms) * 1000,
+    ...memory,
+    itemsPerSecond: (ITEMS / memory.ms) * 1000,
     fingerprintPerSecond: (ITEMS / fingerprintMs) * 1000,
-    peakHeapMb: measured.peakHeapMb,
-    startHeapMb: measured.startHeapMb,
-    peakRssMb: measured.peakRssMb,
     planted,
     found,
     falseEdges,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { repoRoot } from '../../infra/local/settings.js';
+import { processAlive } from '../../lib/db/dir-lock.js';
 
 const run = promisify(execFile);
 
@@ -23,15 +24,6 @@ function packagingEnv(): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Runs `work` holding the packaging lock (a file naming its process; a dead owner's is taken over). */
 async function underPackagingLock<T>(work: () => Promise<T>): Promise<T> {
   await mkdir(join(LOCK, '..'), { recursive: true });
@@ -44,7 +36,7 @@ async function underPackagingLock<T>(work: () => Promise<T>): Promise<T> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(await readFile(LOCK, 'utf8').catch(() => ''));
       // An empty file is a lock being written this instant: wait for it like a live one.
-      if (Number.isInteger(owner) && owner > 0 && !alive(owner)) await rm(LOCK, { force: true });
+      if (Number.isInteger(owner) && owner > 0 && !processAlive(owner)) await rm(LOCK, { force: true });
       else if (Date.now() > deadline) throw new Error(`serverless package: ${LOCK} still held by process ${String(owner)} after ${String(LOCK_WAIT_MS)} ms`, { cause: error });
       else await sleep(100);
     }
