@@ -122,8 +122,6 @@ export async function buildGraph(db: Queryable, run: Pick<JobContext, 'shouldSto
     }
     const linked = await linkSignals(db, batch);
     const grouped = await duplicates.record(await duplicates.plan(batch));
-    // Recorded: the batch's fingerprints are stored, and the next batch finds them there.
-    duplicates.forgetRunItems();
     result.rescored += await rescoreStale(db, { groups: grouped.groups }, (options.now ?? Date.now)());
     const resolved = await resolveSignalEntities(db, batch);
     result.cursor = batch[batch.length - 1]?.id ?? result.cursor;

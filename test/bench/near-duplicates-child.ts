@@ -1,7 +1,7 @@
 // Child process of near-duplicates.ts: near-duplicate detection over 20,000 stored items on the
 // machine's Postgres through the real Neon driver, as the graph-build job runs it
 // (lib/graph/duplicates: per batch of 500 stored signals, one candidate query, then fingerprints,
-// band keys, same_as edges and groups stored; the run's index emptied once a batch is recorded).
+// band keys, same_as edges and groups stored, each batch recorded before the next is planned).
 // The items are upserted first (not timed). A quarter of the stories are re-posted on
 // another source or two with words changed, within hours; the rest share a vocabulary, so
 // unrelated items collide on common words. Reports items/s, the peak heap, and how many planted
@@ -96,7 +96,6 @@ const result: NearDuplicatesResult = await onPostgres(async (db) => {
     for (let start = 0; start < all.length; start += UPSERT_BATCH_SIZE) {
       const plan = await run.plan(all.slice(start, start + UPSERT_BATCH_SIZE).map((report) => report.signal));
       edges += (await run.record(plan)).edges;
-      run.forgetRunItems();
     }
     return edges;
   });

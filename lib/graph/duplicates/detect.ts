@@ -1,11 +1,10 @@
 // Near-duplicate detection over batches of stored signals (the graph-build job's step, after the
 // harvest stored them), in two steps per batch. `plan`: each item's fingerprint, its candidates
 // (stored signals sharing an LSH band key, found by index lookup within the time window, and the
-// run's earlier items from an in-memory band index) and the matches among them (Jaccard ≥
-// threshold). `record`: fingerprints stored, same_as edges written,
-// groups merged; it returns the groups it touched, whose artifacts are then rescored
-// (rescore.ts). Records run one after another in batch order, so a batch's matches to an earlier
-// batch of the run always find that batch's rows stored.
+// batch's other items from an in-memory band index) and the matches among them (Jaccard ≥
+// threshold). `record`: fingerprints stored, same_as edges written, groups merged; it returns the
+// groups it touched, whose artifacts are then rescored (rescore.ts). A caller records each batch
+// before planning the next, so an earlier batch's items are found in the database.
 import { insertEdges } from '../../db/signal-edges-repo.js';
 import {
   findCandidates,
@@ -41,7 +40,7 @@ interface Entry {
   tokens: Int32Array;
   bandKeys: readonly number[];
   publishedMs: number;
-  /** The stored id: known for stored candidates, set for the run's items when their batch is recorded. */
+  /** The stored id: known for stored candidates, set for the batch's items when it is recorded. */
   id?: string;
 }
 
@@ -61,8 +60,8 @@ export interface DuplicatePlan {
 }
 
 export interface DuplicateRunOptions {
-  /** Run items kept in the in-memory band index at most (later ones are matched, not indexed). Default 50,000. */
-  maxIndexed?: number;
+  /** Stored signals whose tokens and band keys are remembered across batches, at most. Default 50,000. */
+  maxRemembered?: number;
 }
 
 export interface RecordResult {
@@ -88,6 +87,15 @@ function keyOf(item: { source: string; sourceId: string }): string {
   return `${item.source}\u0000${item.sourceId}`;
 }
 
+/** Adds `entry` under each of its band keys, at most MAX_CANDIDATES_PER_KEY per key. */
+function addToIndex(index: Map<number, Entry[]>, entry: Entry): void {
+  for (const key of entry.bandKeys) {
+    const bucket = index.get(key);
+    if (bucket === undefined) index.set(key, [entry]);
+    else if (bucket.length < MAX_CANDIDATES_PER_KEY) bucket.push(entry);
+  }
+}
+
 /** Drop-in order: larger id first, so a pair is one edge whichever of the two was ingested first. */
 function byId(a: string, b: string): number {
   const x = BigInt(a);
@@ -97,11 +105,8 @@ function byId(a: string, b: string): number {
 
 export class DuplicateRun {
   readonly #db: Queryable;
-  readonly #maxIndexed: number;
-  /** The run's items by band key, at most MAX_CANDIDATES_PER_KEY per key. */
-  readonly #index = new Map<number, Entry[]>();
-  #indexed = 0;
-  /** Tokens and band keys by stored id (at most maxIndexed), so a recurring candidate is hashed once. */
+  readonly #maxRemembered: number;
+  /** Tokens and band keys by stored id (at most maxRemembered), so a recurring candidate is hashed once. */
   readonly #signatures = new Map<string, { tokens: Int32Array; bandKeys: readonly number[] }>();
   /** The stamp of the last item each key was compared with (see #matches). */
   readonly #seenAt = new Map<string, number>();
@@ -110,7 +115,7 @@ export class DuplicateRun {
 
   constructor(db: Queryable, options: DuplicateRunOptions = {}) {
     this.#db = db;
-    this.#maxIndexed = options.maxIndexed ?? 50_000;
+    this.#maxRemembered = options.maxRemembered ?? 50_000;
   }
 
   /** Fingerprints and matches for a batch (one query for the stored candidates of all its items). */
@@ -153,21 +158,13 @@ export class DuplicateRun {
         else if (bucket.length < MAX_CANDIDATES_PER_KEY) bucket.push(entry);
       }
     }
+    // The batch's items by band key, each matched against those before it.
+    const batchIndex = new Map<number, Entry[]>();
     for (const { entry, matches } of planned.values()) {
-      matches.push(...this.#matches(entry, stored));
-      this.#addToIndex(entry);
+      matches.push(...this.#matches(entry, stored, batchIndex));
+      addToIndex(batchIndex, entry);
     }
     return { planned };
-  }
-
-  /**
-   * Empties the in-memory index of the run's items. For a caller whose earlier batches are
-   * recorded before the next is planned (the graph-build job): their fingerprints are then found
-   * in the database, and the index would only hold memory.
-   */
-  forgetRunItems(): void {
-    this.#index.clear();
-    this.#indexed = 0;
   }
 
   /** Stores a planned batch's fingerprints, edges and groups; call after the batch is upserted. */
@@ -177,8 +174,8 @@ export class DuplicateRun {
     return recorded;
   }
 
-  /** The matches of `entry` among stored candidates and the run's earlier items: best first, bounded. */
-  #matches(entry: Entry, stored: ReadonlyMap<number, Entry[]>): Match[] {
+  /** The matches of `entry` among stored candidates and the batch's earlier items: best first, bounded. */
+  #matches(entry: Entry, stored: ReadonlyMap<number, Entry[]>, batchIndex: ReadonlyMap<number, Entry[]>): Match[] {
     // Keys compared with this entry are marked with its stamp in one map kept across items (a Set
     // per item was most of the run's garbage); cleared between items when it grows large.
     const stamp = (this.#stamp += 1);
@@ -188,9 +185,9 @@ export class DuplicateRun {
     const matches: Match[] = [];
     const size = entry.tokens.length;
     for (const key of entry.bandKeys) {
-      // The key's stored candidates, then the run's items, each list walked in place.
+      // The key's stored candidates, then the batch's items, each list walked in place.
       candidates: for (let pass = 0; pass < 2; pass += 1) {
-        const list = pass === 0 ? stored.get(key) : this.#index.get(key);
+        const list = pass === 0 ? stored.get(key) : batchIndex.get(key);
         if (list === undefined) continue;
         for (const candidate of list) {
           if (this.#seenAt.get(candidate.key) === stamp) continue;
@@ -225,18 +222,8 @@ export class DuplicateRun {
   }
 
   #remember(id: string, signature: { tokens: Int32Array; bandKeys: readonly number[] }): void {
-    if (this.#signatures.size >= this.#maxIndexed && !this.#signatures.has(id)) return;
+    if (this.#signatures.size >= this.#maxRemembered && !this.#signatures.has(id)) return;
     this.#signatures.set(id, signature);
-  }
-
-  #addToIndex(entry: Entry): void {
-    if (this.#indexed >= this.#maxIndexed) return;
-    this.#indexed += 1;
-    for (const key of entry.bandKeys) {
-      const bucket = this.#index.get(key);
-      if (bucket === undefined) this.#index.set(key, [entry]);
-      else if (bucket.length < MAX_CANDIDATES_PER_KEY) bucket.push(entry);
-    }
   }
 
   async #record(plan: DuplicatePlan): Promise<RecordResult> {
