@@ -10,12 +10,8 @@ import type { Queryable } from './types.js';
 export async function urlOwners(db: Queryable, urls: readonly string[]): Promise<Map<string, Set<string>>> {
   const owners = new Map<string, Set<string>>();
   if (urls.length === 0) return owners;
-  // One index probe per link, whatever the planner estimates: as \`url = ANY(…)\` a table without
-  // statistics yet (young, or just bulk-loaded) was read whole for every batch of the harvest.
   const rows = await db.query<{ url: string; source: string }>(sql`
-    SELECT u.url, s.source
-    FROM unnest(${[...new Set(urls)]}::text[]) AS u(url)
-    CROSS JOIN LATERAL (SELECT DISTINCT signals.source FROM signals WHERE signals.url = u.url) s`);
+    SELECT DISTINCT url, source FROM signals WHERE url = ANY(${[...new Set(urls)]}::text[])`);
   for (const { url, source } of rows) {
     const sources = owners.get(url) ?? new Set<string>();
     sources.add(source);
